@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// The Checker interface: one assertion of a task, judging one Completion. Implementations
+// live one per file in checkers/src/ and are listed once in checkers/src/registry.cpp.
+//
+//   # in a task file
+//   assert:
+//     - type: number
+//       expected: 100000
+//       near: 追加
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "goodput/completion.hpp"
+#include "goodput/params.hpp"
+
+namespace goodput::checkers {
+
+enum class Outcome { pass, fail, error };
+std::string_view to_string(Outcome outcome);
+
+// One part of a check that has several, e.g. one fixture of `python-passes`.
+struct CheckPart {
+  std::string name;  // "fixture quoting.json"
+  Outcome outcome = Outcome::fail;
+  std::string message;
+};
+
+struct CheckResult {
+  CheckResult() = default;
+  CheckResult(Outcome o, std::string m) : outcome(o), message(std::move(m)) {}
+
+  Outcome outcome = Outcome::fail;
+  // For a failure: what was expected, what was found, in words a person can act on.
+  // For a pass: a short confirmation ("found 100000 near '追加'").
+  std::string message;
+  std::vector<CheckPart> parts;  // each judged on its own; empty for single checks
+  // Facts about how the check ran that belong in the results (sandbox isolation, limits,
+  // interpreter), as name -> value.
+  std::map<std::string, std::string> facts;
+};
+
+class Checker {
+ public:
+  virtual ~Checker() = default;
+  // Called once per completed run, off the request path, possibly from another thread than
+  // the one that built the checker (never concurrently on one instance). Judges
+  // `completion.answer` (reasoning is never judged unless a checker says so). Must not throw
+  // on any model output; `Outcome::error` means the checker itself could not judge.
+  virtual CheckResult check(const Completion& completion) const = 0;
+  // One line: "contains '60%'", "100 numbered items, numbered 1..100".
+  virtual std::string describe() const = 0;
+};
+
+struct CheckerType {
+  std::string name;     // the `type:` in YAML, e.g. "list-count"
+  std::string summary;  // one line for help output
+  std::vector<ParamSpec> params;
+  // Builds a checker from validated params; throws ParamError for unusable values.
+  std::function<std::unique_ptr<Checker>(const Params&)> make;
+};
+
+// Every built-in assertion type, in a stable order.
+const std::vector<CheckerType>& checker_types();
+const CheckerType* find_checker_type(std::string_view name);
+
+}  // namespace goodput::checkers

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// The `goodput` subcommands as functions, so the CLI front end stays thin and tests can
+// drive them in-process. Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace goodput {
+
+// Exit codes of `goodput run` (and the C++ task binaries later).
+inline constexpr int k_exit_all_passed = 0;
+inline constexpr int k_exit_failed = 1;      // some run failed or errored
+inline constexpr int k_exit_bad_input = 2;   // bad task file, models file or flag; nothing ran
+inline constexpr int k_exit_interrupted = 130;
+
+struct RunCommandOptions {
+  std::vector<std::string> task_paths;    // files or directories; empty: the built-in seed tasks
+  std::string models_file;                // models to evaluate, or:
+  std::vector<std::string> sim_profiles;  // start `goodput sim` in-process with these profiles
+  std::vector<std::string> model_names;   // only these models (by name); empty: all
+  int repeat = 1;
+  std::string output_dir;                 // empty: goodput-results/<UTC time>
+  std::string command_line;               // recorded in results.json
+  bool color = false;
+};
+
+int run_command(const RunCommandOptions& options);
+
+// `goodput assertions`: every assertion type with its parameters.
+int assertions_command();
+
+// The built-in seed tasks and demo simulator profiles, found next to the binary's source tree.
+std::string builtin_tasks_dir();
+std::string builtin_sim_profiles();
+
+}  // namespace goodput

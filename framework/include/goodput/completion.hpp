@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// What came back from one request: the answer, the reasoning kept apart, the client's clock
+// readings, the server's own figures, the stop reason and any transport error. Providers fill
+// it in; checkers and reporters only read it. Metrics derived from it are defined once, in
+// metrics.cpp (see DESIGN.md "Metrics").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace goodput {
+
+// Normalised stop reason; the server's own word is kept beside it in Completion.
+enum class StopReason {
+  none,        // no finish reason arrived (stream cut, or an error before the end)
+  stop,        // natural end or a stop sequence
+  length,      // cut by the token limit: the answer is incomplete
+  tool_calls,
+  error,       // the server ended generation with an error
+  cancelled,   // the server or a filter cancelled generation (e.g. content_filter)
+  other,       // a word goodput does not know; see Completion::server_stop_reason
+};
+std::string_view to_string(StopReason reason);
+// Maps a server's word (OpenAI finish_reason, llama.cpp stop_type, Ollama done_reason,
+// LM Studio stop_reason) to the normalised reason.
+StopReason normalise_stop_reason(std::string_view server_word);
+
+// Why a request did not complete. Any kind but `none` makes the run an *error*, never a
+// model failure.
+enum class ErrorKind {
+  none,
+  connect,       // refused, unreachable, DNS
+  timeout,       // request timeout reached
+  stall,         // no bytes for the stall timeout
+  http_status,   // non-2xx status before the stream started
+  stream_error,  // the server sent an error payload mid-stream
+  truncated,     // the stream ended without its end marker or finish reason
+  bad_response,  // bytes that are not the expected format
+};
+std::string_view to_string(ErrorKind kind);
+
+struct TransportError {
+  ErrorKind kind = ErrorKind::none;
+  std::string message;  // what went wrong and, where known, what to do
+  long http_status = 0;
+};
+
+// Client clock readings, in seconds on a monotonic clock started just before the request
+// was sent. A "token chunk" is a stream event carrying reasoning or answer text.
+struct StreamTimes {
+  std::optional<double> first_token;         // first token chunk of any kind
+  std::optional<double> first_answer_token;  // first chunk carrying answer text
+  std::optional<double> last_token;          // last token chunk
+  double end = 0;                            // the stream finished (end marker or close)
+  std::int64_t token_chunks = 0;
+  std::int64_t answer_chunks = 0;
+  std::int64_t reasoning_chunks = 0;
+};
+
+struct TokenCounts {
+  std::optional<std::int64_t> prompt;
+  std::optional<std::int64_t> completion;  // includes reasoning tokens
+  std::optional<std::int64_t> reasoning;
+  bool completion_estimated = false;  // true: counted by the client (token chunks), no usage
+  bool reasoning_estimated = false;
+};
+
+// Derived from StreamTimes and TokenCounts by compute_metrics(); see DESIGN.md.
+struct Metrics {
+  std::optional<double> ttft_s;                  // first token chunk of any kind
+  std::optional<double> time_to_first_answer_s;  // first answer chunk, after reasoning
+  std::optional<double> e2e_s;                   // request sent -> last token chunk
+  std::optional<double> decode_tps;              // (completion - 1) / (last - first)
+};
+
+struct Completion {
+  std::string answer;     // answer text only: this is what checkers judge
+  std::string reasoning;  // reasoning text, kept apart
+  StopReason stop_reason = StopReason::none;
+  std::string server_stop_reason;  // the server's own word, unchanged
+  StreamTimes times;
+  TokenCounts tokens;
+  Metrics metrics;  // filled by finalise_metrics()
+  // Server-reported figures, never mixed with the client's. For llama.cpp this is its
+  // `timings` object as sent: *_ms in milliseconds, *_per_second in tokens/s, *_n counts.
+  std::map<std::string, double> server_timings;
+  std::string server_timings_source;  // e.g. "llama.cpp timings"; empty when none
+  std::string server_model;           // `model` as the server reported it
+  std::string system_fingerprint;
+  std::string response_id;
+  TransportError error;
+
+  bool ok() const { return error.kind == ErrorKind::none; }
+};
+
+// The one definition of the client-side metrics (DESIGN.md "Metrics").
+Metrics compute_metrics(const StreamTimes& times, const TokenCounts& tokens);
+inline void finalise_metrics(Completion& c) { c.metrics = compute_metrics(c.times, c.tokens); }
+
+}  // namespace goodput

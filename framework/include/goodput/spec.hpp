@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+// What the user asked for: task cases (prompt + assertions) and models (endpoint + settings),
+// loaded from YAML (load_task_file, load_models_file) and validated before any request.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "goodput/checkers/checker.hpp"
+#include "goodput/error.hpp"
+#include "goodput/params.hpp"
+
+namespace goodput {
+
+struct AssertionSpec {
+  std::string type;
+  Params params;
+  SourceLocation where;
+  std::shared_ptr<const checkers::Checker> checker;  // built at load time, so bad params fail early
+};
+
+struct TaskSpec {
+  std::string suite;
+  std::string name;
+  std::string id() const { return suite + "." + name; }
+  std::string system;  // optional system message
+  std::string prompt;
+  nlohmann::json params = nlohmann::json::object();  // request parameters (max_tokens...)
+  std::vector<AssertionSpec> assertions;
+  std::vector<std::string> tags;
+  int repeat = 1;
+  SourceLocation where;
+};
+
+struct TimeoutSettings {
+  double connect_s = 10;
+  double request_s = 900;  // whole request, first byte to last
+  double stall_s = 120;    // no bytes at all for this long (local servers can prefill slowly)
+};
+
+struct ModelSpec {
+  std::string name;      // the user's name for this model + settings
+  std::string base_url;  // e.g. http://127.0.0.1:8080/v1
+  std::string dialect = "openai";
+  std::string model;     // the id the server expects
+  nlohmann::json params = nlohmann::json::object();      // request parameters, override the task's
+  nlohmann::json extra_body = nlohmann::json::object();  // passed through unchanged
+  std::string api_key_env;  // name of the environment variable holding the key; never the key
+  int concurrency = 1;      // requests in flight at once for this model
+  TimeoutSettings timeouts;
+  bool simulated = false;   // the endpoint is `goodput sim`; labelled wherever results appear
+  SourceLocation where;
+};
+
+struct TaskSuite {
+  std::string file;
+  std::string suite;
+  std::vector<TaskSpec> tasks;
+};
+
+// Throws ConfigError naming file:line:column and the field.
+TaskSuite load_task_file(const std::string& path);
+// Every *.yaml / *.yml under `path` (a file or a directory, recursively, sorted); throws
+// ConfigError when none is found or two tasks share an id.
+std::vector<TaskSpec> load_tasks(const std::vector<std::string>& paths);
+std::vector<ModelSpec> load_models_file(const std::string& path);
+
+// Request body for the OpenAI chat dialect; shared by providers and tests.
+nlohmann::json merged_params(const TaskSpec& task, const ModelSpec& model);
+
+}  // namespace goodput

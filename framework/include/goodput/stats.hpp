@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// Aggregates finished runs per model and per (model, task): pass rate, latency medians,
+// tokens and time to a correct answer, as DESIGN.md defines them. Every report reads these.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "goodput/runner.hpp"
+
+namespace goodput {
+
+// Values of one metric over runs. Percentiles interpolate linearly (numpy's default).
+class Samples {
+ public:
+  void add(std::optional<double> value) {
+    if (value) m_values.push_back(*value);
+  }
+  std::size_t size() const { return m_values.size(); }
+  std::optional<double> percentile(double p) const;  // p in [0, 100]
+  std::optional<double> median() const { return percentile(50); }
+  std::optional<double> mean() const;
+
+ private:
+  std::vector<double> m_values;
+};
+
+struct RunStats {
+  int runs = 0;    // finished runs, errors included
+  int passed = 0;
+  int failed = 0;
+  int errors = 0;  // transport or checker errors: excluded from the pass rate
+  int truncated = 0;  // stop reason `length`
+  Samples ttft_s, first_answer_s, e2e_s, decode_tps, completion_tokens;
+  bool tokens_estimated = false;  // some completion counts were estimated by the client
+
+  void add(const RunRecord& run);
+  int judged() const { return passed + failed; }
+  std::optional<double> pass_rate() const;  // passed / (passed + failed)
+  // Mean end-to-end latency / pass rate: the expected time to a correct answer when retrying
+  // until one passes. +infinity when nothing passed; nullopt with no judged run.
+  std::optional<double> time_to_correct_s() const;
+};
+
+struct ModelStats {
+  RunStats all;
+  std::map<std::string, RunStats> per_task;  // by task id
+  // Sum over tasks of each task's time to a correct answer (+infinity when a task never
+  // passed): how long this model takes to get the whole suite right.
+  std::optional<double> suite_time_to_correct_s() const;
+  int tasks_never_passed() const;
+};
+
+class StatsCollector : public Reporter {
+ public:
+  void on_run_end(const RunRecord& run) override;
+  const std::map<std::string, ModelStats>& models() const { return m_models; }  // by model name
+
+ private:
+  std::map<std::string, ModelStats> m_models;
+};
+
+}  // namespace goodput

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include "goodput/commands.hpp"
+#include "goodput/reporters.hpp"
+#include "goodput/runner.hpp"
+#include "goodput/spec.hpp"
+#include "goodput/stats.hpp"
+#include "sim/sim_server.hpp"
+
+#ifndef GOODPUT_SOURCE_DIR
+#define GOODPUT_SOURCE_DIR "."
+#endif
+
+namespace goodput {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) {
+  g_interrupted.store(true);
+  // A second Ctrl-C ends the process at once.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+std::string utc_stamp(const char* format) {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+std::vector<ModelSpec> models_from_sim(const sim::SimConfig& config, const std::string& base_url) {
+  std::vector<ModelSpec> models;
+  for (const auto& profile : config.profiles) {
+    ModelSpec m;
+    m.name = profile.id;
+    m.model = profile.id;
+    m.base_url = base_url;
+    m.simulated = true;
+    m.where = profile.where;
+    models.push_back(std::move(m));
+  }
+  return models;
+}
+
+std::vector<ModelSpec> select_models(std::vector<ModelSpec> models, const std::vector<std::string>& names) {
+  if (names.empty()) return models;
+  std::vector<ModelSpec> chosen;
+  for (const auto& name : names) {
+    auto it = std::find_if(models.begin(), models.end(), [&](const ModelSpec& m) { return m.name == name; });
+    if (it == models.end()) {
+      std::string known;
+      for (const auto& m : models) known += (known.empty() ? "" : ", ") + m.name;
+      throw ConfigError({"--model", 0, 0}, "", "no model named '" + name + "' (known: " + known + ")");
+    }
+    chosen.push_back(*it);
+  }
+  return chosen;
+}
+
+}  // namespace
+
+std::string builtin_tasks_dir() { return std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed"; }
+std::string builtin_sim_profiles() { return std::string(GOODPUT_SOURCE_DIR) + "/examples/sim/seed-profiles.yaml"; }
+
+int run_command(const RunCommandOptions& options) {
+  // Everything the user gave is loaded and checked before the first request.
+  std::vector<TaskSpec> tasks;
+  std::vector<ModelSpec> models;
+  std::unique_ptr<sim::SimServer> simulator;
+  std::string output_dir = options.output_dir;
+  try {
+    if (options.repeat < 1) throw ConfigError({"--repeat", 0, 0}, "", "must be at least 1");
+    if (options.models_file.empty() == options.sim_profiles.empty())
+      throw ConfigError({"goodput run", 0, 0}, "",
+                        "name the models to evaluate: --models FILE (real servers), or --sim [PROFILES] (the built-in simulator)");
+    tasks = load_tasks(options.task_paths.empty() ? std::vector<std::string>{builtin_tasks_dir()} : options.task_paths);
+    sim::SimConfig sim_config;
+    if (!options.models_file.empty()) {
+      models = load_models_file(options.models_file);
+    } else {
+      for (const auto& file : options.sim_profiles) {
+        auto loaded = sim::load_sim_profiles(file);
+        for (auto& p : loaded.profiles) sim_config.profiles.push_back(std::move(p));
+      }
+      models = models_from_sim(sim_config, "http://127.0.0.1:0/v1");
+    }
+    models = select_models(std::move(models), options.model_names);
+    if (output_dir.empty()) output_dir = "goodput-results/" + utc_stamp("%Y%m%d-%H%M%S");
+    if (fs::exists(fs::path(output_dir) / "journal.jsonl"))
+      throw ConfigError({output_dir, 0, 0}, "--output-dir",
+                        "already holds a journal.jsonl from another run; choose another directory (resuming is not supported yet)");
+    if (!options.sim_profiles.empty()) {
+      simulator = std::make_unique<sim::SimServer>(std::move(sim_config));
+      simulator->start();
+      for (auto& m : models) m.base_url = simulator->base_url();
+    }
+  } catch (const ConfigError& e) {
+    std::cerr << "goodput: " << e.what() << "\n";
+    return k_exit_bad_input;
+  }
+
+  std::error_code ec;
+  fs::create_directories(output_dir, ec);
+  if (ec) {
+    std::cerr << "goodput: cannot create the output directory " << output_dir << ": " << ec.message() << "\n";
+    return k_exit_bad_input;
+  }
+  const std::string journal_path = (fs::path(output_dir) / "journal.jsonl").string();
+  const std::string results_path = (fs::path(output_dir) / "results.json").string();
+
+  StatsCollector stats;
+  std::unique_ptr<Reporter> console = make_console_reporter(std::cout, stats, {options.color, true});
+  std::unique_ptr<Reporter> journal;
+  try {
+    journal = make_journal_reporter(journal_path);
+  } catch (const std::exception& e) {
+    std::cerr << "goodput: " << e.what() << "\n";
+    return k_exit_bad_input;
+  }
+  // The journal comes before the results writer, which copies it.
+  std::unique_ptr<Reporter> results =
+      make_results_reporter({results_path, journal_path, options.command_line, utc_stamp("%Y-%m-%dT%H:%M:%SZ")}, stats);
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  Runner runner(models, tasks, {options.repeat});
+  try {
+    runner.run({&stats, journal.get(), console.get(), results.get()}, g_interrupted);
+  } catch (const ConfigError& e) {
+    std::cerr << "goodput: " << e.what() << "\n";
+    return k_exit_bad_input;
+  }
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (simulator) simulator->stop();
+
+  std::cout << "\njournal: " << journal_path << "\nresults: " << results_path << std::endl;
+  if (g_interrupted.load()) return k_exit_interrupted;
+  for (const auto& [name, s] : stats.models())
+    if (s.all.failed > 0 || s.all.errors > 0) return k_exit_failed;
+  return k_exit_all_passed;
+}
+
+int assertions_command() {
+  for (const auto& type : checkers::checker_types()) {
+    std::cout << type.name << " — " << type.summary << "\n";
+    for (const auto& p : type.params)
+      std::cout << "    " << p.name << " (" << to_string(p.type) << (p.required ? ", required" : "") << "): " << p.help << "\n";
+  }
+  return 0;
+}
+
+}  // namespace goodput

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+#include "goodput/runner.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "goodput/provider.hpp"
+
+namespace goodput {
+
+std::string_view to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::pass: return "pass";
+    case Verdict::fail: return "fail";
+    case Verdict::error: return "error";
+  }
+  return "error";
+}
+
+void judge(RunRecord& run) {
+  run.checks.clear();
+  if (!run.completion.ok()) {
+    run.verdict = Verdict::error;
+    return;
+  }
+  bool failed = false;
+  bool errored = false;
+  for (const auto& assertion : run.task->assertions) {
+    checkers::CheckResult result;
+    try {
+      result = assertion.checker->check(run.completion);
+    } catch (const std::exception& e) {
+      result = {checkers::Outcome::error, assertion.type + ": the checker itself failed: " + e.what()};
+    }
+    failed = failed || result.outcome == checkers::Outcome::fail;
+    errored = errored || result.outcome == checkers::Outcome::error;
+    run.checks.push_back(std::move(result));
+  }
+  run.verdict = errored ? Verdict::error : failed ? Verdict::fail : Verdict::pass;
+}
+
+namespace {
+
+std::string utc_now_iso() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+  return out;
+}
+
+// Limits requests in flight to one server, whatever model names point at it: two "models"
+// that are one local GPU server with different settings must not be measured concurrently.
+class Gate {
+ public:
+  explicit Gate(int slots) : m_free(slots) {}
+  void acquire() {
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return m_free > 0; });
+    --m_free;
+  }
+  void release() {
+    {
+      std::lock_guard lock(m_mutex);
+      ++m_free;
+    }
+    m_cv.notify_one();
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  int m_free;
+};
+
+struct Job {
+  const TaskSpec* task;
+  int sample;
+};
+
+struct Event {
+  bool started = false;  // else: finished
+  RunRecord record;
+};
+
+class EventQueue {
+ public:
+  void push(Event event) {
+    {
+      std::lock_guard lock(m_mutex);
+      m_events.push_back(std::move(event));
+    }
+    m_cv.notify_one();
+  }
+  // Waits for an event; returns nullopt once every producer is done and the queue is empty.
+  std::optional<Event> pop() {
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return !m_events.empty() || m_producers == 0; });
+    if (m_events.empty()) return std::nullopt;
+    Event e = std::move(m_events.front());
+    m_events.pop_front();
+    return e;
+  }
+  void add_producer() {
+    std::lock_guard lock(m_mutex);
+    ++m_producers;
+  }
+  void producer_done() {
+    {
+      std::lock_guard lock(m_mutex);
+      --m_producers;
+    }
+    m_cv.notify_all();
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::deque<Event> m_events;
+  int m_producers = 0;
+};
+
+CompletionRequest make_request(const TaskSpec& task, const ModelSpec& model) {
+  CompletionRequest request;
+  if (!task.system.empty()) request.messages.push_back({"system", task.system});
+  request.messages.push_back({"user", task.prompt});
+  request.params = merged_params(task, model);
+  return request;
+}
+
+}  // namespace
+
+Runner::Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, RunOptions options)
+    : m_models(models), m_tasks(tasks), m_options(options) {}
+
+void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool>& interrupt) {
+  Plan plan;
+  plan.models = &m_models;
+  plan.tasks = &m_tasks;
+  plan.repeat = m_options.repeat;
+  plan.simulated = !m_models.empty();
+  for (const auto& model : m_models) plan.simulated = plan.simulated && model.simulated;
+
+  // Sample-major order: every task gets its first sample before any gets a second, so an
+  // interrupted evaluation still covers every task.
+  std::vector<std::vector<Job>> jobs(m_models.size());
+  int max_samples = 0;
+  for (const auto& task : m_tasks) max_samples = std::max(max_samples, task.repeat * m_options.repeat);
+  for (std::size_t m = 0; m < m_models.size(); ++m)
+    for (int s = 0; s < max_samples; ++s)
+      for (const auto& task : m_tasks)
+        if (s < task.repeat * m_options.repeat) jobs[m].push_back({&task, s});
+  for (const auto& j : jobs) plan.total_runs += j.size();
+
+  // Providers first: a missing API key variable is a configuration error, before any request.
+  std::vector<std::vector<std::unique_ptr<Provider>>> providers(m_models.size());
+  for (std::size_t m = 0; m < m_models.size(); ++m)
+    for (int w = 0; w < m_models[m].concurrency; ++w) providers[m].push_back(make_provider(m_models[m]));
+
+  std::map<std::string, std::unique_ptr<Gate>> gates;
+  std::map<std::string, int> slots;
+  for (const auto& model : m_models)
+    if (!model.simulated) slots[model.base_url] = std::max(slots[model.base_url], model.concurrency);
+  for (const auto& [url, n] : slots) gates[url] = std::make_unique<Gate>(n);
+
+  for (auto* r : reporters) r->on_plan(plan);
+
+  EventQueue queue;
+  std::atomic<bool> cancel{false};
+  std::vector<std::unique_ptr<std::atomic<std::size_t>>> next;
+  for (std::size_t m = 0; m < m_models.size(); ++m) next.push_back(std::make_unique<std::atomic<std::size_t>>(0));
+
+  std::vector<std::thread> workers;
+  for (std::size_t m = 0; m < m_models.size(); ++m) {
+    Gate* gate = m_models[m].simulated ? nullptr : gates[m_models[m].base_url].get();
+    for (auto& provider : providers[m]) {
+      queue.add_producer();
+      workers.emplace_back([&, m, gate, p = provider.get()] {
+        const ModelSpec& model = m_models[m];
+        while (!interrupt.load()) {
+          const std::size_t i = next[m]->fetch_add(1);
+          if (i >= jobs[m].size()) break;
+          const Job& job = jobs[m][i];
+          if (gate) gate->acquire();
+          if (interrupt.load()) {
+            if (gate) gate->release();
+            break;
+          }
+          RunRecord record;
+          record.model = &model;
+          record.task = job.task;
+          record.sample = job.sample;
+          record.started_at = utc_now_iso();
+          queue.push({true, record});
+          record.completion = p->complete(make_request(*job.task, model), &cancel);
+          if (gate) gate->release();
+          if (interrupt.load()) break;  // in flight when interrupted: lost, not reported
+          queue.push({false, std::move(record)});
+        }
+        queue.producer_done();
+      });
+    }
+  }
+
+  // A watcher turns the caller's interrupt into cancelling requests in flight.
+  std::atomic<bool> finished{false};
+  std::thread watcher([&] {
+    while (!finished.load()) {
+      if (interrupt.load()) {
+        cancel.store(true);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+
+  while (auto event = queue.pop()) {
+    if (event->started) {
+      for (auto* r : reporters) r->on_run_start(*event->record.model, *event->record.task, event->record.sample);
+      continue;
+    }
+    judge(event->record);
+    for (auto* r : reporters) r->on_run_end(event->record);
+  }
+  for (auto& w : workers) w.join();
+  finished.store(true);
+  watcher.join();
+  for (auto* r : reporters) r->on_finish(interrupt.load());
+}
+
+}  // namespace goodput

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#include "goodput/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace goodput {
+
+std::optional<double> Samples::percentile(double p) const {
+  if (m_values.empty()) return std::nullopt;
+  std::vector<double> sorted = m_values;
+  std::sort(sorted.begin(), sorted.end());
+  const double rank = p / 100.0 * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(rank));
+  const auto hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - static_cast<double>(lo));
+}
+
+std::optional<double> Samples::mean() const {
+  if (m_values.empty()) return std::nullopt;
+  return std::accumulate(m_values.begin(), m_values.end(), 0.0) / static_cast<double>(m_values.size());
+}
+
+void RunStats::add(const RunRecord& run) {
+  ++runs;
+  switch (run.verdict) {
+    case Verdict::pass: ++passed; break;
+    case Verdict::fail: ++failed; break;
+    case Verdict::error: ++errors; return;  // an error's timings say nothing about the model
+  }
+  const Completion& c = run.completion;
+  if (c.stop_reason == StopReason::length) ++truncated;
+  ttft_s.add(c.metrics.ttft_s);
+  first_answer_s.add(c.metrics.time_to_first_answer_s);
+  e2e_s.add(c.metrics.e2e_s);
+  decode_tps.add(c.metrics.decode_tps);
+  if (c.tokens.completion) completion_tokens.add(static_cast<double>(*c.tokens.completion));
+  tokens_estimated = tokens_estimated || c.tokens.completion_estimated;
+}
+
+std::optional<double> RunStats::pass_rate() const {
+  if (judged() == 0) return std::nullopt;
+  return static_cast<double>(passed) / judged();
+}
+
+std::optional<double> RunStats::time_to_correct_s() const {
+  const auto p = pass_rate();
+  const auto latency = e2e_s.mean();
+  if (!p || !latency) return std::nullopt;
+  if (*p == 0) return std::numeric_limits<double>::infinity();
+  return *latency / *p;
+}
+
+std::optional<double> ModelStats::suite_time_to_correct_s() const {
+  double total = 0;
+  bool any = false;
+  for (const auto& [id, stats] : per_task) {
+    const auto t = stats.time_to_correct_s();
+    if (!t) continue;  // only errors so far: no evidence either way
+    total += *t;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return total;
+}
+
+int ModelStats::tasks_never_passed() const {
+  return static_cast<int>(std::count_if(per_task.begin(), per_task.end(), [](const auto& entry) {
+    return entry.second.judged() > 0 && entry.second.passed == 0;
+  }));
+}
+
+void StatsCollector::on_run_end(const RunRecord& run) {
+  ModelStats& model = m_models[run.model->name];
+  model.all.add(run);
+  model.per_task[run.task->id()].add(run);
+}
+
+}  // namespace goodput

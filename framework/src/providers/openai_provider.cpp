@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// The `openai` dialect: POST {base_url}/chat/completions with stream:true, read SSE.
+// Works with llama.cpp's server, LM Studio, vLLM, Ollama's /v1, exo and Bedrock's endpoint.
+#include <cstdlib>
+
+#include "providers/curl_session.hpp"
+#include "providers/openai_stream.hpp"
+#include "goodput/provider.hpp"
+
+namespace goodput {
+
+namespace {
+
+class OpenAiProvider final : public Provider {
+ public:
+  explicit OpenAiProvider(ModelSpec model) : m_model(std::move(model)) {
+    if (!m_model.api_key_env.empty()) {
+      const char* key = std::getenv(m_model.api_key_env.c_str());
+      if (!key || !*key)
+        throw ConfigError(m_model.where, "api_key_env",
+                          "environment variable " + m_model.api_key_env + " is not set; export it before running (the key itself never goes in a file)");
+      m_auth_header = std::string("Authorization: Bearer ") + key;
+    }
+  }
+
+  nlohmann::json request_body(const CompletionRequest& request) const override {
+    nlohmann::json body = nlohmann::json::object();
+    body["model"] = m_model.model;
+    nlohmann::json messages = nlohmann::json::array();
+    for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+    body["messages"] = std::move(messages);
+    for (const auto& [key, value] : request.params.items()) body[key] = value;
+    // Streaming with usage is how every metric is measured; a user cannot turn it off here.
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+    for (const auto& [key, value] : m_model.extra_body.items()) body[key] = value;
+    return body;
+  }
+
+  Completion complete(const CompletionRequest& request, const std::atomic<bool>* cancel) override {
+    detail::HttpRequest http;
+    http.url = m_model.base_url + "/chat/completions";
+    http.body = request_body(request).dump();
+    http.headers = {"Content-Type: application/json", "Accept: text/event-stream"};
+    if (!m_auth_header.empty()) http.headers.push_back(m_auth_header);
+    http.connect_timeout_s = m_model.timeouts.connect_s;
+    http.request_timeout_s = m_model.timeouts.request_s;
+    http.stall_timeout_s = m_model.timeouts.stall_s;
+
+    Completion completion;
+    OpenAiStreamDecoder decoder(completion);
+    const detail::HttpOutcome outcome = m_session.post(
+        http,
+        [&](std::string_view bytes, double t) {
+          decoder.feed(bytes, t);
+          return completion.ok();  // an error payload ends the stream
+        },
+        cancel);
+
+    if (outcome.status != 0 && (outcome.status < 200 || outcome.status >= 300)) {
+      completion.error = {ErrorKind::http_status,
+                          "HTTP " + std::to_string(outcome.status) + " from " + http.url + ": " +
+                              error_message_from_body(outcome.error_body) + hint_for_status(outcome.status),
+                          outcome.status};
+      completion.times.end = outcome.end_s;
+      finalise_metrics(completion);
+      return completion;
+    }
+    const bool had_stream_error = !completion.ok();
+    decoder.finish(outcome.end_s);
+    // A transport failure explains a cut stream better than "truncated"; a stream error the
+    // server sent explains it better still.
+    if (outcome.error.kind != ErrorKind::none && !had_stream_error) completion.error = outcome.error;
+    return completion;
+  }
+
+ private:
+  std::string hint_for_status(long status) const {
+    switch (status) {
+      case 401:
+      case 403:
+        return m_model.api_key_env.empty() ? " — the server wants an API key: set api_key_env in the models file"
+                                           : " — check the key in $" + m_model.api_key_env;
+      case 404: return " — check base_url (it usually ends in /v1) and the model id '" + m_model.model + "'";
+      case 503: return " — the server is busy or still loading the model";
+      default: return "";
+    }
+  }
+
+  ModelSpec m_model;
+  std::string m_auth_header;
+  detail::CurlSession m_session;
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> make_provider(const ModelSpec& model) {
+  if (model.dialect == "openai") return std::make_unique<OpenAiProvider>(model);
+  throw ConfigError(model.where, "dialect", "unknown dialect '" + model.dialect + "' (known: openai)");
+}
+
+}  // namespace goodput

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+// The gtest-like log: [ RUN ] / [ OK ] / [ FAILED ] / [ ERROR ] lines as runs finish, the
+// failure messages indented under them, then a summary table per model.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+#include "goodput/reporters.hpp"
+#include "goodput/utf8.hpp"
+
+namespace goodput {
+
+std::string format_seconds(std::optional<double> seconds) {
+  if (!seconds) return "—";
+  if (std::isinf(*seconds)) return "∞";
+  char buf[48];
+  if (*seconds < 60) {
+    std::snprintf(buf, sizeof buf, "%.2f s", *seconds);
+  } else {
+    const int total = static_cast<int>(std::lround(*seconds));
+    std::snprintf(buf, sizeof buf, "%d m %02d s", total / 60, total % 60);
+  }
+  return buf;
+}
+
+namespace {
+
+std::string fixed(double v, int digits) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(digits) << v;
+  return s.str();
+}
+
+std::string format_rate(std::optional<double> tps) { return tps ? fixed(*tps, 1) + " tok/s" : "—"; }
+
+// Pads by code points so Japanese model names and "∞" line up.
+std::string pad(const std::string& text, std::size_t width, bool right_align = false) {
+  const std::size_t len = utf8::length(text);
+  if (len >= width) return text;
+  const std::string fill(width - len, ' ');
+  return right_align ? fill + text : text + fill;
+}
+
+class ConsoleReporter final : public Reporter {
+ public:
+  ConsoleReporter(std::ostream& out, const StatsCollector& stats, ConsoleOptions options)
+      : m_out(out), m_stats(stats), m_options(options) {}
+
+  void on_plan(const Plan& plan) override {
+    m_plan = plan;
+    m_start = std::chrono::steady_clock::now();
+    if (plan.simulated) {
+      m_out << "SIMULATED: every model in this run is `goodput sim`, a simulated endpoint on this machine.\n"
+               "           Its answers are scripted and its timings are a schedule: no real model was evaluated.\n";
+    } else {
+      for (const auto& m : *plan.models)
+        if (m.simulated) m_out << "SIMULATED: model " << m.name << " is `goodput sim`, not a real model.\n";
+    }
+    m_out << "[==========] " << plan.total_runs << " runs: " << plan.tasks->size() << " tasks x "
+          << plan.models->size() << " models";
+    if (plan.repeat > 1) m_out << " x " << plan.repeat << " samples";
+    m_out << "\n";
+    for (const auto& m : *plan.models)
+      m_out << "[----------] model " << m.name << ": " << m.model << " at " << m.base_url << " (" << m.dialect
+            << (m.simulated ? ", SIMULATED" : "") << ")\n";
+    m_out << std::flush;
+  }
+
+  void on_run_start(const ModelSpec& model, const TaskSpec& task, int sample) override {
+    m_out << "[ RUN      ] " << name(model, task, sample) << std::endl;
+  }
+
+  void on_run_end(const RunRecord& run) override {
+    const Completion& c = run.completion;
+    const char* tag = run.verdict == Verdict::pass ? "[       OK ] " : run.verdict == Verdict::fail ? "[  FAILED  ] " : "[  ERROR   ] ";
+    m_out << tag << name(*run.model, *run.task, run.sample);
+    if (m_options.show_timing && c.ok()) {
+      m_out << " (" << format_seconds(c.metrics.e2e_s) << ", TTFT " << format_seconds(c.metrics.ttft_s) << ", "
+            << format_rate(c.metrics.decode_tps) << ")";
+    }
+    m_out << "\n";
+    if (run.verdict == Verdict::error && !c.ok()) {
+      m_out << "    error (" << to_string(c.error.kind) << "): " << c.error.message << "\n";
+      m_errors.push_back(name(*run.model, *run.task, run.sample));
+    }
+    for (const auto& check : run.checks) {
+      // Generated code ran somewhere: say once per run how isolated that was, so a weaker
+      // machine is never silently taken for an isolated one.
+      if (auto it = check.facts.find("sandbox"); it != check.facts.end() && !m_sandbox_reported) {
+        m_out << "[ SANDBOX  ] generated code runs under " << it->second << "\n";
+        m_sandbox_reported = true;
+      }
+      if (check.outcome == checkers::Outcome::pass) continue;
+      m_out << "    " << check.message << "\n";
+      constexpr int k_parts_shown = 5;
+      int shown = 0;
+      for (const auto& part : check.parts) {
+        if (part.outcome == checkers::Outcome::pass) continue;
+        if (shown++ == k_parts_shown) {
+          m_out << "      ...\n";
+          break;
+        }
+        m_out << "      " << part.name << ": " << part.message << "\n";
+      }
+    }
+    if (run.verdict == Verdict::fail) m_failures.push_back(name(*run.model, *run.task, run.sample));
+    if (run.verdict == Verdict::error && c.ok()) m_errors.push_back(name(*run.model, *run.task, run.sample));
+    if (run.verdict == Verdict::pass) ++m_passed;
+    m_out << std::flush;
+  }
+
+  void on_finish(bool interrupted) override {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    const std::size_t done = m_passed + m_failures.size() + m_errors.size();
+    m_out << "[==========] " << done << " of " << m_plan.total_runs << " runs finished";
+    if (m_options.show_timing) m_out << " in " << format_seconds(elapsed);
+    m_out << (interrupted ? " (INTERRUPTED: runs in flight were dropped)" : "") << "\n";
+    m_out << "[  PASSED  ] " << m_passed << " runs\n";
+    if (!m_failures.empty()) {
+      m_out << "[  FAILED  ] " << m_failures.size() << " runs, listed below:\n";
+      for (const auto& f : m_failures) m_out << "[  FAILED  ] " << f << "\n";
+    }
+    if (!m_errors.empty()) {
+      m_out << "[  ERROR   ] " << m_errors.size() << " runs did not complete (errors, not counted as model failures):\n";
+      for (const auto& e : m_errors) m_out << "[  ERROR   ] " << e << "\n";
+    }
+    print_table();
+    m_out << std::flush;
+  }
+
+ private:
+  std::string name(const ModelSpec& model, const TaskSpec& task, int sample) const {
+    std::string s = model.name + " / " + task.id();
+    if (m_plan.repeat > 1 || task.repeat > 1) s += " #" + std::to_string(sample + 1);
+    return s;
+  }
+
+  void print_table() {
+    m_out << "\nSummary" << (m_plan.simulated ? " (SIMULATED models — scripted answers, scheduled timings)" : "") << "\n";
+    const std::vector<std::pair<std::string, std::size_t>> columns{
+        {"model", 0}, {"pass rate", 16}, {"errors", 6}, {"TTFT p50", 9}, {"decode p50", 12},
+        {"e2e p50", 9}, {"tokens mean", 11}, {"time to correct", 16}};
+    std::size_t model_width = 5;
+    for (const auto& m : *m_plan.models) model_width = std::max(model_width, utf8::length(m.name));
+    std::string header = pad("model", model_width);
+    for (std::size_t i = 1; i < columns.size(); ++i) header += "  " + pad(columns[i].first, columns[i].second, true);
+    m_out << header << "\n" << std::string(utf8::length(header), '-') << "\n";
+    for (const auto& model : *m_plan.models) {
+      auto it = m_stats.models().find(model.name);
+      if (it == m_stats.models().end()) {
+        m_out << pad(model.name, model_width) << "  (no finished runs)\n";
+        continue;
+      }
+      const RunStats& s = it->second.all;
+      const auto rate = s.pass_rate();
+      std::string pass = std::to_string(s.passed) + "/" + std::to_string(s.judged()) +
+                         (rate ? " " + fixed(*rate * 100, 1) + "%" : "");
+      std::string tokens = s.completion_tokens.mean() ? fixed(*s.completion_tokens.mean(), 0) + (s.tokens_estimated ? "~" : "") : "—";
+      std::string ttc = format_seconds(it->second.suite_time_to_correct_s());
+      if (const int never = it->second.tasks_never_passed(); never > 0)
+        ttc += " (" + std::to_string(never) + (never == 1 ? " task" : " tasks") + " never passed)";
+      m_out << pad(model.name, model_width) << "  " << pad(pass, 16, true) << "  " << pad(std::to_string(s.errors), 6, true)
+            << "  " << pad(format_seconds(s.ttft_s.median()), 9, true) << "  " << pad(format_rate(s.decode_tps.median()), 12, true)
+            << "  " << pad(format_seconds(s.e2e_s.median()), 9, true) << "  " << pad(tokens, 11, true) << "  " << ttc << "\n";
+    }
+    m_out << "pass rate excludes errors; decode = (completion tokens - 1) / (last - first token); "
+             "time to correct = sum over tasks of mean e2e / pass rate"
+          << (std::any_of(m_stats.models().begin(), m_stats.models().end(), [](const auto& e) { return e.second.all.tokens_estimated; })
+                  ? "; ~ = token counts estimated (server sent no usage)"
+                  : "")
+          << "\n";
+  }
+
+  std::ostream& m_out;
+  const StatsCollector& m_stats;
+  ConsoleOptions m_options;
+  Plan m_plan;
+  std::chrono::steady_clock::time_point m_start;
+  std::size_t m_passed = 0;
+  bool m_sandbox_reported = false;
+  std::vector<std::string> m_failures;
+  std::vector<std::string> m_errors;
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, const StatsCollector& stats, ConsoleOptions options) {
+  return std::make_unique<ConsoleReporter>(out, stats, options);
+}
+
+}  // namespace goodput

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// results.json, written once at the end: what ran (models, tasks), the summary per model and
+// per task, and every run, copied line by line from the journal rather than held in memory.
+#include <cerrno>
+#include <cmath>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "goodput/reporters.hpp"
+
+#ifndef GOODPUT_VERSION
+#define GOODPUT_VERSION "unknown"
+#endif
+
+namespace goodput {
+
+namespace {
+
+constexpr int k_schema_version = 1;
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+class ResultsReporter final : public Reporter {
+ public:
+  ResultsReporter(ResultsInfo info, const StatsCollector& stats) : m_info(std::move(info)), m_stats(stats) {}
+
+  void on_plan(const Plan& plan) override { m_plan = plan; }
+
+  void on_finish(bool interrupted) override {
+    nlohmann::json head = {
+        {"schema_version", k_schema_version},
+        {"kind", "goodput.results"},
+        {"goodput_version", GOODPUT_VERSION},
+        {"command", m_info.command_line},
+        {"started_at", m_info.started_at},
+        {"finished_at", utc_now()},
+        {"interrupted", interrupted},
+        {"simulated", m_plan.simulated},
+        {"planned_runs", m_plan.total_runs},
+        {"journal", m_info.journal_path},
+    };
+    nlohmann::json models = nlohmann::json::array();
+    for (const auto& m : *m_plan.models) {
+      models.push_back({{"name", m.name}, {"base_url", m.base_url}, {"dialect", m.dialect}, {"model", m.model},
+                        {"params", m.params}, {"extra_body", m.extra_body}, {"api_key_env", m.api_key_env},
+                        {"concurrency", m.concurrency}, {"simulated", m.simulated},
+                        {"timeouts", {{"connect_s", m.timeouts.connect_s}, {"request_s", m.timeouts.request_s}, {"stall_s", m.timeouts.stall_s}}}});
+    }
+    head["models"] = std::move(models);
+    nlohmann::json tasks = nlohmann::json::array();
+    for (const auto& t : *m_plan.tasks) {
+      nlohmann::json types = nlohmann::json::array();
+      for (const auto& a : t.assertions) types.push_back(a.type);
+      tasks.push_back({{"id", t.id()}, {"file", t.where.file}, {"line", t.where.line}, {"tags", t.tags},
+                       {"repeat", t.repeat}, {"system", t.system}, {"prompt", t.prompt}, {"params", t.params}, {"assertions", types}});
+    }
+    head["tasks"] = std::move(tasks);
+    nlohmann::json summary = nlohmann::json::object();
+    for (const auto& [name, stats] : m_stats.models()) {
+      nlohmann::json entry = to_json(stats.all);
+      const auto suite = stats.suite_time_to_correct_s();
+      entry["suite_time_to_correct_s"] = suite && std::isfinite(*suite) ? nlohmann::json(*suite) : nlohmann::json(nullptr);
+      entry["tasks_never_passed"] = stats.tasks_never_passed();
+      nlohmann::json per_task = nlohmann::json::object();
+      for (const auto& [id, s] : stats.per_task) per_task[id] = to_json(s);
+      entry["tasks"] = std::move(per_task);
+      summary[name] = std::move(entry);
+    }
+    head["summary"] = std::move(summary);
+    write(head);
+  }
+
+ private:
+  void write(const nlohmann::json& head) {
+    const std::string tmp = m_info.results_path + ".tmp";
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    std::string text = head.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    text.pop_back();  // the closing brace: runs are appended from the journal
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    out << text << ",\n  \"runs\": [";
+    std::ifstream journal(m_info.journal_path, std::ios::binary);
+    std::string line;
+    bool first = true;
+    while (std::getline(journal, line)) {
+      if (line.empty()) continue;
+      out << (first ? "\n    " : ",\n    ") << line;
+      first = false;
+    }
+    out << (first ? "]\n}\n" : "\n  ]\n}\n");
+    out.close();
+    std::error_code ec;
+    std::filesystem::rename(tmp, m_info.results_path, ec);
+    if (!out || ec) std::fprintf(stderr, "goodput: writing %s failed\n", m_info.results_path.c_str());
+  }
+
+  ResultsInfo m_info;
+  const StatsCollector& m_stats;
+  Plan m_plan;
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> make_results_reporter(ResultsInfo info, const StatsCollector& stats) {
+  return std::make_unique<ResultsReporter>(std::move(info), stats);
+}
+
+}  // namespace goodput

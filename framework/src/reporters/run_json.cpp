@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+#include <cmath>
+
+#include "goodput/reporters.hpp"
+
+namespace goodput {
+
+namespace {
+nlohmann::json optional_number(std::optional<double> v) {
+  if (!v || !std::isfinite(*v)) return nullptr;
+  return *v;
+}
+nlohmann::json optional_count(std::optional<std::int64_t> v) {
+  if (!v) return nullptr;
+  return *v;
+}
+}  // namespace
+
+nlohmann::json to_json(const RunRecord& run) {
+  const Completion& c = run.completion;
+  nlohmann::json checks = nlohmann::json::array();
+  for (std::size_t i = 0; i < run.checks.size(); ++i) {
+    const checkers::CheckResult& check = run.checks[i];
+    nlohmann::json entry = {{"type", run.task->assertions[i].type},
+                            {"outcome", std::string(checkers::to_string(check.outcome))},
+                            {"message", check.message}};
+    if (!check.parts.empty()) {
+      nlohmann::json parts = nlohmann::json::array();
+      for (const auto& part : check.parts)
+        parts.push_back({{"name", part.name}, {"outcome", std::string(checkers::to_string(part.outcome))}, {"message", part.message}});
+      entry["parts"] = std::move(parts);
+    }
+    if (!check.facts.empty()) entry["facts"] = check.facts;
+    checks.push_back(std::move(entry));
+  }
+  nlohmann::json error = nullptr;
+  if (!c.ok())
+    error = {{"kind", std::string(to_string(c.error.kind))}, {"message", c.error.message}, {"http_status", c.error.http_status}};
+  nlohmann::json server = {{"model", c.server_model}, {"system_fingerprint", c.system_fingerprint}, {"response_id", c.response_id}};
+  if (!c.server_timings.empty()) {
+    server["timings_source"] = c.server_timings_source;
+    server["timings"] = c.server_timings;
+  }
+  return {
+      {"model", run.model->name},
+      {"task", run.task->id()},
+      {"sample", run.sample},
+      {"started_at", run.started_at},
+      {"simulated", run.model->simulated},
+      {"verdict", std::string(to_string(run.verdict))},
+      {"checks", std::move(checks)},
+      {"error", std::move(error)},
+      {"client",
+       {{"ttft_s", optional_number(c.metrics.ttft_s)},
+        {"time_to_first_answer_s", optional_number(c.metrics.time_to_first_answer_s)},
+        {"e2e_s", optional_number(c.metrics.e2e_s)},
+        {"decode_tps", optional_number(c.metrics.decode_tps)},
+        {"stream_end_s", c.times.end},
+        {"token_chunks", c.times.token_chunks},
+        {"reasoning_chunks", c.times.reasoning_chunks}}},
+      {"tokens",
+       {{"prompt", optional_count(c.tokens.prompt)},
+        {"completion", optional_count(c.tokens.completion)},
+        {"reasoning", optional_count(c.tokens.reasoning)},
+        {"completion_estimated", c.tokens.completion_estimated},
+        {"reasoning_estimated", c.tokens.reasoning_estimated}}},
+      {"stop_reason", std::string(to_string(c.stop_reason))},
+      {"server_stop_reason", c.server_stop_reason},
+      {"server", std::move(server)},
+      {"request_params", merged_params(*run.task, *run.model)},
+      {"answer", c.answer},
+      {"reasoning", c.reasoning},
+  };
+}
+
+nlohmann::json to_json(const RunStats& s) {
+  const auto ttc = s.time_to_correct_s();
+  return {
+      {"runs", s.runs},
+      {"passed", s.passed},
+      {"failed", s.failed},
+      {"errors", s.errors},
+      {"truncated", s.truncated},
+      {"pass_rate", optional_number(s.pass_rate())},
+      {"ttft_p50_s", optional_number(s.ttft_s.median())},
+      {"time_to_first_answer_p50_s", optional_number(s.first_answer_s.median())},
+      {"decode_tps_p50", optional_number(s.decode_tps.median())},
+      {"e2e_p50_s", optional_number(s.e2e_s.median())},
+      {"e2e_mean_s", optional_number(s.e2e_s.mean())},
+      {"completion_tokens_mean", optional_number(s.completion_tokens.mean())},
+      {"completion_tokens_estimated", s.tokens_estimated},
+      {"time_to_correct_s", optional_number(ttc)},
+      {"never_passed", ttc.has_value() && std::isinf(*ttc)},
+  };
+}
+
+}  // namespace goodput

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages goodput builds with, when any is missing. Safe to re-run.
+set -euo pipefail
+packages=(cmake ninja-build g++ pkg-config python3
+          nlohmann-json3-dev libcurl4-openssl-dev libyaml-cpp-dev libcli11-dev
+          libcpp-httplib-dev libgtest-dev libgmock-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "goodput: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,268 @@
+// Drives the real `goodput run` binary against `goodput sim` (in this process, on loopback)
+// and checks exit codes, the log, the journal, results.json and the measured figures
+// against the simulator's schedule. Tolerances are wide enough for a loaded 2-core machine;
+// exact timing figures belong in bench/.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/sim_server.hpp"
+
+namespace goodput {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+class RunCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = fs::temp_directory_path() / ("goodput-run-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(m_dir);
+    fs::create_directories(m_dir);
+  }
+  void TearDown() override {
+    if (m_sim) m_sim->stop();
+    fs::remove_all(m_dir);
+  }
+
+  std::string start_sim(const std::string& profiles = std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml") {
+    m_sim = std::make_unique<sim::SimServer>(sim::load_sim_profiles(profiles));
+    m_sim->start();
+    return m_sim->base_url();
+  }
+
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(m_dir / name) << text;
+    return (m_dir / name).string();
+  }
+
+  std::string models_file(const std::string& base_url, const std::vector<std::string>& ids, const std::string& extra = "") {
+    std::string yaml = "models:\n";
+    for (const auto& id : ids) yaml += "  - {name: " + id + ", base_url: '" + base_url + "', model: " + id + extra + "}\n";
+    return write("models.yaml", yaml);
+  }
+
+  ProcessResult run(const std::string& args) {
+    const std::string out = (m_dir / "stdout.txt").string();
+    const std::string err = (m_dir / "stderr.txt").string();
+    const std::string cmd = std::string(GOODPUT_BINARY) + " " + args + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
+    const int status = std::system(cmd.c_str());
+    ProcessResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(out);
+    r.err = read_file(err);
+    return r;
+  }
+
+  std::string mini_tasks() const { return quote(std::string(GOODPUT_TEST_DATA_DIR) + "/tasks/mini.yaml"); }
+  std::string out_dir() const { return quote((m_dir / "out").string()); }
+  nlohmann::json results() const { return nlohmann::json::parse(read_file(m_dir / "out" / "results.json")); }
+  std::vector<nlohmann::json> journal() const {
+    std::vector<nlohmann::json> lines;
+    std::ifstream in(m_dir / "out" / "journal.jsonl");
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    return lines;
+  }
+
+  fs::path m_dir;
+  std::unique_ptr<sim::SimServer> m_sim;
+};
+
+TEST_F(RunCommandTest, AllPassingExitsZeroAndWritesJournalAndResults) {
+  const std::string url = start_sim();
+  const auto r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"sim-fast"})) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[ RUN      ] sim-fast / mini.capital"));
+  EXPECT_THAT(r.out, HasSubstr("[       OK ] sim-fast / mini.capital ("));
+  EXPECT_THAT(r.out, HasSubstr("[  PASSED  ] 3 runs"));
+  EXPECT_THAT(r.out, Not(HasSubstr("FAILED")));
+
+  const auto lines = journal();
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& line : lines) {
+    EXPECT_EQ(line["verdict"], "pass") << line.dump();
+    EXPECT_EQ(line["stop_reason"], "stop");
+    EXPECT_EQ(line["tokens"]["completion_estimated"], false);  // usage was asked for and sent
+    EXPECT_EQ(line["server"]["timings_source"], "llama.cpp timings");
+  }
+  const auto res = results();
+  EXPECT_EQ(res["schema_version"], 1);
+  EXPECT_EQ(res["runs"].size(), 3u);
+  EXPECT_EQ(res["summary"]["sim-fast"]["passed"], 3);
+  EXPECT_EQ(res["summary"]["sim-fast"]["pass_rate"], 1.0);
+  EXPECT_EQ(res["interrupted"], false);
+}
+
+TEST_F(RunCommandTest, WrongAnswersFailWithActionableMessagesAndExitOne) {
+  const std::string url = start_sim();
+  const auto r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"sim-fast", "sim-wrong"})) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[  FAILED  ] sim-wrong / mini.arithmetic"));
+  EXPECT_THAT(r.out, HasSubstr("391"));  // the number assertion says what it expected
+  EXPECT_THAT(r.out, HasSubstr("[  FAILED  ] 3 runs, listed below:"));
+  const auto res = results();
+  EXPECT_EQ(res["summary"]["sim-wrong"]["failed"], 3);
+  EXPECT_EQ(res["summary"]["sim-wrong"]["errors"], 0);
+  EXPECT_EQ(res["summary"]["sim-wrong"]["never_passed"], true);
+  EXPECT_EQ(res["summary"]["sim-fast"]["passed"], 3);
+}
+
+TEST_F(RunCommandTest, TransportProblemsAreErrorsNotFailures) {
+  const std::string url = start_sim();
+  const auto r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"sim-faulty"})) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[  ERROR   ] sim-faulty / mini.capital"));
+  const auto res = results();
+  EXPECT_EQ(res["summary"]["sim-faulty"]["errors"], 3);
+  EXPECT_EQ(res["summary"]["sim-faulty"]["failed"], 0);
+  std::map<std::string, std::string> kinds;
+  for (const auto& line : journal()) kinds[line["task"]] = line["error"]["kind"];
+  EXPECT_EQ(kinds["mini.capital"], "stream_error");
+  EXPECT_EQ(kinds["mini.arithmetic"], "truncated");
+  EXPECT_EQ(kinds["mini.colors"], "http_status");
+}
+
+TEST_F(RunCommandTest, UnreachableServerIsAnErrorAndTheRunCarriesOn) {
+  // A port that was free a moment ago: nothing listens there.
+  int port = 0;
+  {
+    sim::SimServer probe(sim::load_sim_profiles(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml"));
+    port = probe.start();
+    probe.stop();
+  }
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+  const auto r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"nowhere"})) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("cannot connect"));
+  EXPECT_EQ(results()["summary"]["nowhere"]["errors"], 3);
+}
+
+TEST_F(RunCommandTest, BadInputExitsTwoBeforeAnyRequest) {
+  const std::string url = start_sim();
+  const std::string models = models_file(url, {"sim-fast"});
+  const std::string bad_task = write("bad.yaml", "suite: s\ntasks:\n  - id: a\n    prompt: hi\n    assert:\n      - type: contains\n        valeu: x\n");
+  auto r = run("run " + quote(bad_task) + " --models " + quote(models) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("bad.yaml:7:9: tasks[0].assert[0].valeu: unknown key 'valeu'"));
+  EXPECT_FALSE(fs::exists(m_dir / "out"));  // nothing ran, nothing was written
+
+  r = run("run " + mini_tasks() + " --models " + quote(models) + " --model nope -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("no model named 'nope'"));
+
+  r = run("run " + mini_tasks() + " --models " + quote(models) + " --repeat zero");
+  EXPECT_EQ(r.exit_code, 2);
+
+  r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"sim-fast"}, ", api_key_env: GOODPUT_TEST_UNSET_KEY")) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("GOODPUT_TEST_UNSET_KEY is not set"));
+}
+
+TEST_F(RunCommandTest, MeasuredTimingFollowsTheSimulatorSchedule) {
+  // 60 tokens at 100 tok/s after a 200 ms TTFT: decode 100 tok/s, e2e 0.2 + 59/100 = 0.79 s.
+  std::string answer;
+  for (int i = 0; i < 60; ++i) answer += " w" + std::to_string(i % 10);
+  const std::string profiles = write("p.yaml", "models:\n  - id: timed\n    ttft_ms: 200\n    tokens_per_second: 100\n"
+                                               "    answers:\n      - text: '" + answer + "'\n");
+  const std::string tasks = write("t.yaml", "suite: t\ntasks:\n  - {id: a, prompt: go, assert: [{type: contains, value: w9}]}\n");
+  const std::string url = start_sim(profiles);
+  const auto r = run("run " + quote(tasks) + " --models " + quote(models_file(url, {"timed"})) + " --repeat 3 -o " + out_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const auto& line : journal()) {
+    EXPECT_EQ(line["tokens"]["completion"], 60);
+    EXPECT_NEAR(line["client"]["ttft_s"].get<double>(), 0.200, 0.060);
+    EXPECT_NEAR(line["client"]["decode_tps"].get<double>(), 100.0, 15.0);
+    EXPECT_NEAR(line["client"]["e2e_s"].get<double>(), 0.790, 0.100);
+    // The server's own figures are kept apart, in its units (ms).
+    EXPECT_NEAR(line["server"]["timings"]["predicted_ms"].get<double>(), 590, 60);
+  }
+}
+
+TEST_F(RunCommandTest, ReasoningIsKeptApartAndTimedSeparately) {
+  const std::string url = start_sim();
+  const auto r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"sim-reasoner"})) + " -o " + out_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const auto& line : journal()) {
+    EXPECT_FALSE(line["reasoning"].get<std::string>().empty());
+    EXPECT_THAT(line["answer"].get<std::string>(), Not(HasSubstr(line["reasoning"].get<std::string>())));
+    // 10 reasoning tokens at 100 tok/s: the answer starts ~0.1 s after the first token.
+    const double gap = line["client"]["time_to_first_answer_s"].get<double>() - line["client"]["ttft_s"].get<double>();
+    EXPECT_NEAR(gap, 0.100, 0.040) << line.dump();
+    EXPECT_EQ(line["tokens"]["reasoning"], 10);
+  }
+}
+
+TEST_F(RunCommandTest, StallTimeoutAndOldStyleErrorLinesAreErrors) {
+  const std::string profiles = write("p.yaml", R"(models:
+  - id: flaky
+    ttft_ms: 20
+    tokens_per_second: 200
+    answers:
+      - match: stall
+        text: "one two three four five six"
+        fault: {kind: stall, after_tokens: 2, stall_ms: 4000}
+      - match: old
+        text: "one two three four five six"
+        fault: {kind: old-error, after_tokens: 2}
+)");
+  const std::string tasks = write("t.yaml", "suite: f\ntasks:\n"
+                                            "  - {id: stall, prompt: stall, assert: [{type: contains, value: six}]}\n"
+                                            "  - {id: old, prompt: old, assert: [{type: contains, value: six}]}\n");
+  const std::string url = start_sim(profiles);
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = run("run " + quote(tasks) + " --models " + quote(models_file(url, {"flaky"}, ", timeouts: {stall: 1}")) + " -o " + out_dir());
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  std::map<std::string, nlohmann::json> by_task;
+  for (const auto& line : journal()) by_task[line["task"]] = line;
+  EXPECT_EQ(by_task["f.stall"]["verdict"], "error");
+  EXPECT_EQ(by_task["f.stall"]["error"]["kind"], "stall");
+  EXPECT_LT(elapsed, 3.9);  // gave up on the stall before the server would have resumed
+  // Old llama.cpp builds: `error: {...}` then `data: [DONE]`; a spec-only parser would call it a pass.
+  EXPECT_EQ(by_task["f.old"]["verdict"], "error");
+  EXPECT_EQ(by_task["f.old"]["error"]["kind"], "stream_error");
+}
+
+TEST_F(RunCommandTest, SimFlagRunsInProcessAndSaysSimulated) {
+  const auto r = run("run " + mini_tasks() + " --sim --sim-profiles " + quote(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml") +
+                     " --model sim-fast -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("SIMULATED"));
+  EXPECT_EQ(results()["simulated"], true);
+  for (const auto& line : journal()) EXPECT_EQ(line["simulated"], true);
+}
+
+}  // namespace
+}  // namespace goodput
