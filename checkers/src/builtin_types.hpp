@@ -16,5 +16,7 @@ CheckerType list_count_type();
 CheckerType number_type();
 CheckerType stop_reason_type();
 CheckerType max_latency_type();
+CheckerType python_compiles_type();
+CheckerType python_passes_type();
 
 }  // namespace goodput::checkers::detail

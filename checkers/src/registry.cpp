@@ -23,6 +23,8 @@ const std::vector<CheckerType>& checker_types() {
       detail::regex_type(),       detail::equals_type(),       detail::length_type(),
       detail::list_count_type(),  detail::number_type(),       detail::stop_reason_type(),
       detail::max_latency_type(),
+      detail::python_compiles_type(),
+      detail::python_passes_type(),
   };
   return k_types;
 }

@@ -1,0 +1,375 @@
+# SPDX-License-Identifier: MIT
+"""goodput's Python driver for `python-passes`: loads a model's code as a module and runs its
+conversion function on each fixture input, inside goodput's sandbox.
+
+It only reports what the candidate produced; it never sees the expected outputs, and goodput
+compares in its own process (the candidate controls this interpreter, so anything written here
+could be forged). The report is result.json in the work directory, rewritten after every step
+so that a run cut by the time limit still says how far it got. stdout and stderr are not part
+of the protocol: the candidate's prints are captured and reported as text only.
+
+Work directory, written by goodput:
+  candidate.py        the extracted code, loaded as module "candidate" (so code under
+                      `if __name__ == "__main__":` does not run), with sys.argv =
+                      ["candidate.py"] and an empty stdin (a top-level argparse exits, it
+                      does not wait)
+  job.json            {"entry": "" or a name, "style": "auto"|"records"|"json-text"|"paths"|
+                       "path-in"|"records-path"|"cli", "fixtures": [{"name", "input"}],
+                       "import_timeout_s", "call_timeout_s", "max_output_chars"}
+  inputs/NAME.json    the fixture inputs
+
+Conventions, tried in this order when the task does not name them (style "auto"):
+  entry point: the function named by the task; else top-level functions whose name holds
+    both "json" and "csv" (json_to_csv, convert_json_to_csv), then those holding "csv"
+    (to_csv, write_csv; names with "to_csv" or "convert" first), then those holding
+    "convert", then the only other top-level function; a function named main() is tried last,
+    and only as a command line (style "cli").
+  style, for each candidate function:
+    records       f(records: list[dict]) -> str          the CSV text (bytes: UTF-8)
+    json-text     f(json_text: str) -> str
+    paths         f(input_path, output_path)             writes the CSV file
+    path-in       f(input_path) -> str
+    records-path  f(records, output_path)                writes the CSV file
+    cli           main() with sys.argv = [candidate.py, input_path, output_path]
+  The first (function, style) that returns without an exception and gives text (a str or
+  bytes result, or a written file) for some fixture (those with records first) is used for
+  every fixture; the results it gave while being tried are kept as those fixtures' results.
+  result.json says which way was used, and why the others were not.
+result.json: {"phase": "start" (goodput's own setup) | "load" | "probe" | "fixtures" | "done",
+  "python", "import": {"ok", "fatal", "error", "where", "printed"}, "functions", "entry",
+  "style", "attempts": [{"function", "style", "ok", "error", "fixture", "where", "printed"}],
+  "fixtures": [{"name", "ok", "output" | "error", "where", "printed"}], "current"}
+
+A top-level exception while loading (argparse exiting, a hard-coded example file that does
+not exist) is reported and the functions defined before it are still used; a load that does
+not finish within import_timeout_s fails everything.
+"""
+
+import copy
+import io
+import json
+import os
+import platform
+import signal
+import sys
+import traceback
+import types
+
+_dumps = json.dumps
+_replace = os.replace
+_open = open
+_exists = os.path.exists
+_remove = os.remove
+
+WORK = os.getcwd()
+RESULT = os.path.join(WORK, "result.json")
+CANDIDATE = os.path.join(WORK, "candidate.py")
+OUT_DIR = os.path.join(WORK, "out")
+
+STYLES = ("records", "json-text", "paths", "path-in", "records-path")
+PRINT_KEEP = 300
+
+
+class CallTimeout(BaseException):
+    """Raised by the interval timer; a BaseException so `except Exception` in the
+    candidate does not swallow it."""
+
+
+def _on_alarm(signum, frame):
+    raise CallTimeout()
+
+
+def save(state):
+    tmp = RESULT + ".tmp"
+    with _open(tmp, "w", encoding="utf-8") as f:
+        f.write(_dumps(state, ensure_ascii=True))
+    _replace(tmp, RESULT)
+
+
+def short(text, limit=300):
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def describe_exception(exc):
+    """'raised KeyError: 'c'', 'exited (SystemExit: 2)', 'did not return in time'."""
+    if isinstance(exc, CallTimeout):
+        return "did not return in time (an endless loop?)"
+    if isinstance(exc, SystemExit):
+        return "exited (SystemExit: %s)" % (exc.code,)
+    name = type(exc).__name__
+    text = str(exc)
+    return short("raised " + name + (": " + text if text else ""))
+
+
+def where(exc):
+    """The innermost frame in the candidate's file: 'line 12, in json_to_csv: w.writerow(r)'."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == CANDIDATE]
+    if not frames:
+        return None
+    f = frames[-1]
+    text = "line %d, in %s" % (f.lineno, f.name)
+    if f.line:
+        text += ": " + short(f.line.strip(), 120)
+    return text
+
+
+class Captured:
+    """Runs a call with stdout/stderr captured, stdin empty, argv fixed and a time limit."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.printed = ""
+
+    def run(self, fn, *args, argv=None):
+        out = io.StringIO()
+        saved = (sys.stdout, sys.stderr, sys.stdin, sys.argv)
+        sys.stdout = out
+        sys.stderr = out
+        sys.stdin = io.StringIO("")
+        sys.argv = list(argv) if argv else ["candidate.py"]
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        try:
+            return fn(*args)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            sys.stdout, sys.stderr, sys.stdin, sys.argv = saved
+            self.printed = short(out.getvalue(), PRINT_KEEP)
+
+
+def as_text(value, max_chars):
+    """(text, problem): a str result as is, bytes as UTF-8; anything else is a problem."""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError as e:
+            return None, "returned bytes that are not UTF-8 (byte %d)" % e.start
+    if not isinstance(value, str):
+        return None, "returned %s, not the CSV text" % (
+            "None" if value is None else type(value).__name__)
+    if len(value) > max_chars:
+        return None, "returned %d characters, more than the %d allowed" % (len(value), max_chars)
+    return value, None
+
+
+def read_output(path, max_chars):
+    if not _exists(path):
+        return None, "wrote no file at the output path"
+    with _open(path, "rb") as f:
+        data = f.read(max_chars * 4 + 1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return None, "wrote a file that is not UTF-8 (byte %d; another encoding such as cp932?)" % e.start
+    if len(text) > max_chars:
+        return None, "wrote more than %d characters" % max_chars
+    return text, None
+
+
+def call_style(fn, style, fixture, limit, max_chars):
+    """Runs one call; returns (text, problem, printed, where)."""
+    in_path = fixture["path"]
+    out_path = os.path.join(OUT_DIR, fixture["name"] + ".csv")
+    if _exists(out_path):
+        _remove(out_path)
+    call = Captured(limit)
+    try:
+        if style == "records":
+            value = call.run(fn, copy.deepcopy(fixture["records"]))
+        elif style == "json-text":
+            value = call.run(fn, fixture["text"])
+        elif style == "paths":
+            call.run(fn, in_path, out_path)
+            value = None
+        elif style == "path-in":
+            value = call.run(fn, in_path)
+        elif style == "records-path":
+            call.run(fn, copy.deepcopy(fixture["records"]), out_path)
+            value = None
+        elif style == "cli":
+            try:
+                call.run(fn, argv=["candidate.py", in_path, out_path])
+            except SystemExit as e:
+                if e.code not in (None, 0):
+                    raise
+            value = None
+        else:
+            return None, "unknown style " + style, "", None
+    except BaseException as e:  # noqa: B902 - everything the candidate raises is a result
+        return None, describe_exception(e), call.printed, where(e)
+    if style in ("paths", "records-path", "cli"):
+        text, problem = read_output(out_path, max_chars)
+    else:
+        text, problem = as_text(value, max_chars)
+    return text, problem, call.printed, None
+
+
+def rank_functions(functions, entry):
+    """(name, styles-allowed) in the order to try; see the module docstring."""
+    if entry:
+        return [entry] if entry in functions else []
+    lower = {name: name.lower() for name in functions}
+    tried = []
+
+    def add(names):
+        for n in names:
+            if n not in tried and n != "main":
+                tried.append(n)
+
+    add([n for n in functions if "json" in lower[n] and "csv" in lower[n]])
+    csv_named = [n for n in functions if "csv" in lower[n]]
+    add([n for n in csv_named if "to_csv" in lower[n] or "convert" in lower[n]])
+    add(csv_named)
+    add([n for n in functions if "convert" in lower[n]])
+    rest = [n for n in functions if n not in tried and n != "main" and not n.startswith("_")]
+    if len(rest) == 1:
+        add(rest)
+    if "main" in functions:
+        tried.append("main")
+    return tried
+
+
+def main():
+    job = json.load(_open(os.path.join(WORK, "job.json"), encoding="utf-8"))
+    max_chars = int(job.get("max_output_chars", 1000000))
+    call_limit = float(job.get("call_timeout_s", 2))
+    state = {
+        "protocol": 1,
+        "python": platform.python_version(),
+        "phase": "start",  # goodput's own setup: a failure before "load" is goodput's error
+        "import": {"ok": True},
+        "functions": [],
+        "entry": None,
+        "style": None,
+        "attempts": [],
+        "fixtures": [],
+        "current": None,
+    }
+    save(state)
+    os.makedirs(OUT_DIR, exist_ok=True)
+
+    fixtures = []
+    for item in job["fixtures"]:
+        path = os.path.join(WORK, item["input"])
+        with _open(path, encoding="utf-8") as f:
+            text = f.read()
+        fixtures.append({"name": item["name"], "path": path, "text": text,
+                         "records": json.loads(text)})
+
+    signal.signal(signal.SIGALRM, _on_alarm)
+    with _open(CANDIDATE, encoding="utf-8") as f:
+        source = f.read()
+    module = types.ModuleType("candidate")
+    module.__file__ = CANDIDATE
+    sys.modules["candidate"] = module
+    load = Captured(float(job.get("import_timeout_s", 5)))
+    state["phase"] = "load"
+    save(state)
+    try:
+        code = compile(source, CANDIDATE, "exec")
+        load.run(exec, code, module.__dict__)
+    except SyntaxError as e:
+        state["import"] = {"ok": False, "fatal": True,
+                           "error": "SyntaxError: %s (line %s)" % (e.msg, e.lineno)}
+        state["phase"] = "done"
+        save(state)
+        return
+    except CallTimeout:
+        state["import"] = {"ok": False, "fatal": True,
+                           "error": "its top-level code did not finish within %g s "
+                                    "(an endless loop?)" % load.seconds,
+                           "printed": load.printed}
+        state["phase"] = "done"
+        save(state)
+        return
+    except BaseException as e:  # noqa: B902 - a top-level exception is reported, then we go on
+        state["import"] = {"ok": False, "fatal": False, "error": describe_exception(e),
+                           "where": where(e), "printed": load.printed}
+    else:
+        state["import"]["printed"] = load.printed
+
+    functions = [name for name, value in list(vars(module).items())
+                 if isinstance(value, types.FunctionType)
+                 and getattr(value, "__module__", None) == "candidate"]
+    state["functions"] = functions
+    state["phase"] = "probe"
+    save(state)
+
+    entry = job.get("entry") or ""
+    style = job.get("style") or "auto"
+    names = rank_functions(functions, entry)
+    # Fixtures with records first: an empty input says little about how to call the code.
+    probe_order = [f for f in fixtures if f["records"]] + [f for f in fixtures if not f["records"]]
+    chosen = None
+    results = {}  # fixture name -> (text, problem, printed, where), for the chosen way
+    first_call = True
+    for name in names:
+        fn = vars(module)[name]
+        if style != "auto":
+            styles = [style]
+        elif name == "main" and not entry:
+            styles = ["cli"]
+        else:
+            styles = list(STYLES)
+        for s in styles:
+            attempt = {"function": name, "style": s, "ok": False}
+            results = {}
+            for fixture in probe_order:
+                state["current"] = fixture["name"]
+                save(state)
+                # The first call may import heavy modules: it gets the load budget.
+                limit = max(call_limit, load.seconds) if first_call else call_limit
+                first_call = False
+                outcome = call_style(fn, s, fixture, limit, max_chars)
+                results[fixture["name"]] = outcome
+                text, problem, printed, at = outcome
+                if problem is None:
+                    attempt["ok"] = True
+                    break
+                if "error" not in attempt:
+                    attempt["error"] = problem
+                    attempt["fixture"] = fixture["name"]
+                    if at:
+                        attempt["where"] = at
+                    if printed:
+                        attempt["printed"] = printed
+            state["attempts"].append(attempt)
+            save(state)
+            if attempt["ok"]:
+                chosen = (name, s)
+                break
+        if chosen:
+            break
+    if chosen is None:
+        state["phase"] = "done"
+        state["current"] = None
+        save(state)
+        return
+
+    name, s = chosen
+    state["entry"], state["style"], state["phase"] = name, s, "fixtures"
+    fn = vars(module)[name]
+    for fixture in fixtures:
+        state["current"] = fixture["name"]
+        save(state)
+        if fixture["name"] in results:
+            text, problem, printed, at = results[fixture["name"]]
+        else:
+            text, problem, printed, at = call_style(fn, s, fixture, call_limit, max_chars)
+        record = {"name": fixture["name"], "ok": problem is None}
+        if problem is None:
+            record["output"] = text
+        else:
+            record["error"] = problem
+            if at:
+                record["where"] = at
+        if printed:
+            record["printed"] = printed
+        state["fixtures"].append(record)
+    state["current"] = None
+    state["phase"] = "done"
+    save(state)
+
+
+if __name__ == "__main__":
+    main()

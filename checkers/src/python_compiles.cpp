@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+// `python-compiles`: the Python code extracted from the answer compiles with python3 (syntax
+// only: none of it runs), checked inside the sandbox.
+//
+//   - type: python-compiles
+//     timeout: 10          # seconds, default 10
+//     entry: json_to_csv   # optional: compile the block that defines it (as python-passes does)
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "builtin_types.hpp"
+#include "check_message.hpp"
+#include "goodput/checkers/code_extract.hpp"
+#include "python_sandbox.hpp"
+
+namespace goodput::checkers::detail {
+
+namespace {
+
+constexpr double k_default_timeout_s = 10;
+constexpr std::uint64_t k_memory_bytes = 512ull << 20;
+
+// Runs in the sandbox; only compiles, so nothing the candidate wrote runs and stdout is ours.
+constexpr std::string_view k_compile_script = R"py(
+import json, platform, sys
+r = {"python": platform.python_version()}
+try:
+    with open("candidate.py", encoding="utf-8") as f:
+        src = f.read()
+    compile(src, "candidate.py", "exec", dont_inherit=True)
+    r["ok"] = True
+except SyntaxError as e:
+    r.update(ok=False, kind=type(e).__name__, msg=str(e.msg), line=e.lineno, col=e.offset,
+             text=(e.text or "").rstrip())
+except (ValueError, MemoryError, RecursionError) as e:
+    r.update(ok=False, kind=type(e).__name__, msg=str(e))
+sys.stdout.write(json.dumps(r))
+)py";
+
+std::string lines_of(const std::string& code) {
+  const auto n = static_cast<std::size_t>(std::count(code.begin(), code.end(), '\n')) +
+                 (!code.empty() && code.back() != '\n' ? 1 : 0);
+  return with_commas(n) + (n == 1 ? " line" : " lines");
+}
+
+class PythonCompilesChecker final : public Checker {
+ public:
+  PythonCompilesChecker(double timeout_s, std::string entry)
+      : m_timeout_s(timeout_s), m_entry(std::move(entry)) {}
+
+  CheckResult check(const Completion& completion) const override {
+    ExtractOptions options;
+    options.entry = m_entry;
+    const ExtractedCode code = extract_python(completion.answer, options);
+    if (!code.found) return {Outcome::fail, "python-compiles: " + code.message};
+
+    std::string setup_error;
+    const auto box = python_sandbox(setup_error);
+    if (!box) return {Outcome::error, "python-compiles: " + setup_error};
+
+    sandbox::Request request;
+    request.argv = {std::string(k_python), "-I", "-X", "utf8", "-c", std::string(k_compile_script)};
+    request.files = {{"candidate.py", code.code}};
+    request.limits.wall_s = m_timeout_s;
+    request.limits.cpu_s = m_timeout_s;
+    request.limits.address_space_bytes = k_memory_bytes;
+    const sandbox::Result run = box->run(request);
+
+    CheckResult result;
+    add_sandbox_facts(result, *box, run, request.limits);
+    result.facts["code"] = code.source;
+    const std::string where = " (" + lines_of(code.code) + "; " + code.source + ")";
+
+    if (run.reason == sandbox::EndReason::failed_to_start) {
+      result.outcome = Outcome::error;
+      result.message = "python-compiles: the sandbox could not run " + std::string(k_python) +
+                       ": " + run.error;
+      return result;
+    }
+    if (ended_by_limit(run.reason)) {
+      result.outcome = Outcome::fail;
+      result.message = "python-compiles: compiling the code " +
+                       describe_limit_end(run, request.limits) + where;
+      return result;
+    }
+    nlohmann::json report;
+    try {
+      report = nlohmann::json::parse(run.stdout_text);
+    } catch (const nlohmann::json::exception&) {
+      report = nullptr;
+    }
+    if (!report.is_object() || !report.contains("ok")) {
+      result.outcome = Outcome::error;
+      result.message = "python-compiles: " + std::string(k_python) + " gave no verdict (" +
+                       (run.reason == sandbox::EndReason::exited
+                            ? "exit code " + std::to_string(run.exit_code)
+                            : describe_limit_end(run, request.limits)) +
+                       "): " + quote(stderr_tail(run.stderr_text), 200);
+      return result;
+    }
+    const std::string version = report.value("python", "");
+    if (!version.empty()) result.facts["python"] = version + " (" + std::string(k_python) + ")";
+    if (report.value("ok", false)) {
+      result.outcome = Outcome::pass;
+      result.message = "python-compiles: the code compiles with Python " + version + where;
+      return result;
+    }
+    std::string message = "python-compiles: " + report.value("kind", std::string("error"));
+    if (report.contains("line") && report["line"].is_number_integer()) {
+      message += " at line " + std::to_string(report["line"].get<long long>());
+      if (report.contains("col") && report["col"].is_number_integer()) {
+        message += ", column " + std::to_string(report["col"].get<long long>());
+      }
+    }
+    message += ": " + report.value("msg", std::string("?"));
+    const std::string text = report.value("text", std::string());
+    if (!text.empty()) message += ": " + quote(text, 80);
+    message += where;
+    result.outcome = Outcome::fail;
+    result.message = std::move(message);
+    return result;
+  }
+
+  std::string describe() const override {
+    return "python-compiles: the Python code in the answer" +
+           (m_entry.empty() ? std::string() : " (the block defining " + m_entry + ")") +
+           " compiles with " + std::string(k_python) + ", in the sandbox";
+  }
+
+ private:
+  double m_timeout_s;
+  std::string m_entry;
+};
+
+}  // namespace
+
+CheckerType python_compiles_type() {
+  return {"python-compiles",
+          "the Python code extracted from the answer compiles with python3 (nothing runs)",
+          {{"timeout", ParamType::number, false, "seconds for the compile, in the sandbox (default 10)"},
+           {"entry", ParamType::string, false,
+            "a function name: compile the code block that defines it (default: the main block)"}},
+          [](const Params& params) -> std::unique_ptr<Checker> {
+            const double timeout = params.optional_number("timeout").value_or(k_default_timeout_s);
+            if (!(timeout > 0) || timeout > 600) {
+              throw ParamError("timeout", "python-compiles: 'timeout' must be between 0 and 600 "
+                                          "seconds, got " + format_number(timeout));
+            }
+            return std::make_unique<PythonCompilesChecker>(
+                timeout, params.optional_string("entry").value_or(""));
+          }};
+}
+
+}  // namespace goodput::checkers::detail

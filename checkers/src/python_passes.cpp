@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: MIT
+// `python-passes`: the Python code extracted from the answer, run in the sandbox by goodput's
+// driver (checkers/python/goodput_driver.py, embedded), turns every fixture input into the
+// expected CSV. One part per fixture.
+//
+//   - type: python-passes
+//     fixtures: fixtures/json_to_csv/contract   # NAME.json inputs, NAME.csv expected outputs
+//     entry: json_to_csv     # optional: the function to call (default: see the conventions)
+//     style: records         # optional: records | json-text | paths | path-in | records-path |
+//                            #           cli | auto (default auto)
+//     timeout: 20            # seconds for the whole run (default 20)
+//     memory_mb: 512         # address space of the Python process (default 512)
+//
+// Trust: the candidate controls the Python process, so the driver only reports what the code
+// produced; the expected outputs never enter the sandbox and the comparison happens here
+// (csv_compare.hpp has the reading and comparing rules).
+//
+// Outcomes: a fixture passes when its CSV matches. Anything the candidate's code does counts
+// against the model: an exception, a wrong result type, no way of calling it that works, a
+// syntax error, an endless loop or any sandbox limit it runs into (time, CPU, memory, output,
+// file size), or killing its own process; a run cut by a limit keeps the fixtures already
+// judged, fails the one in progress ("did not finish") and the rest ("not run"). An *error*
+// (never a model failure) is goodput's side failing: no sandbox, python3 not starting
+// (EndReason::failed_to_start), or the driver stopping before it began loading the
+// candidate's code (its report still says phase "start", or there is none). A report that
+// exists but cannot be read counts against the candidate, which can write to it.
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "builtin_types.hpp"
+#include "check_message.hpp"
+#include "csv_compare.hpp"
+#include "goodput/checkers/code_extract.hpp"
+#include "python_sandbox.hpp"
+
+namespace goodput::checkers::detail {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr double k_default_timeout_s = 20;
+constexpr std::int64_t k_default_memory_mb = 512;
+constexpr std::size_t k_max_output_chars = 1'000'000;
+
+const std::vector<std::string>& known_styles() {
+  static const std::vector<std::string> k_styles{"auto", "records", "json-text", "paths",
+                                                 "path-in", "records-path", "cli"};
+  return k_styles;
+}
+
+struct Fixture {
+  std::string name;        // "quoting"
+  std::string input_file;  // "quoting.json"
+  std::string input;       // the JSON text
+  CsvTable expected;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<Fixture> load_fixtures(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw ParamError("fixtures", "python-passes: 'fixtures' must be a directory of NAME.json "
+                                 "inputs and NAME.csv expected outputs; " + dir + " is not a directory");
+  }
+  std::vector<fs::path> inputs;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") inputs.push_back(entry.path());
+  }
+  std::sort(inputs.begin(), inputs.end());
+  if (inputs.empty()) {
+    throw ParamError("fixtures", "python-passes: no fixtures (*.json) in " + dir);
+  }
+  std::vector<Fixture> fixtures;
+  for (const auto& input : inputs) {
+    Fixture fixture;
+    fixture.name = input.stem().string();
+    fixture.input_file = input.filename().string();
+    fixture.input = read_file(input);
+    try {
+      const json parsed = json::parse(fixture.input);
+      if (!parsed.is_array()) throw std::runtime_error("not a JSON array");
+    } catch (const std::exception& e) {
+      throw ParamError("fixtures", "python-passes: fixture " + input.string() +
+                                       " must hold a JSON array of records: " + e.what());
+    }
+    fs::path expected = input;
+    expected.replace_extension(".csv");
+    if (!fs::is_regular_file(expected, ec)) {
+      throw ParamError("fixtures", "python-passes: fixture " + input.string() +
+                                       " has no expected output " + expected.filename().string() +
+                                       " beside it");
+    }
+    CsvParse parsed = parse_csv(read_file(expected));
+    if (parsed.error) {
+      throw ParamError("fixtures", "python-passes: expected output " + expected.string() +
+                                       " is not valid CSV: " + parsed.error->message);
+    }
+    fixture.expected = std::move(parsed.table);
+    fixtures.push_back(std::move(fixture));
+  }
+  return fixtures;
+}
+
+std::string str(const json& object, const char* key) {
+  if (!object.is_object()) return "";
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+bool flag(const json& object, const char* key) {
+  if (!object.is_object()) return false;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
+// How a (function, style) pair is called, in words: "json_to_csv(records) -> str".
+std::string call_form(const std::string& function, const std::string& style) {
+  const std::string f = function.empty() ? "f" : function;
+  if (style == "records") return f + "(records) -> str";
+  if (style == "json-text") return f + "(json_text) -> str";
+  if (style == "paths") return f + "(input_path, output_path)";
+  if (style == "path-in") return f + "(input_path) -> str";
+  if (style == "records-path") return f + "(records, output_path)";
+  if (style == "cli") return f + "() as a command line: candidate.py INPUT OUTPUT";
+  return f + " (" + style + ")";
+}
+
+// A member of a JSON object, or null: the report comes from a process the candidate controls,
+// so nothing about its shape is trusted.
+const json& member(const json& object, const char* key) {
+  static const json k_null;
+  if (!object.is_object()) return k_null;
+  const auto it = object.find(key);
+  return it == object.end() ? k_null : *it;
+}
+
+// "raised KeyError: 'c' (line 7, in json_to_csv: row[k]); it printed 'x'".
+std::string problem_text(const json& record) {
+  std::string out = str(record, "error");
+  if (out.empty()) out = "failed";
+  const std::string at = str(record, "where");
+  if (!at.empty()) out += " (" + at + ")";
+  const std::string printed = str(record, "printed");
+  if (!printed.empty()) out += "; it printed " + quote(printed, 40);
+  return out;
+}
+
+std::string csv_shape(const CsvTable& table) {
+  std::string out = table.rows.empty() ? std::string("empty")
+                                       : with_commas(table.rows.size() - 1) +
+                                             (table.rows.size() == 2 ? " row" : " rows");
+  std::vector<std::string> notes;
+  if (table.had_bom) notes.push_back("BOM");
+  if (table.line_ending == "\r\n") notes.push_back("\\r\\n");
+  if (table.line_ending == "\n") notes.push_back("\\n");
+  if (table.line_ending == "mixed") notes.push_back("mixed line endings");
+  for (const auto& note : notes) out += ", " + note;
+  return out;
+}
+
+class PythonPassesChecker final : public Checker {
+ public:
+  PythonPassesChecker(std::string dir, std::vector<Fixture> fixtures, std::string entry,
+                      std::string style, double timeout_s, std::int64_t memory_mb)
+      : m_dir(std::move(dir)),
+        m_fixtures(std::move(fixtures)),
+        m_entry(std::move(entry)),
+        m_style(std::move(style)),
+        m_timeout_s(timeout_s),
+        m_memory_mb(memory_mb) {}
+
+  CheckResult check(const Completion& completion) const override {
+    ExtractOptions options;
+    options.entry = m_entry;
+    options.prefer = {"csv", "json", "convert"};
+    const ExtractedCode code = extract_python(completion.answer, options);
+    if (!code.found) {
+      std::string message = code.message;
+      if (completion.reasoning.find("```") != std::string::npos) {
+        message += "; the reasoning holds a code block, but reasoning is not judged";
+      }
+      return not_run(Outcome::fail, message, "not run: no Python code in the answer");
+    }
+
+    std::string setup_error;
+    const auto box = python_sandbox(setup_error);
+    if (!box) return not_run(Outcome::error, setup_error, "not run: " + setup_error);
+
+    sandbox::Request request = make_request(code.code);
+    const sandbox::Result run = box->run(request);
+    CheckResult result;
+    add_sandbox_facts(result, *box, run, request.limits);
+    result.facts["code"] = code.source;
+    judge(run, request.limits, code, result);
+    return result;
+  }
+
+  std::string describe() const override {
+    std::string out = "python-passes: " + std::to_string(m_fixtures.size()) + " fixtures from " +
+                      fs::path(m_dir).filename().string() + ", ";
+    if (!m_entry.empty() && m_style != "auto") return out + "calling " + call_form(m_entry, m_style);
+    out += "calling " + (m_entry.empty() ? std::string("the first function named like *json*csv*, "
+                                                       "*csv*, *convert* or the only function")
+                                         : m_entry);
+    if (m_style != "auto") return out + " as " + call_form("f", m_style);
+    return out + " as the first of f(records) -> str, f(json_text) -> str, "
+                 "f(input_path, output_path), f(input_path) -> str, f(records, output_path), "
+                 "then main() as a command line, that works on a fixture";
+  }
+
+ private:
+  sandbox::Request make_request(const std::string& code) const {
+    sandbox::Request request;
+    request.argv = {std::string(k_python), "-I", "-X", "utf8", "goodput_driver.py"};
+    request.files.push_back({"goodput_driver.py", std::string(goodput_driver_source())});
+    request.files.push_back({"candidate.py", code});
+    json job;
+    job["entry"] = m_entry;
+    job["style"] = m_style;
+    const double n = static_cast<double>(m_fixtures.size());
+    job["import_timeout_s"] = std::clamp(m_timeout_s / 4, 1.0, 5.0);
+    job["call_timeout_s"] = std::clamp(m_timeout_s / (n + 4), 0.5, 5.0);
+    job["max_output_chars"] = k_max_output_chars;
+    job["fixtures"] = json::array();
+    for (const auto& fixture : m_fixtures) {
+      const std::string path = "inputs/" + fixture.input_file;
+      job["fixtures"].push_back({{"name", fixture.name}, {"input", path}});
+      request.files.push_back({path, fixture.input});  // inputs only: never the expected CSV
+    }
+    request.files.push_back({"job.json", job.dump()});
+    request.read_back = {"result.json"};
+    // numpy and friends start a thread pool per core, each reserving address space.
+    request.env = {{"OPENBLAS_NUM_THREADS", "1"}, {"OMP_NUM_THREADS", "1"}, {"MKL_NUM_THREADS", "1"}};
+    request.limits.wall_s = m_timeout_s;
+    request.limits.cpu_s = m_timeout_s;
+    request.limits.address_space_bytes = static_cast<std::uint64_t>(m_memory_mb) << 20;
+    return request;
+  }
+
+  CheckResult not_run(Outcome outcome, const std::string& message, const std::string& part) const {
+    CheckResult result{outcome, "python-passes: " + message};
+    for (const auto& fixture : m_fixtures) {
+      result.parts.push_back({"fixture " + fixture.input_file, outcome, part});
+    }
+    return result;
+  }
+
+  void fill_not_run(CheckResult& result, Outcome outcome, const std::string& message,
+                    const std::string& part) const {
+    const CheckResult base = not_run(outcome, message, part);
+    result.outcome = base.outcome;
+    result.message = base.message;
+    result.parts = base.parts;
+  }
+
+  void judge(const sandbox::Result& run, const sandbox::Limits& limits, const ExtractedCode& code,
+             CheckResult& result) const {
+    if (run.reason == sandbox::EndReason::failed_to_start) {
+      fill_not_run(result, Outcome::error,
+                   "the sandbox could not run " + std::string(k_python) + ": " + run.error,
+                   "not run: the sandbox could not start");
+      return;
+    }
+    json state;
+    if (const auto it = run.files.find("result.json"); it != run.files.end()) {
+      try {
+        state = json::parse(it->second);
+      } catch (const json::exception&) {
+        state = nullptr;
+      }
+    }
+    const std::string phase = str(state, "phase");
+    const bool limit = ended_by_limit(run.reason);
+    const std::string limit_words = describe_limit_end(run, limits);
+    const std::string how_ended =
+        run.reason == sandbox::EndReason::exited ? "exited with code " + std::to_string(run.exit_code)
+                                                 : limit_words;
+    const std::string tail = stderr_tail(run.stderr_text);
+
+    // Nothing of the candidate's ran yet: goodput's side failed.
+    if (run.files.count("result.json") == 0 || phase == "start") {
+      fill_not_run(result, Outcome::error,
+                   "the goodput driver stopped before loading the code (the Python process " +
+                       how_ended + (tail.empty() ? std::string() : ": " + quote(tail, 200)) + ")",
+                   "not run: the driver failed");
+      return;
+    }
+    static const std::vector<std::string> k_phases{"load", "probe", "fixtures", "done"};
+    if (std::find(k_phases.begin(), k_phases.end(), phase) == k_phases.end()) {
+      fill_not_run(result, Outcome::fail,
+                   "the driver's report is unreadable (did the code overwrite result.json?)",
+                   "not run: unreadable report");
+      return;
+    }
+
+    const std::string version = str(state, "python");
+    if (!version.empty()) result.facts["python"] = version + " (" + std::string(k_python) + ")";
+    const json& load = member(state, "import");
+    std::string load_note;
+    if (load.is_object() && !flag(load, "ok") && !flag(load, "fatal")) {
+      load_note = "loading the code " + problem_text(load) +
+                  "; the functions defined before that point were used";
+      result.facts["import"] = load_note;
+    }
+    if (flag(load, "fatal")) {
+      const std::string why = str(load, "error");
+      fill_not_run(result, Outcome::fail, "the code does not load: " + why,
+                   "not run: the code does not load");
+      return;
+    }
+    if (phase == "load") {
+      fill_not_run(result, Outcome::fail,
+                   "loading the code, the Python process " + how_ended +
+                       (limit ? "" : tail.empty() ? "" : ": " + quote(tail, 200)),
+                   "not run: the code did not load");
+      return;
+    }
+
+    const std::string entry = str(state, "entry");
+    const std::string style = str(state, "style");
+    if (entry.empty()) {
+      // No way of calling the code worked (or the run stopped while trying).
+      std::string message;
+      if (phase == "probe" && (limit || run.reason != sandbox::EndReason::exited ||
+                               run.exit_code != 0)) {
+        message = "the Python process " + how_ended + " while trying the code on fixture " +
+                  str(state, "current") + ".json";
+      } else {
+        message = describe_no_entry(state);
+      }
+      if (!load_note.empty()) message += "; " + load_note;
+      fill_not_run(result, Outcome::fail, message, "not run: " + message);
+      return;
+    }
+    result.facts["entry"] = entry;
+    result.facts["style"] = style + ": " + call_form(entry, style);
+
+    // One part per fixture, in order.
+    std::map<std::string, const json*> produced;
+    if (member(state, "fixtures").is_array()) {
+      for (const json& record : member(state, "fixtures")) {
+        if (record.is_object()) produced.emplace(str(record, "name"), &record);
+      }
+    }
+    const std::string current = str(state, "current");
+    const bool finished = phase == "done";
+    std::size_t failures = 0;
+    std::string first_failure;
+    for (const auto& fixture : m_fixtures) {
+      CheckPart part{"fixture " + fixture.input_file, Outcome::fail, ""};
+      const auto it = produced.find(fixture.name);
+      if (it != produced.end()) {
+        judge_fixture(*it->second, fixture, entry, style, part);
+      } else if (!finished && fixture.name == current) {
+        part.message = "did not finish: the Python process " + how_ended +
+                       (run.reason == sandbox::EndReason::timed_out ? " (an endless loop?)" : "");
+      } else {
+        part.message = "not run: the Python process " + how_ended + " before it got there";
+      }
+      if (part.outcome != Outcome::pass) {
+        ++failures;
+        if (first_failure.empty()) first_failure = part.name + ": " + part.message;
+      }
+      result.parts.push_back(std::move(part));
+    }
+    const std::string calling = call_form(entry, style);
+    if (failures == 0) {
+      result.outcome = Outcome::pass;
+      result.message = "python-passes: all " + std::to_string(m_fixtures.size()) +
+                       " fixtures pass, calling " + calling + " (" + code.source + ")";
+    } else {
+      result.outcome = Outcome::fail;
+      result.message = "python-passes: " + std::to_string(failures) + " of " +
+                       std::to_string(m_fixtures.size()) + " fixtures fail, calling " + calling +
+                       "; first: " + first_failure;
+    }
+    if (!load_note.empty()) result.message += " (note: " + load_note + ")";
+  }
+
+  static void judge_fixture(const json& record, const Fixture& fixture, const std::string& entry,
+                            const std::string& style, CheckPart& part) {
+    if (!flag(record, "ok")) {
+      part.message = call_form(entry, style) + " " + problem_text(record);
+      return;
+    }
+    const std::string output = str(record, "output");
+    const CsvParse parsed = parse_csv(output);
+    if (parsed.error) {
+      part.message = "the CSV is malformed: " + parsed.error->message + " (output " +
+                     quote(output, 80) + ")";
+      return;
+    }
+    if (const auto diff = compare_csv(fixture.expected, parsed.table)) {
+      part.message = diff->message;
+      return;
+    }
+    part.outcome = Outcome::pass;
+    part.message = "matches (" + csv_shape(parsed.table) + ")";
+  }
+
+  std::string describe_no_entry(const json& state) const {
+    std::vector<std::string> functions;
+    if (member(state, "functions").is_array()) {
+      for (const json& f : member(state, "functions")) {
+        if (f.is_string()) functions.push_back(f.get<std::string>());
+      }
+    }
+    std::string list;
+    for (std::size_t i = 0; i < functions.size(); ++i) list += (i ? ", " : "") + functions[i];
+    const json& attempts = member(state, "attempts");
+    if (!attempts.is_array() || attempts.empty()) {
+      if (!m_entry.empty()) {
+        return "the code defines no top-level function " + m_entry +
+               (functions.empty() ? std::string(" (it defines no function at all)")
+                                  : " (it defines " + list + ")");
+      }
+      if (functions.empty()) return "the code defines no top-level function to call";
+      return "no function to call: none is named like a JSON→CSV converter and there is more "
+             "than one (the code defines " + list + ")";
+    }
+    std::string message = "no way of calling the code worked on any fixture: ";
+    std::size_t shown = 0;
+    for (const json& attempt : attempts) {
+      if (shown == 6) {
+        message += "; …";
+        break;
+      }
+      message += (shown++ ? "; " : "") + call_form(str(attempt, "function"), str(attempt, "style")) +
+                 " " + problem_text(attempt);
+      const std::string fixture = str(attempt, "fixture");
+      if (!fixture.empty()) message += " [" + fixture + ".json]";
+    }
+    return message;
+  }
+
+  std::string m_dir;
+  std::vector<Fixture> m_fixtures;
+  std::string m_entry;
+  std::string m_style;
+  double m_timeout_s;
+  std::int64_t m_memory_mb;
+};
+
+bool is_identifier(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front()))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+}  // namespace
+
+CheckerType python_passes_type() {
+  return {"python-passes",
+          "the answer's Python turns every fixture input (NAME.json) into the expected CSV (NAME.csv), run in the sandbox",
+          {{"fixtures", ParamType::path, true,
+            "directory of NAME.json inputs and NAME.csv expected outputs"},
+           {"entry", ParamType::string, false,
+            "the function to call (default: named like *json*csv*, *csv*, *convert*, or the only one)"},
+           {"style", ParamType::string, false,
+            "records | json-text | paths | path-in | records-path | cli | auto (default auto)"},
+           {"timeout", ParamType::number, false, "seconds for the whole run (default 20)"},
+           {"memory_mb", ParamType::integer, false, "memory for the Python process, MB (default 512)"}},
+          [](const Params& params) -> std::unique_ptr<Checker> {
+            const std::string dir = params.string("fixtures");
+            std::string entry = params.optional_string("entry").value_or("");
+            if (!entry.empty() && !is_identifier(entry)) {
+              throw ParamError("entry", "python-passes: 'entry' must be a Python function name, got '" +
+                                            entry + "'");
+            }
+            std::string style = params.optional_string("style").value_or("auto");
+            const auto& styles = known_styles();
+            if (std::find(styles.begin(), styles.end(), style) == styles.end()) {
+              throw ParamError("style", "python-passes: unknown style '" + style +
+                                            "'; use records, json-text, paths, path-in, "
+                                            "records-path, cli or auto");
+            }
+            const double timeout = params.optional_number("timeout").value_or(k_default_timeout_s);
+            if (!(timeout > 0) || timeout > 600) {
+              throw ParamError("timeout", "python-passes: 'timeout' must be between 0 and 600 "
+                                          "seconds, got " + format_number(timeout));
+            }
+            const std::int64_t memory = params.optional_integer("memory_mb").value_or(k_default_memory_mb);
+            if (memory < 64 || memory > 65536) {
+              throw ParamError("memory_mb", "python-passes: 'memory_mb' must be between 64 and "
+                                            "65536, got " + std::to_string(memory));
+            }
+            return std::make_unique<PythonPassesChecker>(dir, load_fixtures(dir), std::move(entry),
+                                                         std::move(style), timeout, memory);
+          }};
+}
+
+}  // namespace goodput::checkers::detail

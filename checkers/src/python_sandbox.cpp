@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+#include "python_sandbox.hpp"
+
+#include <exception>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "check_message.hpp"
+
+namespace goodput::checkers::detail {
+
+namespace {
+
+struct Shared {
+  std::mutex mutex;
+  std::shared_ptr<sandbox::Sandbox> sandbox;
+  std::shared_ptr<sandbox::Sandbox> replacement;
+  std::string error;
+  bool made = false;
+};
+
+Shared& shared() {
+  static Shared state;
+  return state;
+}
+
+std::string megabytes(std::uint64_t bytes) {
+  return format_number(static_cast<double>(bytes) / (1024.0 * 1024.0)) + " MB";
+}
+
+}  // namespace
+
+std::shared_ptr<sandbox::Sandbox> python_sandbox(std::string& error) {
+  Shared& state = shared();
+  const std::lock_guard<std::mutex> lock(state.mutex);
+  if (state.replacement) return state.replacement;
+  if (!state.made) {
+    state.made = true;
+    try {
+      state.sandbox = sandbox::make_sandbox("auto");
+    } catch (const std::exception& e) {
+      state.error = std::string("could not set up a sandbox for Python: ") + e.what();
+    }
+  }
+  if (!state.sandbox) error = state.error;
+  return state.sandbox;
+}
+
+void set_python_sandbox_for_testing(std::shared_ptr<sandbox::Sandbox> replacement) {
+  Shared& state = shared();
+  const std::lock_guard<std::mutex> lock(state.mutex);
+  state.replacement = std::move(replacement);
+}
+
+std::string describe_limits(const sandbox::Limits& limits) {
+  return "wall " + format_number(limits.wall_s) + " s, CPU " + format_number(limits.cpu_s) +
+         " s, memory " + megabytes(limits.address_space_bytes) + ", " +
+         std::to_string(limits.processes) + " processes, files " +
+         megabytes(limits.file_size_bytes) + ", output " +
+         megabytes(static_cast<std::uint64_t>(limits.output_bytes));
+}
+
+bool ended_by_limit(sandbox::EndReason reason) {
+  switch (reason) {
+    case sandbox::EndReason::timed_out:
+    case sandbox::EndReason::cpu_limit:
+    case sandbox::EndReason::memory_limit:
+    case sandbox::EndReason::output_limit:
+    case sandbox::EndReason::file_size_limit: return true;
+    case sandbox::EndReason::exited:
+    case sandbox::EndReason::signalled:
+    case sandbox::EndReason::failed_to_start: return false;
+  }
+  return false;
+}
+
+std::string describe_limit_end(const sandbox::Result& result, const sandbox::Limits& limits) {
+  switch (result.reason) {
+    case sandbox::EndReason::timed_out:
+      return "hit the " + format_number(limits.wall_s) + " s time limit";
+    case sandbox::EndReason::cpu_limit:
+      return "hit the " + format_number(limits.cpu_s) + " s CPU limit";
+    case sandbox::EndReason::memory_limit:
+      return "ran out of memory (limit " + megabytes(limits.address_space_bytes) + ")";
+    case sandbox::EndReason::output_limit:
+      return "printed more than " + megabytes(static_cast<std::uint64_t>(limits.output_bytes));
+    case sandbox::EndReason::file_size_limit:
+      return "wrote a file larger than " + megabytes(limits.file_size_bytes);
+    case sandbox::EndReason::signalled:
+      return "was killed by signal " + std::to_string(result.term_signal);
+    case sandbox::EndReason::exited:
+    case sandbox::EndReason::failed_to_start: break;
+  }
+  return "";
+}
+
+void add_sandbox_facts(CheckResult& result, const sandbox::Sandbox& box, const sandbox::Result& run,
+                       const sandbox::Limits& limits) {
+  // A run that never started may not say what isolation it would have had: ask the backend.
+  const sandbox::Isolation isolation = run.isolation.backend.empty() ? box.isolation() : run.isolation;
+  result.facts["sandbox"] = isolation.describe();
+  result.facts["sandbox backend"] = isolation.backend;
+  result.facts["limits"] = describe_limits(limits);
+  result.facts["python"] = std::string(k_python);
+  result.facts["sandbox time"] = format_seconds(run.wall_s) + " s";
+}
+
+std::string stderr_tail(std::string_view text, std::size_t max_lines) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") != std::string_view::npos) lines.push_back(line);
+    start = end + 1;
+  }
+  std::string out;
+  for (std::size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size(); ++i) {
+    if (!out.empty()) out += '\n';
+    out += lines[i];
+  }
+  return out;
+}
+
+}  // namespace goodput::checkers::detail

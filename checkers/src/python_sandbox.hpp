@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// What the Python checkers (`python-compiles`, `python-passes`) share: the one sandbox they
+// run in, the interpreter, the embedded driver, and the words for how a sandboxed run ended.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "goodput/checkers/checker.hpp"
+#include "goodput/sandbox/sandbox.hpp"
+
+namespace goodput::checkers::detail {
+
+// The system interpreter, never a user shim (pyenv, venv) that depends on the environment.
+inline constexpr std::string_view k_python = "/usr/bin/python3";
+
+// The sandbox every Python check runs in: make_sandbox("auto"), created on first use and
+// shared (Sandbox::run is thread-safe). Null when none can be made; `error` then says why.
+std::shared_ptr<sandbox::Sandbox> python_sandbox(std::string& error);
+
+// Tests only: use `replacement` instead (null restores the default). Not to be called while
+// checks run.
+void set_python_sandbox_for_testing(std::shared_ptr<sandbox::Sandbox> replacement);
+
+// checkers/python/goodput_driver.py, embedded at build time (generated source).
+std::string_view goodput_driver_source();
+
+// "wall 20 s, CPU 20 s, memory 512 MB, 32 processes, files 16 MB, output 1 MB".
+std::string describe_limits(const sandbox::Limits& limits);
+
+// Why a run stopped when the candidate's code made it stop: "hit the 20 s time limit",
+// "ran out of memory (512 MB)". Empty for an ordinary exit.
+std::string describe_limit_end(const sandbox::Result& result, const sandbox::Limits& limits);
+
+// True when the end was caused by a limit the candidate's code ran into (a failure of the
+// model's code), as opposed to exiting by itself or the sandbox not starting (an error).
+bool ended_by_limit(sandbox::EndReason reason);
+
+// Records the sandbox backend and isolation, the limits and the interpreter in `facts`.
+void add_sandbox_facts(CheckResult& result, const sandbox::Sandbox& box, const sandbox::Result& run,
+                       const sandbox::Limits& limits);
+
+// The last `max_lines` lines of a process's stderr, for a message.
+std::string stderr_tail(std::string_view text, std::size_t max_lines = 3);
+
+}  // namespace goodput::checkers::detail
