@@ -27,6 +27,9 @@ struct RunCommandOptions {
 
 int run_command(const RunCommandOptions& options);
 
+// The whole `goodput` command line (run, sim, assertions...); main() of every goodput binary.
+int cli_main(int argc, char** argv);
+
 // `goodput assertions`: every assertion type with its parameters.
 int assertions_command();
 

@@ -51,13 +51,27 @@ class Reporter {
   virtual void on_finish(bool /*interrupted*/) {}
 };
 
-struct RunOptions {
-  int repeat = 1;
+// One run to do. The plan is a list of these; the runner does them in list order per model.
+struct PlannedRun {
+  const ModelSpec* model = nullptr;
+  const TaskSpec* task = nullptr;
+  int sample = 0;  // 0-based
 };
+
+struct PlanOptions {
+  int repeat = 1;  // multiplies each task's own `repeat`
+};
+
+// models x tasks x samples, sample-major: every task gets its first sample before any gets
+// a second, so an interrupted evaluation still covers every task.
+std::vector<PlannedRun> plan_runs(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks,
+                                  const PlanOptions& options);
 
 class Runner {
  public:
-  Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, RunOptions options);
+  // `runs` point into `models` and `tasks`, which must outlive the runner.
+  Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, std::vector<PlannedRun> runs,
+         PlanOptions options);
   // Runs everything; returns when all runs finished or `interrupt` became true (runs in
   // flight are then abandoned). Providers are created up front, so a configuration problem
   // (a missing API key variable) throws ConfigError before any request.
@@ -66,7 +80,8 @@ class Runner {
  private:
   const std::vector<ModelSpec>& m_models;
   const std::vector<TaskSpec>& m_tasks;
-  RunOptions m_options;
+  std::vector<PlannedRun> m_runs;
+  PlanOptions m_options;
 };
 
 // Judges a completion with the task's assertions (the same code the runner uses).

@@ -135,7 +135,8 @@ int run_command(const RunCommandOptions& options) {
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  Runner runner(models, tasks, {options.repeat});
+  const PlanOptions plan_options{options.repeat};
+  Runner runner(models, tasks, plan_runs(models, tasks, plan_options), plan_options);
   try {
     runner.run({&stats, journal.get(), console.get(), results.get()}, g_interrupted);
   } catch (const ConfigError& e) {

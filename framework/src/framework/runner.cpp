@@ -142,27 +142,34 @@ CompletionRequest make_request(const TaskSpec& task, const ModelSpec& model) {
 
 }  // namespace
 
-Runner::Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, RunOptions options)
-    : m_models(models), m_tasks(tasks), m_options(options) {}
+std::vector<PlannedRun> plan_runs(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks,
+                                  const PlanOptions& options) {
+  std::vector<PlannedRun> runs;
+  int max_samples = 0;
+  for (const auto& task : tasks) max_samples = std::max(max_samples, task.repeat * options.repeat);
+  for (const auto& model : models)
+    for (int s = 0; s < max_samples; ++s)
+      for (const auto& task : tasks)
+        if (s < task.repeat * options.repeat) runs.push_back({&model, &task, s});
+  return runs;
+}
+
+Runner::Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, std::vector<PlannedRun> runs,
+               PlanOptions options)
+    : m_models(models), m_tasks(tasks), m_runs(std::move(runs)), m_options(options) {}
 
 void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool>& interrupt) {
   Plan plan;
   plan.models = &m_models;
   plan.tasks = &m_tasks;
   plan.repeat = m_options.repeat;
+  plan.total_runs = m_runs.size();
   plan.simulated = !m_models.empty();
   for (const auto& model : m_models) plan.simulated = plan.simulated && model.simulated;
 
-  // Sample-major order: every task gets its first sample before any gets a second, so an
-  // interrupted evaluation still covers every task.
+  // Each model's runs, in plan order.
   std::vector<std::vector<Job>> jobs(m_models.size());
-  int max_samples = 0;
-  for (const auto& task : m_tasks) max_samples = std::max(max_samples, task.repeat * m_options.repeat);
-  for (std::size_t m = 0; m < m_models.size(); ++m)
-    for (int s = 0; s < max_samples; ++s)
-      for (const auto& task : m_tasks)
-        if (s < task.repeat * m_options.repeat) jobs[m].push_back({&task, s});
-  for (const auto& j : jobs) plan.total_runs += j.size();
+  for (const auto& r : m_runs) jobs[static_cast<std::size_t>(r.model - m_models.data())].push_back({r.task, r.sample});
 
   // Providers first: a missing API key variable is a configuration error, before any request.
   std::vector<std::vector<std::unique_ptr<Provider>>> providers(m_models.size());

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// The `goodput` command line. It lives in the library so that the `goodput` executable and
+// task binaries built from C++ task files (linking main) share one CLI.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "goodput/commands.hpp"
+
+#ifndef GOODPUT_VERSION
+#define GOODPUT_VERSION "unknown"
+#endif
+#include "sim/sim_server.hpp"
+
+namespace goodput {
+
+int cli_main(int argc, char** argv) {
+  CLI::App app{"goodput: did the model pass, and how long did it take to get a correct answer?"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("goodput ") + GOODPUT_VERSION);
+
+  RunCommandOptions run;
+  bool use_sim = false;
+  auto* run_cmd = app.add_subcommand("run", "Evaluate task cases against models and report pass rate next to latency");
+  run_cmd->add_option("tasks", run.task_paths, "Task files or directories (default: the built-in seed tasks)");
+  auto* models_opt = run_cmd->add_option("--models", run.models_file, "Models file (YAML): the endpoints and settings to evaluate");
+  auto* sim_opt = run_cmd->add_flag("--sim", use_sim, "Evaluate the built-in simulated models (goodput sim, in-process) instead of real servers");
+  run_cmd->add_option("--sim-profiles", run.sim_profiles, "Simulator profile files for --sim (default: the demo profiles)");
+  run_cmd->add_option("--model", run.model_names, "Only these models (by name); repeatable");
+  run_cmd->add_option("--repeat", run.repeat, "Samples per task and model")->check(CLI::PositiveNumber);
+  run_cmd->add_option("--output-dir,-o", run.output_dir, "Where journal.jsonl and results.json go (default: goodput-results/<UTC time>)");
+  models_opt->excludes(sim_opt);
+
+  std::string sim_host = "127.0.0.1";
+  int sim_port = 8080;
+  std::vector<std::string> sim_profiles;
+  std::string sim_key_env;
+  auto* sim_cmd = app.add_subcommand("sim", "Serve simulated models with known timing on loopback (OpenAI-compatible, llama.cpp-style)");
+  sim_cmd->add_option("--host", sim_host, "Address to listen on")->capture_default_str();
+  sim_cmd->add_option("--port", sim_port, "Port (0 = any free port, printed on start)")->capture_default_str();
+  sim_cmd->add_option("--profiles", sim_profiles, "Profile files (default: the demo profiles)");
+  sim_cmd->add_option("--api-key-env", sim_key_env, "Require the Bearer key held in this environment variable");
+
+  auto* assertions_cmd = app.add_subcommand("assertions", "List the assertion types a task file can use");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : k_exit_bad_input;
+  }
+
+  if (run_cmd->parsed()) {
+    for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
+    if (use_sim && run.sim_profiles.empty()) run.sim_profiles.push_back(builtin_sim_profiles());
+    if (!run.sim_profiles.empty() && !use_sim && run.models_file.empty()) use_sim = true;
+    run.color = isatty(STDOUT_FILENO) != 0;
+    return run_command(run);
+  }
+  if (sim_cmd->parsed()) {
+    if (sim_profiles.empty()) sim_profiles.push_back(builtin_sim_profiles());
+    return sim::run_sim_command(sim_host, sim_port, sim_profiles, sim_key_env);
+  }
+  if (assertions_cmd->parsed()) return assertions_command();
+  return k_exit_bad_input;
+}
+
+}  // namespace goodput
