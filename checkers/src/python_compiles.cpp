@@ -48,8 +48,8 @@ std::string lines_of(const std::string& code) {
 
 class PythonCompilesChecker final : public Checker {
  public:
-  PythonCompilesChecker(double timeout_s, std::string entry)
-      : m_timeout_s(timeout_s), m_entry(std::move(entry)) {}
+  PythonCompilesChecker(double timeout_s, std::string entry, std::string backend)
+      : m_timeout_s(timeout_s), m_entry(std::move(entry)), m_backend(std::move(backend)) {}
 
   CheckResult check(const Completion& completion) const override {
     ExtractOptions options;
@@ -58,7 +58,7 @@ class PythonCompilesChecker final : public Checker {
     if (!code.found) return {Outcome::fail, "python-compiles: " + code.message};
 
     std::string setup_error;
-    const auto box = python_sandbox(setup_error);
+    const auto box = python_sandbox(m_backend, setup_error);
     if (!box) return {Outcome::error, "python-compiles: " + setup_error};
 
     sandbox::Request request;
@@ -133,6 +133,7 @@ class PythonCompilesChecker final : public Checker {
  private:
   double m_timeout_s;
   std::string m_entry;
+  std::string m_backend;
 };
 
 }  // namespace
@@ -142,7 +143,8 @@ CheckerType python_compiles_type() {
           "the Python code extracted from the answer compiles with python3 (nothing runs)",
           {{"timeout", ParamType::number, false, "seconds for the compile, in the sandbox (default 10)"},
            {"entry", ParamType::string, false,
-            "a function name: compile the code block that defines it (default: the main block)"}},
+            "a function name: compile the code block that defines it (default: the main block)"},
+           k_sandbox_param},
           [](const Params& params) -> std::unique_ptr<Checker> {
             const double timeout = params.optional_number("timeout").value_or(k_default_timeout_s);
             if (!(timeout > 0) || timeout > 600) {
@@ -150,7 +152,7 @@ CheckerType python_compiles_type() {
                                           "seconds, got " + format_number(timeout));
             }
             return std::make_unique<PythonCompilesChecker>(
-                timeout, params.optional_string("entry").value_or(""));
+                timeout, params.optional_string("entry").value_or(""), sandbox_backend_param(params));
           }};
 }
 

@@ -178,13 +178,14 @@ std::string csv_shape(const CsvTable& table) {
 class PythonPassesChecker final : public Checker {
  public:
   PythonPassesChecker(std::string dir, std::vector<Fixture> fixtures, std::string entry,
-                      std::string style, double timeout_s, std::int64_t memory_mb)
+                      std::string style, double timeout_s, std::int64_t memory_mb, std::string backend)
       : m_dir(std::move(dir)),
         m_fixtures(std::move(fixtures)),
         m_entry(std::move(entry)),
         m_style(std::move(style)),
         m_timeout_s(timeout_s),
-        m_memory_mb(memory_mb) {}
+        m_memory_mb(memory_mb),
+        m_backend(std::move(backend)) {}
 
   CheckResult check(const Completion& completion) const override {
     ExtractOptions options;
@@ -200,7 +201,7 @@ class PythonPassesChecker final : public Checker {
     }
 
     std::string setup_error;
-    const auto box = python_sandbox(setup_error);
+    const auto box = python_sandbox(m_backend, setup_error);
     if (!box) return not_run(Outcome::error, setup_error, "not run: " + setup_error);
 
     sandbox::Request request = make_request(code.code);
@@ -456,6 +457,7 @@ class PythonPassesChecker final : public Checker {
   std::string m_style;
   double m_timeout_s;
   std::int64_t m_memory_mb;
+  std::string m_backend;
 };
 
 bool is_identifier(const std::string& name) {
@@ -477,7 +479,8 @@ CheckerType python_passes_type() {
            {"style", ParamType::string, false,
             "records | json-text | paths | path-in | records-path | cli | auto (default auto)"},
            {"timeout", ParamType::number, false, "seconds for the whole run (default 20)"},
-           {"memory_mb", ParamType::integer, false, "memory for the Python process, MB (default 512)"}},
+           {"memory_mb", ParamType::integer, false, "memory for the Python process, MB (default 512)"},
+           k_sandbox_param},
           [](const Params& params) -> std::unique_ptr<Checker> {
             const std::string dir = params.string("fixtures");
             std::string entry = params.optional_string("entry").value_or("");
@@ -503,7 +506,7 @@ CheckerType python_passes_type() {
                                             "65536, got " + std::to_string(memory));
             }
             return std::make_unique<PythonPassesChecker>(dir, load_fixtures(dir), std::move(entry),
-                                                         std::move(style), timeout, memory);
+                                                         std::move(style), timeout, memory, sandbox_backend_param(params));
           }};
 }
 

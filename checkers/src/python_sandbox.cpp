@@ -2,6 +2,7 @@
 #include "python_sandbox.hpp"
 
 #include <exception>
+#include <map>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -12,12 +13,15 @@ namespace goodput::checkers::detail {
 
 namespace {
 
+struct Made {
+  std::shared_ptr<sandbox::Sandbox> sandbox;
+  std::string error;
+};
+
 struct Shared {
   std::mutex mutex;
-  std::shared_ptr<sandbox::Sandbox> sandbox;
+  std::map<std::string, Made> by_backend;
   std::shared_ptr<sandbox::Sandbox> replacement;
-  std::string error;
-  bool made = false;
 };
 
 Shared& shared() {
@@ -31,20 +35,35 @@ std::string megabytes(std::uint64_t bytes) {
 
 }  // namespace
 
-std::shared_ptr<sandbox::Sandbox> python_sandbox(std::string& error) {
+std::shared_ptr<sandbox::Sandbox> python_sandbox(const std::string& backend, std::string& error) {
   Shared& state = shared();
   const std::lock_guard<std::mutex> lock(state.mutex);
   if (state.replacement) return state.replacement;
-  if (!state.made) {
-    state.made = true;
+  auto found = state.by_backend.find(backend);
+  if (found == state.by_backend.end()) {
+    Made made;
     try {
-      state.sandbox = sandbox::make_sandbox("auto");
+      made.sandbox = sandbox::make_sandbox(backend);
     } catch (const std::exception& e) {
-      state.error = std::string("could not set up a sandbox for Python: ") + e.what();
+      made.error = std::string("could not set up a sandbox for Python: ") + e.what();
     }
+    found = state.by_backend.emplace(backend, std::move(made)).first;
   }
-  if (!state.sandbox) error = state.error;
-  return state.sandbox;
+  if (!found->second.sandbox) error = found->second.error;
+  return found->second.sandbox;
+}
+
+std::string sandbox_backend_param(const Params& params) {
+  std::string backend = params.optional_string("sandbox").value_or("auto");
+  if (backend != "auto" && backend != "process" && backend != "bwrap")
+    throw ParamError("sandbox", "unknown sandbox '" + backend + "'; use auto, process or bwrap");
+  if (backend == "bwrap") {
+    std::string error;
+    if (!python_sandbox(backend, error) && !shared().replacement)
+      throw ParamError("sandbox", "the task asks for the bwrap sandbox, which this machine cannot provide (" + error +
+                                      "); install bubblewrap or use sandbox: auto");
+  }
+  return backend;
 }
 
 void set_python_sandbox_for_testing(std::shared_ptr<sandbox::Sandbox> replacement) {

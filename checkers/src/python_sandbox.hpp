@@ -15,9 +15,16 @@ namespace goodput::checkers::detail {
 // The system interpreter, never a user shim (pyenv, venv) that depends on the environment.
 inline constexpr std::string_view k_python = "/usr/bin/python3";
 
-// The sandbox every Python check runs in: make_sandbox("auto"), created on first use and
-// shared (Sandbox::run is thread-safe). Null when none can be made; `error` then says why.
-std::shared_ptr<sandbox::Sandbox> python_sandbox(std::string& error);
+// The sandbox Python checks run in: make_sandbox(backend) ("auto", "process" or "bwrap", the
+// task's `sandbox` parameter), created on first use and shared (Sandbox::run is thread-safe).
+// Null when none can be made; `error` then says why.
+std::shared_ptr<sandbox::Sandbox> python_sandbox(const std::string& backend, std::string& error);
+
+// Validates the `sandbox` parameter at load time (ParamError naming it): an unknown name, or a
+// backend this machine cannot provide (bwrap not installed or not usable).
+std::string sandbox_backend_param(const Params& params);
+inline const ParamSpec k_sandbox_param{"sandbox", ParamType::string, false,
+                                       "auto | process | bwrap (default auto: bwrap when usable)"};
 
 // Tests only: use `replacement` instead (null restores the default). Not to be called while
 // checks run.

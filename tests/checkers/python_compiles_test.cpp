@@ -94,6 +94,20 @@ TEST(PythonCompilesScripted, ASandboxThatCannotStartIsAnError) {
   EXPECT_THAT(result.message, HasSubstr("no such file: /usr/bin/python3"));
 }
 
+TEST_F(PythonCompiles, TheTaskChoosesTheSandboxBackend) {
+  const CheckResult result = compiles("```python\ndef f():\n    return 1\n```", params({{"sandbox", "process"s}}));
+  EXPECT_EQ(result.outcome, Outcome::pass) << result.message;
+  EXPECT_EQ(result.facts.at("sandbox backend"), "process");
+  EXPECT_THAT(result.facts.at("sandbox"), StartsWith("process"));
+}
+
+TEST(PythonCompilesParams, UnknownSandboxIsBadInput) {
+  EXPECT_EQ(param_error_field("python-compiles", params({{"sandbox", "docker"s}})), "sandbox");
+  EXPECT_EQ(param_error_field("python-passes", params({{"fixtures", std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed/fixtures/json_to_csv/seed"},
+                                                       {"sandbox", "vm"s}})),
+            "sandbox");
+}
+
 TEST(PythonCompilesParams, TimeoutMustBePositive) {
   EXPECT_EQ(param_error_field("python-compiles", params({{"timeout", -1.0}})), "timeout");
   EXPECT_EQ(param_error_field("python-compiles", params({{"timeout", 5.0}})), "<no ParamError>");
