@@ -3,6 +3,8 @@
 // drive them in-process. Each returns the process exit code.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,9 +25,28 @@ struct RunCommandOptions {
   std::string output_dir;                 // empty: goodput-results/<UTC time>
   std::string command_line;               // recorded in results.json
   bool color = false;
+  // Selection, as GoogleTest does it (see goodput/plan.hpp).
+  std::string filter = "*";               // POSITIVE[-NEGATIVE] patterns over task ids
+  std::string shard;                      // "INDEX/TOTAL"; empty: GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX
+  bool shuffle = false;
+  std::optional<std::uint64_t> seed;      // for shuffle; none: from the clock, and printed
+  bool list_tasks = false;                // print what would run and exit, without any request
+  bool list_json = false;                 // --format json: for goodput_discover_tasks
+  std::string junit_path;                 // also write JUnit XML here
 };
 
 int run_command(const RunCommandOptions& options);
+
+struct MergeCommandOptions {
+  std::string output;
+  std::vector<std::string> inputs;  // results.json files of shards of one evaluation
+  std::string command_line;
+};
+
+// `goodput merge`: joins the results files of the shards of one evaluation into one, with
+// the union of the runs and a recomputed summary. Refuses (exit 2) inputs that do not belong
+// together: other tasks, other models, another schema, or a run present twice.
+int merge_command(const MergeCommandOptions& options);
 
 // The whole `goodput` command line (run, sim, assertions...); main() of every goodput binary.
 int cli_main(int argc, char** argv);

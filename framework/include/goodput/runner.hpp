@@ -10,7 +10,9 @@
 
 #include "goodput/checkers/checker.hpp"
 #include "goodput/completion.hpp"
+#include "goodput/plan.hpp"  // PlannedRun, PlanOptions, plan_runs
 #include "goodput/spec.hpp"
+#include "goodput/task.hpp"
 
 namespace goodput {
 
@@ -23,11 +25,19 @@ struct RunRecord {
   const TaskSpec* task = nullptr;
   int sample = 0;  // 0-based
   std::string started_at;  // UTC, ISO 8601
-  Completion completion;
+  Completion completion;  // for a C++ task case: its last ask()'s
   std::vector<checkers::CheckResult> checks;  // one per task assertion; empty on error
   // pass: every assertion passed; fail: one failed; error: the request did not complete or a
   // checker could not judge. An error is never a model failure.
   Verdict verdict = Verdict::error;
+  // C++ task cases only: every ask() in order, and the assertion type of each check (YAML
+  // tasks leave both empty: their types are the task's assertions).
+  std::vector<Turn> turns;
+  std::vector<std::string> check_types;
+  // The assertion type that produced checks[i] ("contains").
+  const std::string& check_type(std::size_t i) const {
+    return i < check_types.size() ? check_types[i] : task->assertions[i].type;
+  }
 };
 
 struct Plan {
@@ -51,22 +61,6 @@ class Reporter {
   virtual void on_finish(bool /*interrupted*/) {}
 };
 
-// One run to do. The plan is a list of these; the runner does them in list order per model.
-struct PlannedRun {
-  const ModelSpec* model = nullptr;
-  const TaskSpec* task = nullptr;
-  int sample = 0;  // 0-based
-};
-
-struct PlanOptions {
-  int repeat = 1;  // multiplies each task's own `repeat`
-};
-
-// models x tasks x samples, sample-major: every task gets its first sample before any gets
-// a second, so an interrupted evaluation still covers every task.
-std::vector<PlannedRun> plan_runs(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks,
-                                  const PlanOptions& options);
-
 class Runner {
  public:
   // `runs` point into `models` and `tasks`, which must outlive the runner.
@@ -86,5 +80,10 @@ class Runner {
 
 // Judges a completion with the task's assertions (the same code the runner uses).
 void judge(RunRecord& run);
+
+class Provider;
+// Runs a C++ task case (run.task->body) on this thread with `provider`, and fills in `run`
+// already judged: turns, completion (the last ask's), checks and verdict. Never throws.
+void run_task_case(RunRecord& run, Provider& provider, const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace goodput

@@ -3,6 +3,7 @@
 // loaded from YAML (load_task_file, load_models_file) and validated before any request.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "goodput/params.hpp"
 
 namespace goodput {
+
+class TaskContext;
 
 struct AssertionSpec {
   std::string type;
@@ -32,7 +35,10 @@ struct TaskSpec {
   std::vector<AssertionSpec> assertions;
   std::vector<std::string> tags;
   int repeat = 1;
-  SourceLocation where;
+  SourceLocation where;  // the YAML task, or the GOODPUT_TASK macro
+  // A task case written in C++ (goodput/task.hpp): the runner runs this instead of sending
+  // `prompt` and judging `assertions` (both then empty); it asks and checks by itself.
+  std::function<void(TaskContext&)> body;
 };
 
 struct TimeoutSettings {

@@ -3,6 +3,7 @@
 // tokens and time to a correct answer, as DESIGN.md defines them. Every report reads these.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,18 @@ class Samples {
   std::vector<double> m_values;
 };
 
+// What the statistics read from one finished run. Built from a RunRecord while running, or
+// from a run's JSON when `goodput merge` recomputes a summary, so both paths go through the
+// one definition of each statistic below.
+struct RunFigures {
+  Verdict verdict = Verdict::error;
+  bool truncated = false;  // stop reason `length`
+  Metrics metrics;
+  std::optional<std::int64_t> completion_tokens;
+  bool tokens_estimated = false;  // the completion count was estimated by the client
+};
+RunFigures figures_of(const RunRecord& run);
+
 struct RunStats {
   int runs = 0;    // finished runs, errors included
   int passed = 0;
@@ -36,7 +49,8 @@ struct RunStats {
   Samples ttft_s, first_answer_s, e2e_s, decode_tps, completion_tokens;
   bool tokens_estimated = false;  // some completion counts were estimated by the client
 
-  void add(const RunRecord& run);
+  void add(const RunFigures& run);
+  void add(const RunRecord& run) { add(figures_of(run)); }
   int judged() const { return passed + failed; }
   std::optional<double> pass_rate() const;  // passed / (passed + failed)
   // Mean end-to-end latency / pass rate: the expected time to a correct answer when retrying
@@ -56,6 +70,7 @@ struct ModelStats {
 class StatsCollector : public Reporter {
  public:
   void on_run_end(const RunRecord& run) override;
+  void add(const std::string& model_name, const std::string& task_id, const RunFigures& run);
   const std::map<std::string, ModelStats>& models() const { return m_models; }  // by model name
 
  private:

@@ -32,6 +32,20 @@ int cli_main(int argc, char** argv) {
   run_cmd->add_option("--repeat", run.repeat, "Samples per task and model")->check(CLI::PositiveNumber);
   run_cmd->add_option("--output-dir,-o", run.output_dir, "Where journal.jsonl and results.json go (default: goodput-results/<UTC time>)");
   models_opt->excludes(sim_opt);
+  run_cmd->add_option("--filter", run.filter,
+                      "Only tasks whose id (Suite.Name) matches, gtest syntax: POSITIVE[-NEGATIVE], ':'-separated patterns "
+                      "with * and ?, e.g. --filter='seed.*:mini.capital-*.long*'");
+  run_cmd->add_option("--shard", run.shard,
+                      "Do only shard INDEX of TOTAL (e.g. 0/4; wins over GTEST_SHARD_INDEX / GTEST_TOTAL_SHARDS); "
+                      "join the shards' results with `goodput merge`");
+  auto* shuffle_opt = run_cmd->add_flag("--shuffle", run.shuffle, "Run each model's runs in a random order (the seed is printed)");
+  run_cmd->add_option("--seed", run.seed, "Seed for --shuffle (default: from the clock)")->needs(shuffle_opt);
+  auto* list_opt = run_cmd->add_flag("--list-tasks", run.list_tasks, "Print what would run (after --filter and sharding) and exit; no request is sent");
+  std::string list_format = "text";
+  run_cmd->add_option("--format", list_format, "Output of --list-tasks: text, or json (for goodput_discover_tasks)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->needs(list_opt);
+  run_cmd->add_option("--junit", run.junit_path, "Also write a JUnit XML report to this file (for CI)");
 
   std::string sim_host = "127.0.0.1";
   int sim_port = 8080;
@@ -45,6 +59,13 @@ int cli_main(int argc, char** argv) {
 
   auto* assertions_cmd = app.add_subcommand("assertions", "List the assertion types a task file can use");
 
+  MergeCommandOptions merge;
+  std::vector<std::string> merge_files;
+  auto* merge_cmd = app.add_subcommand(
+      "merge", "Join the results.json files of a sharded evaluation: goodput merge OUT.json IN1.json IN2.json ... (or -o OUT.json IN...)");
+  merge_cmd->add_option("files", merge_files, "The output file, then the inputs (with -o: only the inputs)")->required();
+  merge_cmd->add_option("-o,--output", merge.output, "The merged results file to write");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -57,7 +78,21 @@ int cli_main(int argc, char** argv) {
     if (use_sim && run.sim_profiles.empty()) run.sim_profiles.push_back(builtin_sim_profiles());
     if (!run.sim_profiles.empty() && !use_sim && run.models_file.empty()) use_sim = true;
     run.color = isatty(STDOUT_FILENO) != 0;
+    run.list_json = list_format == "json";
     return run_command(run);
+  }
+  if (merge_cmd->parsed()) {
+    for (int i = 0; i < argc; ++i) merge.command_line += (i ? " " : "") + std::string(argv[i]);
+    if (merge.output.empty()) {
+      if (merge_files.size() < 2) {
+        std::cerr << "goodput merge: name the output and the inputs: goodput merge OUT.json IN1.json [IN2.json ...]\n";
+        return k_exit_bad_input;
+      }
+      merge.output = merge_files.front();
+      merge_files.erase(merge_files.begin());
+    }
+    merge.inputs = std::move(merge_files);
+    return merge_command(merge);
   }
   if (sim_cmd->parsed()) {
     if (sim_profiles.empty()) sim_profiles.push_back(builtin_sim_profiles());

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: MIT
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 
 #include "goodput/commands.hpp"
+#include "goodput/registry.hpp"
 #include "goodput/reporters.hpp"
 #include "goodput/runner.hpp"
 #include "goodput/spec.hpp"
 #include "goodput/stats.hpp"
+#include "selection.hpp"
 #include "sim/sim_server.hpp"
 
 #ifndef GOODPUT_SOURCE_DIR
@@ -80,12 +85,23 @@ int run_command(const RunCommandOptions& options) {
   std::vector<ModelSpec> models;
   std::unique_ptr<sim::SimServer> simulator;
   std::string output_dir = options.output_dir;
+  std::vector<TaskSpec> selected;  // the tasks --filter selects: what the runner and reports see
+  PlanOptions plan_options;
+  plan_options.repeat = options.repeat;
+  plan_options.filter = TaskFilter(options.filter);
+  plan_options.shuffle = options.shuffle;
+  plan_options.seed = options.seed.value_or(options.shuffle ? time_based_seed() : 0);
   try {
     if (options.repeat < 1) throw ConfigError({"--repeat", 0, 0}, "", "must be at least 1");
+    if (const char* status_file = std::getenv("GTEST_SHARD_STATUS_FILE")) touch_shard_status_file(status_file);
+    plan_options.shard = resolve_shard(options.shard, std::getenv("GTEST_TOTAL_SHARDS"), std::getenv("GTEST_SHARD_INDEX"));
     if (options.models_file.empty() == options.sim_profiles.empty())
       throw ConfigError({"goodput run", 0, 0}, "",
                         "name the models to evaluate: --models FILE (real servers), or --sim [PROFILES] (the built-in simulator)");
-    tasks = load_tasks(options.task_paths.empty() ? std::vector<std::string>{builtin_tasks_dir()} : options.task_paths);
+    // A task binary (C++ task cases, goodput::main) runs its own tasks, not the seed tasks.
+    if (!options.task_paths.empty() || registered_tasks().empty())
+      tasks = load_tasks(options.task_paths.empty() ? std::vector<std::string>{builtin_tasks_dir()} : options.task_paths);
+    append_registered_tasks(tasks);
     sim::SimConfig sim_config;
     if (!options.models_file.empty()) {
       models = load_models_file(options.models_file);
@@ -97,7 +113,29 @@ int run_command(const RunCommandOptions& options) {
       models = models_from_sim(sim_config, "http://127.0.0.1:0/v1");
     }
     models = select_models(std::move(models), options.model_names);
-    if (output_dir.empty()) output_dir = "goodput-results/" + utc_stamp("%Y%m%d-%H%M%S");
+    selected = select_tasks(tasks, plan_options.filter);
+    if (options.list_tasks) {
+      const std::vector<PlannedRun> runs = plan_runs(models, selected, plan_options);
+      print_task_list(std::cout, {&models, &selected, &runs, options.repeat, options.filter, plan_options.shard}, options.list_json);
+      return k_exit_all_passed;
+    }
+    // A filter that selects nothing is almost always a typo; running nothing and passing
+    // would hide it from CI. (A shard that gets no run is fine: more shards than runs.)
+    if (selected.empty())
+      throw ConfigError({"--filter", 0, 0}, "",
+                        "'" + options.filter + "' selects none of the " + std::to_string(tasks.size()) +
+                            " tasks (ids are Suite.Name" + (tasks.empty() ? "" : ", e.g. " + tasks.front().id()) +
+                            "; --list-tasks shows them)");
+    if (!options.junit_path.empty()) {
+      const fs::path parent = fs::path(options.junit_path).parent_path();
+      std::error_code junit_ec;
+      if (!parent.empty()) fs::create_directories(parent, junit_ec);
+      if (junit_ec) throw ConfigError({options.junit_path, 0, 0}, "--junit", "cannot create its directory: " + junit_ec.message());
+    }
+    // Time and process id: runs started in the same second (ctest -j, CI matrices) must not
+    // share a directory.
+    if (output_dir.empty())
+      output_dir = "goodput-results/" + utc_stamp("%Y%m%d-%H%M%S") + "-" + std::to_string(::getpid());
     if (fs::exists(fs::path(output_dir) / "journal.jsonl"))
       throw ConfigError({output_dir, 0, 0}, "--output-dir",
                         "already holds a journal.jsonl from another run; choose another directory (resuming is not supported yet)");
@@ -130,15 +168,33 @@ int run_command(const RunCommandOptions& options) {
     return k_exit_bad_input;
   }
   // The journal comes before the results writer, which copies it.
-  std::unique_ptr<Reporter> results =
-      make_results_reporter({results_path, journal_path, options.command_line, utc_stamp("%Y-%m-%dT%H:%M:%SZ")}, stats);
+  ResultsInfo results_info;
+  results_info.results_path = results_path;
+  results_info.journal_path = journal_path;
+  results_info.command_line = options.command_line;
+  results_info.started_at = utc_stamp("%Y-%m-%dT%H:%M:%SZ");
+  results_info.repeat = options.repeat;
+  results_info.filter = options.filter;
+  results_info.shard = plan_options.shard;
+  if (options.shuffle) results_info.shuffle_seed = plan_options.seed;
+  std::unique_ptr<Reporter> results = make_results_reporter(std::move(results_info), stats);
+  std::unique_ptr<Reporter> junit = options.junit_path.empty() ? nullptr : make_junit_reporter(options.junit_path);
+  std::vector<Reporter*> reporters{&stats, journal.get(), console.get(), results.get()};
+  if (junit) reporters.push_back(junit.get());
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  const PlanOptions plan_options{options.repeat};
-  Runner runner(models, tasks, plan_runs(models, tasks, plan_options), plan_options);
+  std::vector<PlannedRun> runs = plan_runs(models, selected, plan_options);
+  // As gtest prints them, so a log says how to reproduce its order and which share it holds.
+  if (plan_options.shard)
+    std::cout << "Note: shard " << plan_options.shard->index << "/" << plan_options.shard->total << " (INDEX/TOTAL): "
+              << runs.size() << " of the runs are done here.\n";
+  if (options.shuffle)
+    std::cout << "Note: shuffling each model's runs with seed " << plan_options.seed << " (--shuffle --seed "
+              << plan_options.seed << " repeats this order).\n";
+  Runner runner(models, selected, std::move(runs), plan_options);
   try {
-    runner.run({&stats, journal.get(), console.get(), results.get()}, g_interrupted);
+    runner.run(reporters, g_interrupted);
   } catch (const ConfigError& e) {
     std::cerr << "goodput: " << e.what() << "\n";
     return k_exit_bad_input;
@@ -147,7 +203,9 @@ int run_command(const RunCommandOptions& options) {
   std::signal(SIGTERM, SIG_DFL);
   if (simulator) simulator->stop();
 
-  std::cout << "\njournal: " << journal_path << "\nresults: " << results_path << std::endl;
+  std::cout << "\njournal: " << journal_path << "\nresults: " << results_path << "\n";
+  if (junit) std::cout << "junit: " << options.junit_path << "\n";
+  std::cout << std::flush;
   if (g_interrupted.load()) return k_exit_interrupted;
   for (const auto& [name, s] : stats.models())
     if (s.all.failed > 0 || s.all.errors > 0) return k_exit_failed;

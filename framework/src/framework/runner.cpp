@@ -142,18 +142,6 @@ CompletionRequest make_request(const TaskSpec& task, const ModelSpec& model) {
 
 }  // namespace
 
-std::vector<PlannedRun> plan_runs(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks,
-                                  const PlanOptions& options) {
-  std::vector<PlannedRun> runs;
-  int max_samples = 0;
-  for (const auto& task : tasks) max_samples = std::max(max_samples, task.repeat * options.repeat);
-  for (const auto& model : models)
-    for (int s = 0; s < max_samples; ++s)
-      for (const auto& task : tasks)
-        if (s < task.repeat * options.repeat) runs.push_back({&model, &task, s});
-  return runs;
-}
-
 Runner::Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, std::vector<PlannedRun> runs,
                PlanOptions options)
     : m_models(models), m_tasks(tasks), m_runs(std::move(runs)), m_options(options) {}
@@ -211,7 +199,12 @@ void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool
           record.sample = job.sample;
           record.started_at = utc_now_iso();
           queue.push({true, record});
-          record.completion = p->complete(make_request(*job.task, model), &cancel);
+          // A C++ task case asks (maybe several times) and checks on this worker, with this
+          // worker's provider and connection; its record comes back already judged.
+          if (job.task->body)
+            run_task_case(record, *p, &cancel);
+          else
+            record.completion = p->complete(make_request(*job.task, model), &cancel);
           if (gate) gate->release();
           if (interrupt.load()) break;  // in flight when interrupted: lost, not reported
           queue.push({false, std::move(record)});
@@ -238,7 +231,7 @@ void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool
       for (auto* r : reporters) r->on_run_start(*event->record.model, *event->record.task, event->record.sample);
       continue;
     }
-    judge(event->record);
+    if (!event->record.task->body) judge(event->record);
     for (auto* r : reporters) r->on_run_end(event->record);
   }
   for (auto& w : workers) w.join();

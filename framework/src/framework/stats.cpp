@@ -23,21 +23,25 @@ std::optional<double> Samples::mean() const {
   return std::accumulate(m_values.begin(), m_values.end(), 0.0) / static_cast<double>(m_values.size());
 }
 
-void RunStats::add(const RunRecord& run) {
+RunFigures figures_of(const RunRecord& run) {
+  const Completion& c = run.completion;
+  return {run.verdict, c.stop_reason == StopReason::length, c.metrics, c.tokens.completion, c.tokens.completion_estimated};
+}
+
+void RunStats::add(const RunFigures& run) {
   ++runs;
   switch (run.verdict) {
     case Verdict::pass: ++passed; break;
     case Verdict::fail: ++failed; break;
     case Verdict::error: ++errors; return;  // an error's timings say nothing about the model
   }
-  const Completion& c = run.completion;
-  if (c.stop_reason == StopReason::length) ++truncated;
-  ttft_s.add(c.metrics.ttft_s);
-  first_answer_s.add(c.metrics.time_to_first_answer_s);
-  e2e_s.add(c.metrics.e2e_s);
-  decode_tps.add(c.metrics.decode_tps);
-  if (c.tokens.completion) completion_tokens.add(static_cast<double>(*c.tokens.completion));
-  tokens_estimated = tokens_estimated || c.tokens.completion_estimated;
+  if (run.truncated) ++truncated;
+  ttft_s.add(run.metrics.ttft_s);
+  first_answer_s.add(run.metrics.time_to_first_answer_s);
+  e2e_s.add(run.metrics.e2e_s);
+  decode_tps.add(run.metrics.decode_tps);
+  if (run.completion_tokens) completion_tokens.add(static_cast<double>(*run.completion_tokens));
+  tokens_estimated = tokens_estimated || run.tokens_estimated;
 }
 
 std::optional<double> RunStats::pass_rate() const {
@@ -72,10 +76,12 @@ int ModelStats::tasks_never_passed() const {
   }));
 }
 
-void StatsCollector::on_run_end(const RunRecord& run) {
-  ModelStats& model = m_models[run.model->name];
+void StatsCollector::on_run_end(const RunRecord& run) { add(run.model->name, run.task->id(), figures_of(run)); }
+
+void StatsCollector::add(const std::string& model_name, const std::string& task_id, const RunFigures& run) {
+  ModelStats& model = m_models[model_name];
   model.all.add(run);
-  model.per_task[run.task->id()].add(run);
+  model.per_task[task_id].add(run);
 }
 
 }  // namespace goodput

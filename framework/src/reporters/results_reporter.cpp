@@ -19,8 +19,6 @@ namespace goodput {
 
 namespace {
 
-constexpr int k_schema_version = 1;
-
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -38,7 +36,7 @@ class ResultsReporter final : public Reporter {
 
   void on_finish(bool interrupted) override {
     nlohmann::json head = {
-        {"schema_version", k_schema_version},
+        {"schema_version", k_results_schema_version},
         {"kind", "goodput.results"},
         {"goodput_version", GOODPUT_VERSION},
         {"command", m_info.command_line},
@@ -48,6 +46,10 @@ class ResultsReporter final : public Reporter {
         {"simulated", m_plan.simulated},
         {"planned_runs", m_plan.total_runs},
         {"journal", m_info.journal_path},
+        {"repeat", m_info.repeat},
+        {"filter", m_info.filter},
+        {"shard", m_info.shard ? nlohmann::json{{"index", m_info.shard->index}, {"total", m_info.shard->total}} : nlohmann::json(nullptr)},
+        {"shuffle_seed", m_info.shuffle_seed ? nlohmann::json(*m_info.shuffle_seed) : nlohmann::json(nullptr)},
     };
     nlohmann::json models = nlohmann::json::array();
     for (const auto& m : *m_plan.models) {
@@ -65,18 +67,7 @@ class ResultsReporter final : public Reporter {
                        {"repeat", t.repeat}, {"system", t.system}, {"prompt", t.prompt}, {"params", t.params}, {"assertions", types}});
     }
     head["tasks"] = std::move(tasks);
-    nlohmann::json summary = nlohmann::json::object();
-    for (const auto& [name, stats] : m_stats.models()) {
-      nlohmann::json entry = to_json(stats.all);
-      const auto suite = stats.suite_time_to_correct_s();
-      entry["suite_time_to_correct_s"] = suite && std::isfinite(*suite) ? nlohmann::json(*suite) : nlohmann::json(nullptr);
-      entry["tasks_never_passed"] = stats.tasks_never_passed();
-      nlohmann::json per_task = nlohmann::json::object();
-      for (const auto& [id, s] : stats.per_task) per_task[id] = to_json(s);
-      entry["tasks"] = std::move(per_task);
-      summary[name] = std::move(entry);
-    }
-    head["summary"] = std::move(summary);
+    head["summary"] = summary_to_json(m_stats);
     write(head);
   }
 

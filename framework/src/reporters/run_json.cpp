@@ -14,6 +14,26 @@ nlohmann::json optional_count(std::optional<std::int64_t> v) {
   if (!v) return nullptr;
   return *v;
 }
+// Every ask() of a C++ task case; the last one is also the run's own completion.
+nlohmann::json turns_to_json(const std::vector<Turn>& turns) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& turn : turns) {
+    const Completion& c = turn.completion;
+    nlohmann::json error = nullptr;
+    if (!c.ok()) error = {{"kind", std::string(to_string(c.error.kind))}, {"message", c.error.message}};
+    out.push_back({{"conversation", turn.conversation},
+                   {"messages", turn.messages},
+                   {"where", turn.where.str()},
+                   {"prompt", turn.prompt},
+                   {"answer", c.answer},
+                   {"stop_reason", std::string(to_string(c.stop_reason))},
+                   {"prompt_tokens", optional_count(c.tokens.prompt)},
+                   {"completion_tokens", optional_count(c.tokens.completion)},
+                   {"e2e_s", optional_number(c.metrics.e2e_s)},
+                   {"error", std::move(error)}});
+  }
+  return out;
+}
 }  // namespace
 
 nlohmann::json to_json(const RunRecord& run) {
@@ -21,7 +41,7 @@ nlohmann::json to_json(const RunRecord& run) {
   nlohmann::json checks = nlohmann::json::array();
   for (std::size_t i = 0; i < run.checks.size(); ++i) {
     const checkers::CheckResult& check = run.checks[i];
-    nlohmann::json entry = {{"type", run.task->assertions[i].type},
+    nlohmann::json entry = {{"type", run.check_type(i)},
                             {"outcome", std::string(checkers::to_string(check.outcome))},
                             {"message", check.message}};
     if (!check.parts.empty()) {
@@ -41,7 +61,7 @@ nlohmann::json to_json(const RunRecord& run) {
     server["timings_source"] = c.server_timings_source;
     server["timings"] = c.server_timings;
   }
-  return {
+  nlohmann::json out = {
       {"model", run.model->name},
       {"task", run.task->id()},
       {"sample", run.sample},
@@ -71,6 +91,8 @@ nlohmann::json to_json(const RunRecord& run) {
       {"answer", c.answer},
       {"reasoning", c.reasoning},
   };
+  if (!run.turns.empty()) out["turns"] = turns_to_json(run.turns);  // C++ task cases only
+  return out;
 }
 
 nlohmann::json to_json(const RunStats& s) {
@@ -92,6 +114,20 @@ nlohmann::json to_json(const RunStats& s) {
       {"time_to_correct_s", optional_number(ttc)},
       {"never_passed", ttc.has_value() && std::isinf(*ttc)},
   };
+}
+
+nlohmann::json summary_to_json(const StatsCollector& collector) {
+  nlohmann::json summary = nlohmann::json::object();
+  for (const auto& [name, stats] : collector.models()) {
+    nlohmann::json entry = to_json(stats.all);
+    entry["suite_time_to_correct_s"] = optional_number(stats.suite_time_to_correct_s());
+    entry["tasks_never_passed"] = stats.tasks_never_passed();
+    nlohmann::json per_task = nlohmann::json::object();
+    for (const auto& [id, s] : stats.per_task) per_task[id] = to_json(s);
+    entry["tasks"] = std::move(per_task);
+    summary[name] = std::move(entry);
+  }
+  return summary;
 }
 
 }  // namespace goodput

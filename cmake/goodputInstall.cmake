@@ -1,0 +1,42 @@
+# Install rules and the CMake package (goodputConfig.cmake, goodputTargets.cmake and the
+# goodput_discover_tasks() module), so another project can find_package(goodput).
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(GOODPUT_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/goodput)
+set(goodput_installed_targets goodput_core goodput_checkers goodput_sandbox goodput_framework goodput_warnings goodput)
+if(TARGET goodput_main)
+  list(APPEND goodput_installed_targets goodput_main)
+endif()
+
+foreach(lib goodput_core goodput_checkers goodput_sandbox goodput_framework)
+  target_include_directories(${lib} INTERFACE $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+endforeach()
+# Consumers use the same names as the build tree's aliases: goodput::main, goodput::framework...
+foreach(target IN LISTS goodput_installed_targets)
+  string(REGEX REPLACE "^goodput_" "" export_name "${target}")
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${export_name})
+endforeach()
+
+install(TARGETS ${goodput_installed_targets}
+  EXPORT goodputTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY
+    ${PROJECT_SOURCE_DIR}/framework/include/goodput
+    ${PROJECT_SOURCE_DIR}/checkers/include/goodput
+    ${PROJECT_SOURCE_DIR}/sandboxes/include/goodput
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT goodputTargets NAMESPACE goodput:: DESTINATION ${GOODPUT_INSTALL_CMAKEDIR})
+
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/goodputConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/goodputConfig.cmake INSTALL_DESTINATION ${GOODPUT_INSTALL_CMAKEDIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/goodputConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES
+    ${PROJECT_BINARY_DIR}/goodputConfig.cmake
+    ${PROJECT_BINARY_DIR}/goodputConfigVersion.cmake
+    ${PROJECT_SOURCE_DIR}/cmake/goodputDiscover.cmake
+    ${PROJECT_SOURCE_DIR}/cmake/goodputAddTasks.cmake
+  DESTINATION ${GOODPUT_INSTALL_CMAKEDIR})

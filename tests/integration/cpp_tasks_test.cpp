@@ -1,0 +1,207 @@
+// Drives a task binary built from C++ task cases (tests/data/cpp_tasks/example_tasks.cpp,
+// linked with goodput::main) the way run_command_test drives `goodput`: against the simulator
+// on loopback, checking exit codes, the log, the journal and what the second turn of a
+// conversation carried.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/sim_server.hpp"
+#include "sim/sim_tokenizer.hpp"
+
+namespace goodput {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+class CppTasksTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = fs::temp_directory_path() / ("goodput-cpp-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(m_dir);
+    fs::create_directories(m_dir);
+    m_sim = std::make_unique<sim::SimServer>(sim::load_sim_profiles(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml"));
+    m_sim->start();
+  }
+  void TearDown() override {
+    m_sim->stop();
+    fs::remove_all(m_dir);
+  }
+
+  std::string models(const std::vector<std::string>& ids) {
+    std::string yaml = "models:\n";
+    for (const auto& id : ids) yaml += "  - {name: " + id + ", base_url: '" + m_sim->base_url() + "', model: " + id + "}\n";
+    std::ofstream(m_dir / "models.yaml") << yaml;
+    return quote((m_dir / "models.yaml").string());
+  }
+
+  ProcessResult run(const std::string& args) {
+    const std::string out = (m_dir / "stdout.txt").string();
+    const std::string err = (m_dir / "stderr.txt").string();
+    const std::string cmd =
+        std::string(GOODPUT_EXAMPLE_TASK_BINARY) + " " + args + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
+    const int status = std::system(cmd.c_str());
+    ProcessResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(out);
+    r.err = read_file(err);
+    return r;
+  }
+
+  std::string out_dir() const { return quote((m_dir / "out").string()); }
+  // model / task -> journal line
+  std::map<std::string, nlohmann::json> journal() const {
+    std::map<std::string, nlohmann::json> lines;
+    std::ifstream in(m_dir / "out" / "journal.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      auto j = nlohmann::json::parse(line);
+      lines[j["model"].get<std::string>() + " / " + j["task"].get<std::string>()] = j;
+    }
+    return lines;
+  }
+
+  fs::path m_dir;
+  std::unique_ptr<sim::SimServer> m_sim;
+};
+
+TEST_F(CppTasksTest, ATaskBinaryRunsItsOwnTasksWithAnImplicitRun) {
+  const auto r = run("--models " + models({"sim-fast"}) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[       OK ] sim-fast / Geography.Capital ("));
+  EXPECT_THAT(r.out, HasSubstr("[       OK ] sim-fast / Arithmetic.Product ("));
+  EXPECT_THAT(r.out, HasSubstr("[       OK ] sim-fast / Conversation.ColorsThenCapital ("));
+  EXPECT_THAT(r.out, HasSubstr("[  PASSED  ] 3 runs"));
+
+  const auto lines = journal();
+  ASSERT_EQ(lines.size(), 3u);  // the C++ tasks only, not the built-in seed tasks
+  for (const auto& [key, line] : lines) {
+    EXPECT_EQ(line["verdict"], "pass") << key << ": " << line.dump();
+    EXPECT_EQ(line["simulated"], false);  // a models file, not --sim
+  }
+  const auto& capital = lines.at("sim-fast / Geography.Capital");
+  ASSERT_EQ(capital["checks"].size(), 2u);
+  EXPECT_EQ(capital["checks"][0]["type"], "contains");
+  EXPECT_EQ(capital["checks"][1]["type"], "stop-reason");
+  EXPECT_EQ(capital["answer"], "Tokyo.");
+  EXPECT_EQ(lines.at("sim-fast / Arithmetic.Product")["checks"][0]["type"], "number");
+  EXPECT_EQ(lines.at("sim-fast / Arithmetic.Product")["request_params"], nlohmann::json::object());
+}
+
+TEST_F(CppTasksTest, TheSecondTurnOfAConversationCarriesTheFirst) {
+  const auto r = run("run --models " + models({"sim-fast"}) + " -o " + out_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto line = journal().at("sim-fast / Conversation.ColorsThenCapital");
+  const auto& turns = line["turns"];
+  ASSERT_EQ(turns.size(), 2u);
+  EXPECT_EQ(turns[0]["messages"], 1);
+  EXPECT_EQ(turns[0]["answer"], "1. Red\n2. Green\n3. Blue");
+  EXPECT_EQ(turns[1]["messages"], 3);  // user, assistant, user
+  EXPECT_EQ(turns[1]["answer"], "Tokyo.");
+  EXPECT_EQ(line["answer"], "Tokyo.");  // the run's answer is the last turn's
+  // The simulator counts the prompt tokens of every message it received: the second request
+  // held the first question and answer before the follow-up.
+  const auto tokens = [](const nlohmann::json& text) { return sim::sim_tokenize(text.get<std::string>()).size(); };
+  EXPECT_EQ(turns[0]["prompt_tokens"], tokens(turns[0]["prompt"]));
+  EXPECT_EQ(turns[1]["prompt_tokens"], tokens(turns[0]["prompt"]) + tokens(turns[0]["answer"]) + tokens(turns[1]["prompt"]));
+  EXPECT_THAT(turns[1]["where"].get<std::string>(), HasSubstr("example_tasks.cpp:"));
+}
+
+TEST_F(CppTasksTest, WrongAnswersFailWithGoogleTestStyleMessagesAndAFatalOneStopsTheTask) {
+  const auto r = run("--models " + models({"sim-fast", "sim-wrong"}) + " --model sim-wrong -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[  FAILED  ] sim-wrong / Geography.Capital"));
+  EXPECT_THAT(r.out, HasSubstr("example_tasks.cpp:9: Failure"));
+  EXPECT_THAT(r.out, Not(HasSubstr("sim-fast /")));  // --model chose one
+  const auto lines = journal();
+  ASSERT_EQ(lines.size(), 3u);
+  const auto& capital = lines.at("sim-wrong / Geography.Capital");
+  EXPECT_EQ(capital["verdict"], "fail");
+  EXPECT_THAT(capital["checks"][0]["message"].get<std::string>(),
+              HasSubstr("example_tasks.cpp:9: Failure\nExpected: reply contains \"Tokyo\"\n  Actual: contains: "));
+  EXPECT_EQ(capital["checks"][1]["outcome"], "pass");  // non-fatal: the stop reason was still checked
+
+  const auto& conversation = lines.at("sim-wrong / Conversation.ColorsThenCapital");
+  EXPECT_EQ(conversation["verdict"], "fail");
+  EXPECT_EQ(conversation["turns"].size(), 1u);  // the ASSERT stopped it before the follow-up
+  ASSERT_EQ(conversation["checks"].size(), 1u);
+  EXPECT_THAT(conversation["checks"][0]["message"].get<std::string>(),
+              HasSubstr("Expected: colors is a numbered list of 3 items\n  Actual: "));
+  EXPECT_THAT(conversation["checks"][0]["message"].get<std::string>(), HasSubstr("\nred, green and blue"));
+}
+
+TEST_F(CppTasksTest, TransportProblemsAreErrorsNotFailures) {
+  const auto r = run("--models " + models({"sim-faulty"}) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[  ERROR   ] sim-faulty / Geography.Capital"));
+  const auto lines = journal();
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& [key, line] : lines) EXPECT_EQ(line["verdict"], "error") << key;
+  EXPECT_EQ(lines.at("sim-faulty / Geography.Capital")["error"]["kind"], "stream_error");
+  EXPECT_EQ(lines.at("sim-faulty / Arithmetic.Product")["error"]["kind"], "truncated");
+  const auto& conversation = lines.at("sim-faulty / Conversation.ColorsThenCapital");
+  EXPECT_EQ(conversation["error"]["kind"], "http_status");
+  EXPECT_EQ(conversation["turns"].size(), 1u);  // the failed ask ended the task
+  EXPECT_TRUE(conversation["checks"].empty());
+}
+
+TEST_F(CppTasksTest, TaskFilesGivenOnTheCommandLineRunBesideTheCppTasks) {
+  const std::string mini = quote(std::string(GOODPUT_TEST_DATA_DIR) + "/tasks/mini.yaml");
+  const auto r = run("run " + mini + " --models " + models({"sim-fast"}) + " --repeat 2 -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[  PASSED  ] 12 runs"));  // (3 YAML + 3 C++) x 2 samples
+  EXPECT_THAT(r.out, HasSubstr("sim-fast / mini.capital #2"));
+  EXPECT_THAT(r.out, HasSubstr("sim-fast / Geography.Capital #2"));
+}
+
+TEST_F(CppTasksTest, TheCommandLineKeepsItsHelpVersionAndBadInputExitCodes) {
+  auto r = run("--version");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("goodput "));
+
+  r = run("--help");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("run"));
+
+  r = run("");  // `run` with no models
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("name the models to evaluate"));
+
+  r = run("--models " + models({"sim-fast"}) + " --model nope -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("no model named 'nope'"));
+  EXPECT_FALSE(fs::exists(m_dir / "out"));
+}
+
+}  // namespace
+}  // namespace goodput
