@@ -76,6 +76,25 @@ struct Metrics {
   std::optional<double> decode_tps;              // (completion - 1) / (last - first)
 };
 
+// Server-reported figures in one unit (seconds, tokens per second), converted from each
+// server's own (llama.cpp `timings` in ms, Ollama durations in ns, LM Studio `stats` in s).
+// Stored beside the client's figures, never replacing them.
+struct ServerFigures {
+  std::optional<double> load_s;        // model load before this request (Ollama load_duration)
+  std::optional<double> prompt_s;      // prompt processing (llama.cpp prompt_ms, Ollama prompt_eval_duration)
+  std::optional<double> ttft_s;        // first token as the server saw it (LM Studio time_to_first_token)
+  std::optional<double> decode_s;      // generation (llama.cpp predicted_ms, Ollama eval_duration, LM Studio generation_time)
+  std::optional<double> decode_tps;    // the server's own decode rate
+  std::optional<double> total_s;       // whole request on the server (Ollama total_duration)
+  std::optional<std::int64_t> prompt_tokens;
+  std::optional<std::int64_t> completion_tokens;
+  std::optional<std::int64_t> cached_tokens;
+  bool empty() const {
+    return !load_s && !prompt_s && !ttft_s && !decode_s && !decode_tps && !total_s && !prompt_tokens &&
+           !completion_tokens && !cached_tokens;
+  }
+};
+
 struct Completion {
   std::string answer;     // answer text only: this is what checkers judge
   std::string reasoning;  // reasoning text, kept apart
@@ -88,6 +107,9 @@ struct Completion {
   // `timings` object as sent: *_ms in milliseconds, *_per_second in tokens/s, *_n counts.
   std::map<std::string, double> server_timings;
   std::string server_timings_source;  // e.g. "llama.cpp timings"; empty when none
+  ServerFigures server;               // the same figures, converted to seconds and tokens/s
+  std::string server_version;         // build or version, when the stream says it (LM Studio runtime)
+  std::map<std::string, std::string> server_model_info;  // quantisation, arch, context length... when told
   std::string server_model;           // `model` as the server reported it
   std::string system_fingerprint;
   std::string response_id;

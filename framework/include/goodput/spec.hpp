@@ -58,6 +58,13 @@ struct ModelSpec {
   int concurrency = 1;      // requests in flight at once for this model
   TimeoutSettings timeouts;
   bool simulated = false;   // the endpoint is `goodput sim`; labelled wherever results appear
+  // low | medium | high | none (empty: the server's default); each dialect translates it into
+  // its own switch (OpenAI reasoning_effort, Ollama think, llama.cpp chat_template_kwargs...).
+  std::string reasoning_effort;
+  std::string system_role = "system";  // "developer" for gpt-oss on Bedrock
+  bool warmup = false;                 // one unmeasured request first; its time is the load time
+  int retry_attempts = 3;              // on connection errors, 429 and 503
+  double retry_max_wait_s = 30;        // total backoff budget per request
   SourceLocation where;
 };
 

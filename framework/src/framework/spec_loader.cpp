@@ -160,7 +160,8 @@ double read_seconds(const YamlReader& yaml, const YAML::Node& node, const std::s
 ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::string& field) {
   yaml.expect_map(node, field);
   yaml.check_keys(node, field, {"name", "base_url", "dialect", "model", "params", "extra_body",
-                                "api_key_env", "concurrency", "timeouts"});
+                                "api_key_env", "concurrency", "timeouts", "reasoning_effort", "system_role",
+                                "warmup", "retry"});
   ModelSpec model;
   model.where = yaml.where(node);
   model.name = yaml.string(yaml.require(node, "name", field), join_field(field, "name"));
@@ -172,8 +173,9 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
   model.model = yaml.string(yaml.require(node, "model", field), join_field(field, "model"));
   if (node["dialect"]) {
     model.dialect = yaml.string(node["dialect"], join_field(field, "dialect"));
-    if (model.dialect != "openai")
-      yaml.fail(node["dialect"], join_field(field, "dialect"), "unknown dialect '" + model.dialect + "' (known: openai)");
+    if (model.dialect != "openai" && model.dialect != "ollama" && model.dialect != "lmstudio")
+      yaml.fail(node["dialect"], join_field(field, "dialect"),
+                "unknown dialect '" + model.dialect + "' (known: openai, ollama, lmstudio)");
   }
   if (node["params"]) model.params = read_request_params(yaml, node["params"], join_field(field, "params"));
   if (node["extra_body"]) {
@@ -191,6 +193,32 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
     const auto c = yaml.integer(node["concurrency"], join_field(field, "concurrency"));
     if (c < 1 || c > 256) yaml.fail(node["concurrency"], join_field(field, "concurrency"), "must be between 1 and 256");
     model.concurrency = static_cast<int>(c);
+  }
+  if (node["reasoning_effort"]) {
+    const YAML::Node effort = node["reasoning_effort"];
+    model.reasoning_effort = yaml.string(effort, join_field(field, "reasoning_effort"));
+    if (model.reasoning_effort != "low" && model.reasoning_effort != "medium" && model.reasoning_effort != "high" &&
+        model.reasoning_effort != "none")
+      yaml.fail(effort, join_field(field, "reasoning_effort"), "must be low, medium, high or none");
+  }
+  if (node["system_role"]) {
+    const YAML::Node role = node["system_role"];
+    model.system_role = yaml.string(role, join_field(field, "system_role"));
+    if (model.system_role != "system" && model.system_role != "developer")
+      yaml.fail(role, join_field(field, "system_role"), "must be system or developer (gpt-oss on Bedrock wants developer)");
+  }
+  if (node["warmup"]) model.warmup = yaml.boolean(node["warmup"], join_field(field, "warmup"));
+  if (node["retry"]) {
+    const YAML::Node r = node["retry"];
+    const std::string rf = join_field(field, "retry");
+    yaml.expect_map(r, rf);
+    yaml.check_keys(r, rf, {"attempts", "max_wait"});
+    if (r["attempts"]) {
+      const auto n = yaml.integer(r["attempts"], join_field(rf, "attempts"));
+      if (n < 0 || n > 20) yaml.fail(r["attempts"], join_field(rf, "attempts"), "must be between 0 and 20");
+      model.retry_attempts = static_cast<int>(n);
+    }
+    if (r["max_wait"]) model.retry_max_wait_s = read_seconds(yaml, r["max_wait"], join_field(rf, "max_wait"));
   }
   if (node["timeouts"]) {
     const YAML::Node t = node["timeouts"];

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "providers/curl_session.hpp"
+#include "providers/dialects.hpp"
 #include "providers/openai_stream.hpp"
 #include "goodput/provider.hpp"
 
@@ -94,9 +95,8 @@ class OpenAiProvider final : public Provider {
 
 }  // namespace
 
-std::unique_ptr<Provider> make_provider(const ModelSpec& model) {
-  if (model.dialect == "openai") return std::make_unique<OpenAiProvider>(model);
-  throw ConfigError(model.where, "dialect", "unknown dialect '" + model.dialect + "' (known: openai)");
-}
+namespace detail {
+std::unique_ptr<Provider> make_openai_provider(const ModelSpec& model) { return std::make_unique<OpenAiProvider>(model); }
+}  // namespace detail
 
 }  // namespace goodput
