@@ -60,7 +60,9 @@ if(model_count GREATER 0 AND task_count GREATER 0)
       quoted(model_q "${model_name}")
       quoted(task_q "${task_id}")
       quoted(labels_q "${labels}")
-      quoted(lock_q "goodput-endpoint:${base_url}")
+      # One lock per server (scheme, host, port), whatever path a dialect puts after it.
+      string(REGEX REPLACE "^([A-Za-z][A-Za-z0-9+.-]*://[^/]+).*$" "\\1" endpoint "${base_url}")
+      quoted(lock_q "goodput-endpoint:${endpoint}")
       quoted(dir_q "${GOODPUT_WORKING_DIR}")
       string(APPEND script
         "add_test(${name} ${command_prefix} --model ${model_q} --filter ${task_q}${extra})\n"

@@ -22,7 +22,7 @@
 #   PROPERTIES ...       more test properties, as set_tests_properties takes them
 #
 # Each test runs `<binary> ARGS --model <model> --filter <Suite.Task> EXTRA_ARGS`. Tests get
-# LABELS suite, model and the task's tags, and RESOURCE_LOCK goodput-endpoint:<base_url>, so
+# LABELS suite, model and the task's tags, and RESOURCE_LOCK goodput-endpoint:<scheme://host:port>, so
 # `ctest -j` never sends two requests at once to one local server. The exit status is the
 # binary's: a model failure and a transport error (server down) both fail the test; the log
 # says which ([  FAILED  ] or [  ERROR   ]).

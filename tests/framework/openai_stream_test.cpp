@@ -472,6 +472,147 @@ TEST(OpenAiStream, LastEventWithoutBlankLineIsUsed) {
 
 // ---- error bodies ----
 
+// ---- server figures from llama.cpp timings ----
+
+TEST(OpenAiStreamCapture, ServerFiguresFromTimingsWithUsage) {
+  const Completion c = decode(read_capture("stream-usage.sse"));
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  ASSERT_TRUE(c.server.prompt_s && c.server.decode_s && c.server.decode_tps);
+  EXPECT_DOUBLE_EQ(*c.server.prompt_s, 0.001767);
+  EXPECT_DOUBLE_EQ(*c.server.decode_s, 0.046795);
+  EXPECT_DOUBLE_EQ(*c.server.decode_tps, 2799.444385083876);
+  EXPECT_EQ(c.server.prompt_tokens, 48);  // usage.prompt_tokens
+  EXPECT_EQ(c.server.completion_tokens, 132);
+  EXPECT_EQ(c.server.cached_tokens, 0);
+  EXPECT_FALSE(c.server.ttft_s.has_value());
+  EXPECT_FALSE(c.server.load_s.has_value());
+}
+
+TEST(OpenAiStreamCapture, ServerFiguresWithoutUsageCountTheCachedPrompt) {
+  const Completion c = decode(read_capture("stream-no-usage.sse"));
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  EXPECT_DOUBLE_EQ(*c.server.prompt_s, 0.000375);
+  EXPECT_DOUBLE_EQ(*c.server.decode_s, 0.037002);
+  EXPECT_EQ(c.server.prompt_tokens, 48);  // prompt_n 1 + cache_n 47
+  EXPECT_EQ(c.server.cached_tokens, 47);
+  EXPECT_EQ(c.server.completion_tokens, 129);
+}
+
+TEST(OpenAiStream, NoTimingsNoServerFigures) {
+  const Completion c = decode(chunk(R"({"content":"4"})", "\"stop\"") +
+                              R"(data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1}})" "\n\n" +
+                              std::string(k_done));
+  EXPECT_TRUE(c.server.empty());
+}
+
+// ---- reasoning left in content ----
+
+TEST(OpenAiStream, ThinkTagsInContentAreReasoning) {
+  Completion c;
+  OpenAiStreamDecoder decoder(c);
+  decoder.feed(chunk(R"({"role":"assistant","content":null})"), 0.10);
+  decoder.feed(chunk(R"({"content":"<thi"})"), 0.20);
+  decoder.feed(chunk(R"({"content":"nk>\nLet me add."})"), 0.30);
+  decoder.feed(chunk(R"({"content":" 2+2=4\n</think>"})"), 0.40);
+  decoder.feed(chunk(R"({"content":"\n\n"})"), 0.45);
+  decoder.feed(chunk(R"({"content":"The answer"})"), 0.50);
+  decoder.feed(chunk(R"({"content":" is 4."})"), 0.60);
+  decoder.feed(chunk("{}", "\"stop\""), 0.65);
+  decoder.feed(k_done, 0.66);
+  decoder.finish(0.67);
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  EXPECT_EQ(c.reasoning, "\nLet me add. 2+2=4\n");
+  EXPECT_EQ(c.answer, "The answer is 4.");
+  EXPECT_EQ(c.times.first_token, 0.20);  // TTFT: the first generated text, even a tag
+  EXPECT_EQ(c.times.first_answer_token, 0.50);
+  EXPECT_EQ(c.times.token_chunks, 6);
+  EXPECT_EQ(c.times.answer_chunks, 2);
+  // "<thi" was held back, undecided; the "\n\n" after the block counts with the reasoning.
+  EXPECT_EQ(c.times.reasoning_chunks, 3);
+  EXPECT_EQ(c.tokens.reasoning, 3);
+  EXPECT_TRUE(c.tokens.reasoning_estimated);
+}
+
+TEST(OpenAiStream, LoneCloseMovesTheEarlierAnswerToReasoning) {
+  Completion c;
+  OpenAiStreamDecoder decoder(c);
+  decoder.feed(chunk(R"({"content":"Okay, the user"})"), 0.10);
+  decoder.feed(chunk(R"({"content":" wants 2+2."})"), 0.20);
+  decoder.feed(chunk(R"({"content":"</think>\n\n4"})"), 0.30);
+  decoder.feed(chunk("{}", "\"stop\""), 0.35);
+  decoder.finish(0.40);
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  EXPECT_EQ(c.reasoning, "Okay, the user wants 2+2.");
+  EXPECT_EQ(c.answer, "4");
+  EXPECT_EQ(c.times.first_token, 0.10);
+  EXPECT_EQ(c.times.first_answer_token, 0.30);
+  EXPECT_EQ(c.times.reasoning_chunks, 2);
+  EXPECT_EQ(c.times.answer_chunks, 1);
+}
+
+TEST(OpenAiStream, HarmonyLeakedIntoContent) {
+  const Completion c = decode(chunk(R"({"content":"<|channel|>analysis<|message|>Need 2+2."})") +
+                              chunk(R"({"content":"<|end|><|start|>assistant<|channel|>final<|message|>"})") +
+                              chunk(R"({"content":"4"})") + chunk(R"({"content":"<|return|>"})", "\"stop\"") +
+                              std::string(k_done));
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  EXPECT_EQ(c.reasoning, "Need 2+2.");
+  EXPECT_EQ(c.answer, "4");
+  EXPECT_EQ(c.times.answer_chunks, 1);
+}
+
+TEST(OpenAiStream, ReasoningCutByLengthLeavesNoAnswer) {
+  const Completion c = decode(chunk(R"({"content":"<think>\nWe need to"})") + chunk(R"({"content":" compute"})", "\"length\"") +
+                              std::string(k_done));
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  EXPECT_EQ(c.answer, "");
+  EXPECT_EQ(c.reasoning, "\nWe need to compute");
+  EXPECT_EQ(c.stop_reason, StopReason::length);
+  EXPECT_FALSE(c.times.first_answer_token.has_value());
+}
+
+TEST(OpenAiStream, ReasoningFieldWinsOverTaggedCopyInContent) {
+  // llama.cpp's deepseek-legacy format: the thoughts in reasoning_content and, tagged, in
+  // content as well.
+  const Completion c = decode(chunk(R"({"reasoning_content":"hmm","content":"<think>hmm"})") +
+                              chunk(R"({"content":"</think>4"})", "\"stop\"") + std::string(k_done));
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  EXPECT_EQ(c.reasoning, "hmm");
+  EXPECT_EQ(c.answer, "4");
+}
+
+TEST(OpenAiStream, PartialTagAtTheEndIsAnswerText) {
+  const Completion c = decode(chunk(R"({"content":"a <"})", "\"stop\"") + std::string(k_done));
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  EXPECT_EQ(c.answer, "a <");
+  EXPECT_EQ(c.times.first_answer_token, 0.5);
+}
+
+TEST(OpenAiStream, NonStreamedBodyWithThinkTags) {
+  Completion c;
+  OpenAiStreamDecoder decoder(c);
+  decoder.feed_json(R"({"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"<think>r</think>\n4"},"finish_reason":"stop"}]})",
+                    0.5);
+  decoder.finish(0.6);
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  EXPECT_EQ(c.reasoning, "r");
+  EXPECT_EQ(c.answer, "4");
+}
+
+TEST(OpenAiStream, OllamaV1ReasoningFieldAndFingerprint) {
+  const std::string ollama_chunk =
+      R"(data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"qwen3","system_fingerprint":"fp_ollama","choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning":"hm"},"finish_reason":null}]})"
+      "\n\n";
+  const std::string answer_chunk =
+      R"(data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"qwen3","system_fingerprint":"fp_ollama","choices":[{"index":0,"delta":{"role":"assistant","content":"4"},"finish_reason":"stop"}]})"
+      "\n\n";
+  const Completion c = decode(ollama_chunk + answer_chunk + std::string(k_done));
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  EXPECT_EQ(c.reasoning, "hm");
+  EXPECT_EQ(c.answer, "4");
+  EXPECT_EQ(c.system_fingerprint, "fp_ollama");
+}
+
 TEST(ErrorMessageFromBody, LlamaCppCapture) {
   const std::string http = read_capture("error-bad-grammar-stream.http");
   const std::string body = http.substr(http.find("\r\n\r\n") + 4);

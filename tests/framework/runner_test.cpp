@@ -71,5 +71,76 @@ TEST(Judge, ACheckerThatCannotJudgeIsAnErrorNotAFailure) {
   EXPECT_NE(run.checks[1].message.find("boom"), std::string::npos);
 }
 
+
+RunRecord cut_run(const TaskSpec& task, std::string answer, std::string reasoning, goodput::StopReason stop) {
+  RunRecord run;
+  run.task = &task;
+  run.completion.answer = std::move(answer);
+  run.completion.reasoning = std::move(reasoning);
+  run.completion.stop_reason = stop;
+  judge(run);
+  return run;
+}
+
+TEST(Judge, ReasoningCutByTheLimitIsTruncatedAndNoCheckRuns) {
+  auto task = task_with({std::make_shared<ThrowingChecker>()});
+  task.params = {{"max_tokens", 256}};
+  const RunRecord run = cut_run(task, " \n", "We need to compute", StopReason::length);
+  EXPECT_EQ(run.verdict, Verdict::truncated);
+  EXPECT_EQ(to_string(run.verdict), "truncated");
+  ASSERT_EQ(run.checks.size(), 1u);
+  EXPECT_EQ(run.checks[0].outcome, checkers::Outcome::fail);
+  EXPECT_EQ(run.checks[0].message, "the token limit (max_tokens=256) cut the reasoning before any answer; raise max_tokens");
+}
+
+TEST(Judge, TruncatedNamesTheModelsLimitWhenItOverridesTheTasks) {
+  auto task = task_with({std::make_shared<ThrowingChecker>()});
+  task.params = {{"max_tokens", 256}};
+  ModelSpec model;
+  model.params = {{"max_tokens", 1024}};
+  RunRecord run;
+  run.task = &task;
+  run.model = &model;
+  run.completion.reasoning = "thinking";
+  run.completion.stop_reason = StopReason::length;
+  judge(run);
+  EXPECT_EQ(run.verdict, Verdict::truncated);
+  EXPECT_NE(run.checks[0].message.find("max_tokens=1024"), std::string::npos);
+}
+
+TEST(Judge, TruncatedWithoutAKnownLimit) {
+  const auto task = task_with({std::make_shared<ThrowingChecker>()});
+  const RunRecord run = cut_run(task, "", "thinking", StopReason::length);
+  EXPECT_EQ(run.verdict, Verdict::truncated);
+  EXPECT_EQ(run.checks[0].message, "the token limit cut the reasoning before any answer; raise max_tokens");
+}
+
+TEST(Judge, NotTruncatedWhenThereIsAnAnswerOrNoReasoningOrAnotherStop) {
+  const auto task = task_with({std::make_shared<FixedChecker>(checkers::Outcome::fail)});
+  // A partial answer cut by the limit is judged like any answer.
+  EXPECT_EQ(cut_run(task, "The herd i", "thinking", StopReason::length).verdict, Verdict::fail);
+  // No reasoning at all: the model answered nothing; that is for the checkers.
+  EXPECT_EQ(cut_run(task, "", "", StopReason::length).verdict, Verdict::fail);
+  EXPECT_EQ(cut_run(task, "", "thinking", StopReason::stop).verdict, Verdict::fail);
+}
+
+TEST(Judge, TransportErrorBeatsTruncated) {
+  const auto task = task_with({std::make_shared<FixedChecker>(checkers::Outcome::pass)});
+  RunRecord run;
+  run.task = &task;
+  run.completion.reasoning = "thinking";
+  run.completion.stop_reason = StopReason::length;
+  run.completion.error.kind = ErrorKind::timeout;
+  judge(run);
+  EXPECT_EQ(run.verdict, Verdict::error);
+}
+
+TEST(Verdict, ToString) {
+  EXPECT_EQ(to_string(Verdict::pass), "pass");
+  EXPECT_EQ(to_string(Verdict::fail), "fail");
+  EXPECT_EQ(to_string(Verdict::error), "error");
+  EXPECT_EQ(to_string(Verdict::truncated), "truncated");
+}
+
 }  // namespace
 }  // namespace goodput

@@ -190,6 +190,16 @@ TEST_F(SpecLoaderTest, ModelParamsOverrideTaskParams) {
   EXPECT_EQ(merged["temperature"], 0.7);
 }
 
+TEST(ServerEndpoint, DialectPathsOnOneServerAreOneEndpoint) {
+  ModelSpec openai, ollama, other;
+  openai.base_url = "http://127.0.0.1:11434/v1";
+  ollama.base_url = "http://127.0.0.1:11434";
+  other.base_url = "http://127.0.0.1:8080/v1";
+  EXPECT_EQ(server_endpoint(openai), "http://127.0.0.1:11434");
+  EXPECT_EQ(server_endpoint(openai), server_endpoint(ollama));
+  EXPECT_NE(server_endpoint(openai), server_endpoint(other));
+}
+
 TEST_F(SpecLoaderTest, LoadTasksWalksDirectoriesAndRejectsEmptyOnes) {
   std::filesystem::create_directories(m_dir / "d" / "sub");
   std::ofstream(m_dir / "d" / "sub" / "a.yaml") << "suite: a\ntasks:\n  - {id: x, prompt: p, assert: [{type: contains, value: x}]}\n";

@@ -81,5 +81,35 @@ TEST(ModelStats, SuiteTimeToCorrectSumsTasks) {
   EXPECT_DOUBLE_EQ(*c.models().at("m").suite_time_to_correct_s(), 16);
 }
 
+
+TEST(RunStats, TruncatedRunsAreCountedApartAndJudgedNotPassed) {
+  Fixture f;
+  RunStats s;
+  s.add(f.run(f.task_a, Verdict::pass, 10));
+  RunRecord cut = f.run(f.task_a, Verdict::truncated, 30);
+  cut.completion.stop_reason = StopReason::length;
+  s.add(cut);
+  s.add(f.run(f.task_a, Verdict::error, 999));
+  EXPECT_EQ(s.runs, 3);
+  EXPECT_EQ(s.passed, 1);
+  EXPECT_EQ(s.failed, 0);  // not a wrong answer
+  EXPECT_EQ(s.cut_before_answer, 1);
+  EXPECT_EQ(s.truncated, 1);  // stop reason `length`
+  EXPECT_EQ(s.errors, 1);
+  EXPECT_EQ(s.judged(), 2);
+  EXPECT_DOUBLE_EQ(*s.pass_rate(), 0.5);
+  EXPECT_DOUBLE_EQ(*s.e2e_s.mean(), 20);  // the truncated run's time counts: the model ran
+  EXPECT_DOUBLE_EQ(*s.time_to_correct_s(), 40);
+}
+
+TEST(ModelStats, ATaskOnlyEverTruncatedNeverPassed) {
+  Fixture f;
+  StatsCollector c;
+  c.on_run_end(f.run(f.task_a, Verdict::truncated, 5));
+  const ModelStats& m = c.models().at("m");
+  EXPECT_EQ(m.tasks_never_passed(), 1);
+  EXPECT_TRUE(std::isinf(*m.suite_time_to_correct_s()));
+}
+
 }  // namespace
 }  // namespace goodput

@@ -123,6 +123,9 @@ TEST_F(RunCommandTest, AllPassingExitsZeroAndWritesJournalAndResults) {
   EXPECT_EQ(res["summary"]["sim-fast"]["passed"], 3);
   EXPECT_EQ(res["summary"]["sim-fast"]["pass_rate"], 1.0);
   EXPECT_EQ(res["interrupted"], false);
+  // The simulator named in a models file is recognised and labelled like --sim.
+  EXPECT_EQ(res["simulated"], true);
+  EXPECT_THAT(r.out, HasSubstr("SIMULATED"));
 }
 
 TEST_F(RunCommandTest, WrongAnswersFailWithActionableMessagesAndExitOne) {

@@ -270,7 +270,9 @@ TEST_F(SelectionTest, MergeRefusesInputsThatDoNotBelongTogether) {
   EXPECT_THAT(r.err, HasSubstr("tasks differ"));
 
   changed = s1;
+  // Simulated endpoints get a new port per shard, so only a real endpoint's URL must match.
   changed["models"][0]["base_url"] = "http://127.0.0.1:1/v1";
+  changed["models"][0]["simulated"] = false;
   r = merge_with(changed);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("model 'sim-fast' differs"));

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -33,9 +34,22 @@ struct RunCommandOptions {
   bool list_tasks = false;                // print what would run and exit, without any request
   bool list_json = false;                 // --format json: for goodput_discover_tasks
   std::string junit_path;                 // also write JUnit XML here
+  bool warmup = false;                    // --warmup: warm every model up (as `warmup: true`)
 };
 
 int run_command(const RunCommandOptions& options);
+
+struct ModelsCommandOptions {
+  std::string models_file;                // the models to check, or:
+  std::vector<std::string> sim_profiles;  // start `goodput sim` in-process with these profiles
+  std::vector<std::string> model_names;   // only these models (by name); empty: all
+  double timeout_s = 5;                   // per request
+};
+
+// `goodput models`: checks that each model's endpoint is up and serves the model, lists
+// what it serves and says what is wrong in words a user can act on. Exit 0: all fine; 1:
+// some problem; 2: bad input.
+int models_command(const ModelsCommandOptions& options, std::ostream& out);
 
 struct MergeCommandOptions {
   std::string output;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace goodput {
 
@@ -95,6 +96,13 @@ struct ServerFigures {
   }
 };
 
+// One failed attempt that was retried (retries on connection errors, 429 and 503; see
+// ModelSpec::retry_attempts): the error, and the back-off waited before the next attempt.
+struct RetryNote {
+  double after_s = 0;  // seconds waited after this failure before trying again
+  std::string error;   // what went wrong ("connect: cannot connect to ...")
+};
+
 struct Completion {
   std::string answer;     // answer text only: this is what checkers judge
   std::string reasoning;  // reasoning text, kept apart
@@ -114,6 +122,9 @@ struct Completion {
   std::string system_fingerprint;
   std::string response_id;
   TransportError error;
+  // Earlier attempts of this request that failed and were retried; everything else in this
+  // Completion (times included, each from its own attempt's start) is the last attempt's.
+  std::vector<RetryNote> retries;
 
   bool ok() const { return error.kind == ErrorKind::none; }
 };

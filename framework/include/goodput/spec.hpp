@@ -81,6 +81,11 @@ TaskSuite load_task_file(const std::string& path);
 std::vector<TaskSpec> load_tasks(const std::vector<std::string>& paths);
 std::vector<ModelSpec> load_models_file(const std::string& path);
 
+// The server behind a model's base_url: scheme, host and port ("http://127.0.0.1:8080").
+// Dialects put different paths on one server (/v1, /api, /api/v0); it is the server that
+// must not be measured concurrently by two models.
+std::string server_endpoint(const ModelSpec& model);
+
 // Request body for the OpenAI chat dialect; shared by providers and tests.
 nlohmann::json merged_params(const TaskSpec& task, const ModelSpec& model);
 

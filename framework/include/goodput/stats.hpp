@@ -37,22 +37,33 @@ struct RunFigures {
   Metrics metrics;
   std::optional<std::int64_t> completion_tokens;
   bool tokens_estimated = false;  // the completion count was estimated by the client
+  ServerFigures server;  // what the server reported for this run, beside the client's figures
+  int retries = 0;       // failed attempts retried before this run's completion
 };
 RunFigures figures_of(const RunRecord& run);
 
+// Verdict::truncated (the token limit cut the reasoning before any answer) is counted apart
+// in `cut_before_answer` and, unlike an error, counts as judged and not passed: the model
+// did not deliver within the budget it was given, so the pass rate is of answers delivered
+// in budget. Reports show the count beside the pass rate so that a low rate caused by a
+// small max_tokens is recognisable. Its timings are kept (the model did run).
 struct RunStats {
   int runs = 0;    // finished runs, errors included
   int passed = 0;
-  int failed = 0;
+  int failed = 0;  // wrong answers only; truncated runs are in cut_before_answer
   int errors = 0;  // transport or checker errors: excluded from the pass rate
-  int truncated = 0;  // stop reason `length`
+  int cut_before_answer = 0;  // Verdict::truncated: judged, not passed
+  int truncated = 0;  // stop reason `length` (any verdict but error, cut_before_answer included)
   Samples ttft_s, first_answer_s, e2e_s, decode_tps, completion_tokens;
   bool tokens_estimated = false;  // some completion counts were estimated by the client
+  // Server-reported figures (ServerFigures), over the judged runs that carried them.
+  Samples server_ttft_s, server_prompt_s, server_decode_s, server_decode_tps, server_load_s;
+  int retries = 0;  // retried attempts over all runs, errors included
 
   void add(const RunFigures& run);
   void add(const RunRecord& run) { add(figures_of(run)); }
-  int judged() const { return passed + failed; }
-  std::optional<double> pass_rate() const;  // passed / (passed + failed)
+  int judged() const { return passed + failed + cut_before_answer; }
+  std::optional<double> pass_rate() const;  // passed / judged()
   // Mean end-to-end latency / pass rate: the expected time to a correct answer when retrying
   // until one passes. +infinity when nothing passed; nullopt with no judged run.
   std::optional<double> time_to_correct_s() const;

@@ -46,6 +46,18 @@ int cli_main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->needs(list_opt);
   run_cmd->add_option("--junit", run.junit_path, "Also write a JUnit XML report to this file (for CI)");
+  run_cmd->add_flag("--warmup", run.warmup,
+                    "Send each model one short unmeasured request first; its time is reported as the load time");
+
+  ModelsCommandOptions models_check;
+  bool models_sim = false;
+  auto* models_cmd = app.add_subcommand("models", "Check that each model's server is up and serves the model; list what it serves");
+  auto* models_file_opt = models_cmd->add_option("--models", models_check.models_file, "Models file (YAML)");
+  auto* models_sim_opt = models_cmd->add_flag("--sim", models_sim, "Check the built-in simulated models (in-process)");
+  models_cmd->add_option("--sim-profiles", models_check.sim_profiles, "Simulator profile files for --sim");
+  models_cmd->add_option("--model", models_check.model_names, "Only these models (by name); repeatable");
+  models_cmd->add_option("--timeout", models_check.timeout_s, "Seconds to wait for each answer")->capture_default_str();
+  models_file_opt->excludes(models_sim_opt);
 
   std::string sim_host = "127.0.0.1";
   int sim_port = 8080;
@@ -80,6 +92,10 @@ int cli_main(int argc, char** argv) {
     run.color = isatty(STDOUT_FILENO) != 0;
     run.list_json = list_format == "json";
     return run_command(run);
+  }
+  if (models_cmd->parsed()) {
+    if (models_sim && models_check.sim_profiles.empty()) models_check.sim_profiles.push_back(builtin_sim_profiles());
+    return models_command(models_check, std::cout);
   }
   if (merge_cmd->parsed()) {
     for (int i = 0; i < argc; ++i) merge.command_line += (i ? " " : "") + std::string(argv[i]);

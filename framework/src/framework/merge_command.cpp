@@ -107,8 +107,10 @@ RunFigures figures_from_json(const std::string& path, const json& run) {
     f.verdict = Verdict::fail;
   else if (verdict == "error")
     f.verdict = Verdict::error;
+  else if (verdict == "truncated")
+    f.verdict = Verdict::truncated;
   else
-    throw ConfigError({path, 0, 0}, "runs", "a run has no verdict pass, fail or error: " + verdict.dump());
+    throw ConfigError({path, 0, 0}, "runs", "a run has no verdict pass, fail, truncated or error: " + verdict.dump());
   f.truncated = member(run, "stop_reason") == "length";
   const json& client = member(run, "client");
   f.metrics.ttft_s = number(client, "ttft_s");
@@ -118,6 +120,13 @@ RunFigures figures_from_json(const std::string& path, const json& run) {
   const json& tokens = member(run, "tokens");
   if (member(tokens, "completion").is_number_integer()) f.completion_tokens = member(tokens, "completion").get<std::int64_t>();
   f.tokens_estimated = member(tokens, "completion_estimated") == true;
+  const json& figures = member(member(run, "server"), "figures");
+  f.server.ttft_s = number(figures, "ttft_s");
+  f.server.prompt_s = number(figures, "prompt_s");
+  f.server.decode_s = number(figures, "decode_s");
+  f.server.decode_tps = number(figures, "decode_tps");
+  f.server.load_s = number(figures, "load_s");
+  if (const json& retries = member(run, "retries"); retries.is_array()) f.retries = static_cast<int>(retries.size());
   return f;
 }
 

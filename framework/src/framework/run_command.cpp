@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "framework/server_probe.hpp"
 #include "goodput/commands.hpp"
 #include "goodput/registry.hpp"
 #include "goodput/reporters.hpp"
@@ -113,6 +114,8 @@ int run_command(const RunCommandOptions& options) {
       models = models_from_sim(sim_config, "http://127.0.0.1:0/v1");
     }
     models = select_models(std::move(models), options.model_names);
+    if (options.warmup)
+      for (auto& m : models) m.warmup = true;
     selected = select_tasks(tasks, plan_options.filter);
     if (options.list_tasks) {
       const std::vector<PlannedRun> runs = plan_runs(models, selected, plan_options);
@@ -148,6 +151,10 @@ int run_command(const RunCommandOptions& options) {
     std::cerr << "goodput: " << e.what() << "\n";
     return k_exit_bad_input;
   }
+
+  // A models file may point at `goodput sim` too: its results are labelled like --sim's.
+  for (auto& model : models)
+    if (!model.simulated) model.simulated = detail::endpoint_is_goodput_sim(model, 2);
 
   std::error_code ec;
   fs::create_directories(output_dir, ec);

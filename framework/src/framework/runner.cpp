@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <ctime>
 #include <deque>
 #include <map>
@@ -11,7 +12,9 @@
 #include <optional>
 #include <thread>
 
+#include "framework/server_probe.hpp"
 #include "goodput/provider.hpp"
+#include "providers/retrying_provider.hpp"
 
 namespace goodput {
 
@@ -20,14 +23,47 @@ std::string_view to_string(Verdict verdict) {
     case Verdict::pass: return "pass";
     case Verdict::fail: return "fail";
     case Verdict::error: return "error";
+    case Verdict::truncated: return "truncated";
   }
   return "error";
 }
+
+namespace {
+
+bool is_blank(const std::string& text) {
+  return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// The output token limit the request asked for, as "max_tokens=N", when known. The models
+// file's parameters override the task's (merged_params); the first name present wins.
+std::string token_limit_of(const RunRecord& run) {
+  for (const char* key : {"max_tokens", "max_completion_tokens", "n_predict", "num_predict"}) {
+    for (const nlohmann::json* params : {run.model ? &run.model->params : nullptr, run.task ? &run.task->params : nullptr}) {
+      if (!params || !params->is_object()) continue;
+      const auto it = params->find(key);
+      if (it != params->end() && it->is_number_integer()) return std::string(key) + "=" + std::to_string(it->get<std::int64_t>());
+    }
+  }
+  return "";
+}
+
+}  // namespace
 
 void judge(RunRecord& run) {
   run.checks.clear();
   if (!run.completion.ok()) {
     run.verdict = Verdict::error;
+    return;
+  }
+  // A reasoning model that spent the whole budget thinking gave no answer to judge: that is
+  // a truncation (raise the limit), not a wrong answer.
+  const Completion& c = run.completion;
+  if (c.stop_reason == StopReason::length && is_blank(c.answer) && !is_blank(c.reasoning)) {
+    const std::string limit = token_limit_of(run);
+    run.checks.push_back({checkers::Outcome::fail,
+                          "the token limit" + (limit.empty() ? std::string() : " (" + limit + ")") +
+                              " cut the reasoning before any answer; raise max_tokens"});
+    run.verdict = Verdict::truncated;
     return;
   }
   bool failed = false;
@@ -140,6 +176,26 @@ CompletionRequest make_request(const TaskSpec& task, const ModelSpec& model) {
   return request;
 }
 
+// The fingerprint probe is best effort: a slow or silent server costs at most this per GET.
+constexpr double k_probe_timeout_s = 2;
+
+// One short request ("Hello", max_tokens 1) so that loading the model is not measured as
+// the first run's latency.
+WarmupResult warm_up(Provider& provider, const ModelSpec& model, const std::atomic<bool>* cancel) {
+  TaskSpec task;
+  task.prompt = "Hello";
+  CompletionRequest request;
+  request.messages.push_back({"user", task.prompt});
+  request.params = merged_params(task, model);
+  request.params["max_tokens"] = 1;
+  const Completion c = provider.complete(request, cancel);
+  WarmupResult result;
+  result.ttft_s = c.metrics.ttft_s;
+  result.e2e_s = c.metrics.e2e_s ? c.metrics.e2e_s : std::optional<double>(c.times.end);
+  if (!c.ok()) result.error = std::string(to_string(c.error.kind)) + ": " + c.error.message;
+  return result;
+}
+
 }  // namespace
 
 Runner::Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, std::vector<PlannedRun> runs,
@@ -162,15 +218,42 @@ void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool
   // Providers first: a missing API key variable is a configuration error, before any request.
   std::vector<std::vector<std::unique_ptr<Provider>>> providers(m_models.size());
   for (std::size_t m = 0; m < m_models.size(); ++m)
-    for (int w = 0; w < m_models[m].concurrency; ++w) providers[m].push_back(make_provider(m_models[m]));
+    for (int w = 0; w < m_models[m].concurrency; ++w)
+      providers[m].push_back(detail::make_retrying_provider(
+          make_provider(m_models[m]), {m_models[m].retry_attempts, m_models[m].retry_max_wait_s, 0.5}));
+
+  // Once per model, all at once: what the server says it is (best effort, never fails).
+  std::vector<detail::ServerInfo> server_info(m_models.size());
+  {
+    std::vector<std::thread> probes;
+    for (std::size_t m = 0; m < m_models.size(); ++m)
+      probes.emplace_back([&, m] { server_info[m] = detail::probe_server_info(m_models[m], k_probe_timeout_s); });
+    for (auto& t : probes) t.join();
+  }
+  const auto fingerprint = [&](std::size_t m, const TaskSpec* task, const Completion* c) {
+    TaskSpec empty;
+    return detail::make_fingerprint(m_models[m], server_info[m], c,
+                                    providers[m].front()->request_body(make_request(task ? *task : empty, m_models[m])));
+  };
+  for (std::size_t m = 0; m < m_models.size(); ++m)
+    if (!providers[m].empty()) plan.fingerprints[m_models[m].name] = fingerprint(m, nullptr, nullptr);
 
   std::map<std::string, std::unique_ptr<Gate>> gates;
   std::map<std::string, int> slots;
   for (const auto& model : m_models)
-    if (!model.simulated) slots[model.base_url] = std::max(slots[model.base_url], model.concurrency);
+    if (!model.simulated) slots[server_endpoint(model)] = std::max(slots[server_endpoint(model)], model.concurrency);
   for (const auto& [url, n] : slots) gates[url] = std::make_unique<Gate>(n);
 
   for (auto* r : reporters) r->on_plan(plan);
+
+  // Warm-ups before any measured run, one model at a time (loading two models at once on
+  // one GPU would measure neither).
+  for (std::size_t m = 0; m < m_models.size() && !interrupt.load(); ++m) {
+    if (!m_models[m].warmup || providers[m].empty() || jobs[m].empty()) continue;
+    const WarmupResult warmup = warm_up(*providers[m].front(), m_models[m], &interrupt);
+    if (interrupt.load()) break;
+    for (auto* r : reporters) r->on_warmup(m_models[m], warmup);
+  }
 
   EventQueue queue;
   std::atomic<bool> cancel{false};
@@ -179,7 +262,7 @@ void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool
 
   std::vector<std::thread> workers;
   for (std::size_t m = 0; m < m_models.size(); ++m) {
-    Gate* gate = m_models[m].simulated ? nullptr : gates[m_models[m].base_url].get();
+    Gate* gate = m_models[m].simulated ? nullptr : gates[server_endpoint(m_models[m])].get();
     for (auto& provider : providers[m]) {
       queue.add_producer();
       workers.emplace_back([&, m, gate, p = provider.get()] {
@@ -207,6 +290,7 @@ void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool
             record.completion = p->complete(make_request(*job.task, model), &cancel);
           if (gate) gate->release();
           if (interrupt.load()) break;  // in flight when interrupted: lost, not reported
+          record.fingerprint = fingerprint(m, job.task, &record.completion);
           queue.push({false, std::move(record)});
         }
         queue.producer_done();

@@ -308,6 +308,12 @@ std::vector<ModelSpec> load_models_file(const std::string& path) {
   return out;
 }
 
+std::string server_endpoint(const ModelSpec& model) {
+  const auto scheme_end = model.base_url.find("://");
+  const auto path = model.base_url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  return path == std::string::npos ? model.base_url : model.base_url.substr(0, path);
+}
+
 nlohmann::json merged_params(const TaskSpec& task, const ModelSpec& model) {
   // The task's parameters are its defaults; the models file is the user's explicit setting for
   // this run, so it wins (a "tuned" model must not be silently re-tuned by a task).

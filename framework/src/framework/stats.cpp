@@ -25,15 +25,25 @@ std::optional<double> Samples::mean() const {
 
 RunFigures figures_of(const RunRecord& run) {
   const Completion& c = run.completion;
-  return {run.verdict, c.stop_reason == StopReason::length, c.metrics, c.tokens.completion, c.tokens.completion_estimated};
+  RunFigures figures;
+  figures.verdict = run.verdict;
+  figures.truncated = c.stop_reason == StopReason::length;
+  figures.metrics = c.metrics;
+  figures.completion_tokens = c.tokens.completion;
+  figures.tokens_estimated = c.tokens.completion_estimated;
+  figures.server = c.server;
+  figures.retries = static_cast<int>(c.retries.size());
+  return figures;
 }
 
 void RunStats::add(const RunFigures& run) {
   ++runs;
+  retries += run.retries;
   switch (run.verdict) {
     case Verdict::pass: ++passed; break;
     case Verdict::fail: ++failed; break;
     case Verdict::error: ++errors; return;  // an error's timings say nothing about the model
+    case Verdict::truncated: ++cut_before_answer; break;
   }
   if (run.truncated) ++truncated;
   ttft_s.add(run.metrics.ttft_s);
@@ -42,6 +52,11 @@ void RunStats::add(const RunFigures& run) {
   decode_tps.add(run.metrics.decode_tps);
   if (run.completion_tokens) completion_tokens.add(static_cast<double>(*run.completion_tokens));
   tokens_estimated = tokens_estimated || run.tokens_estimated;
+  server_ttft_s.add(run.server.ttft_s);
+  server_prompt_s.add(run.server.prompt_s);
+  server_decode_s.add(run.server.decode_s);
+  server_decode_tps.add(run.server.decode_tps);
+  server_load_s.add(run.server.load_s);
 }
 
 std::optional<double> RunStats::pass_rate() const {

@@ -68,6 +68,15 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
+constexpr std::size_t k_get_body_cap = 4 * 1024 * 1024;
+
+std::size_t on_get_write(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  const std::size_t n = size * count;
+  if (body->size() < k_get_body_cap) body->append(data, std::min(n, k_get_body_cap - body->size()));
+  return n;
+}
+
 std::string seconds_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g s", s);
@@ -155,6 +164,46 @@ HttpOutcome CurlSession::post(const HttpRequest& request,
                                                "); the server may have crashed or closed the connection", 0};
   } else {
     outcome.error = {ErrorKind::connect, std::string("request to ") + where + " failed: " + curl_easy_strerror(code), 0};
+  }
+  return outcome;
+}
+
+HttpOutcome CurlSession::get(const std::string& url, const std::vector<std::string>& headers, double timeout_s,
+                             std::string& body) {
+  CURL* curl = static_cast<CURL*>(m_curl);
+  HttpOutcome outcome;
+  body.clear();
+  if (!curl) {
+    outcome.error = {ErrorKind::connect, "libcurl could not be initialised", 0};
+    return outcome;
+  }
+  curl_easy_reset(curl);
+  curl_slist* list = nullptr;
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_get_write);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout_s * 1000));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_s * 1000));
+  curl_easy_setopt(curl, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "identity");
+  const auto t0 = Clock::now();
+  const CURLcode code = curl_easy_perform(curl);
+  outcome.end_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  curl_slist_free_all(list);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &outcome.status);
+  if (outcome.status < 200 || outcome.status >= 300) outcome.error_body = body.substr(0, k_error_body_cap);
+  if (code == CURLE_OK) return outcome;
+  if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY) {
+    outcome.error = {ErrorKind::connect, "cannot connect to " + url + ": " + curl_easy_strerror(code), 0};
+  } else if (code == CURLE_OPERATION_TIMEDOUT) {
+    outcome.error = {outcome.status != 0 ? ErrorKind::timeout : ErrorKind::connect,
+                     url + " did not answer within " + seconds_text(timeout_s), 0};
+  } else {
+    outcome.error = {ErrorKind::bad_response, std::string("GET ") + url + " failed: " + curl_easy_strerror(code), 0};
   }
   return outcome;
 }

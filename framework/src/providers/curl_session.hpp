@@ -43,6 +43,11 @@ class CurlSession {
                    const std::function<bool(std::string_view bytes, double t)>& on_bytes,
                    const std::atomic<bool>* cancel);
 
+  // Performs a GET of `url` and puts the body (any status, capped at 4 MiB) in `body`. For
+  // probes (`goodput models`, fingerprints): `timeout_s` bounds connecting and the whole
+  // transfer. Transport errors come back as in post(); the status is left to the caller.
+  HttpOutcome get(const std::string& url, const std::vector<std::string>& headers, double timeout_s, std::string& body);
+
  private:
   void* m_curl = nullptr;  // CURL*, kept opaque so curl.h stays in one file
 };

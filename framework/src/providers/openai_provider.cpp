@@ -28,12 +28,21 @@ class OpenAiProvider final : public Provider {
     nlohmann::json body = nlohmann::json::object();
     body["model"] = m_model.model;
     nlohmann::json messages = nlohmann::json::array();
-    for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+    for (const auto& m : request.messages) {
+      // gpt-oss (harmony) takes the usual system prompt as a developer message; Bedrock's
+      // examples send it that way (wire-formats.md §F, §G).
+      const std::string& role = m.role == "system" ? m_model.system_role : m.role;
+      messages.push_back({{"role", role}, {"content", m.content}});
+    }
     body["messages"] = std::move(messages);
+    // Sent exactly as given. Ollama's /v1 uses temperature 1.0 and top_p 1.0 when they are
+    // missing, not the Modelfile's values (wire-formats.md §C): set both in the models file.
     for (const auto& [key, value] : request.params.items()) body[key] = value;
+    add_reasoning_effort(body);
     // Streaming with usage is how every metric is measured; a user cannot turn it off here.
     body["stream"] = true;
     body["stream_options"] = {{"include_usage", true}};
+    // extra_body always wins, key by key (a chat_template_kwargs there replaces ours whole).
     for (const auto& [key, value] : m_model.extra_body.items()) body[key] = value;
     return body;
   }
@@ -76,6 +85,31 @@ class OpenAiProvider final : public Provider {
   }
 
  private:
+  // ModelSpec::reasoning_effort for OpenAI-style servers. The top-level `reasoning_effort`
+  // is what OpenAI, vLLM, Ollama's /v1 (which also takes "none": think off) and LM Studio
+  // read, and newer llama.cpp builds too. Older llama.cpp builds ignore it and read the
+  // effort only through the chat template (gpt-oss: chat_template_kwargs.reasoning_effort),
+  // so that is sent too; templates that do not use a variable ignore it. For "none" the
+  // template switch is enable_thinking:false (Qwen3 and similar templates), since a gpt-oss
+  // template would print "Reasoning: none". A key the task or models file already set in
+  // `params` (reasoning_effort, chat_template_kwargs.reasoning_effort / enable_thinking) is
+  // kept, and extra_body replaces whole top-level keys after this, so an extra_body
+  // chat_template_kwargs drops ours. OpenAI's own API rejects "none" on models without it:
+  // leave reasoning_effort empty there.
+  void add_reasoning_effort(nlohmann::json& body) const {
+    const std::string& effort = m_model.reasoning_effort;
+    if (effort.empty()) return;
+    if (!body.contains("reasoning_effort")) body["reasoning_effort"] = effort;
+    nlohmann::json& kwargs = body["chat_template_kwargs"];
+    if (kwargs.is_null()) kwargs = nlohmann::json::object();
+    if (!kwargs.is_object()) return;
+    if (effort == "none") {
+      if (!kwargs.contains("enable_thinking")) kwargs["enable_thinking"] = false;
+    } else if (!kwargs.contains("reasoning_effort")) {
+      kwargs["reasoning_effort"] = effort;
+    }
+  }
+
   std::string hint_for_status(long status) const {
     switch (status) {
       case 401:

@@ -128,6 +128,22 @@ void OpenAiStreamDecoder::finish(double t_seconds) {
   m_finish_called = true;
   m_out.times.end = t_seconds;
 
+  // Text the splitter held back (a '<' that never became a tag, an unfinished reply).
+  {
+    std::string answer;
+    std::string reasoning;
+    take_split(m_splitter.finish(), answer, reasoning);
+    StreamTimes& times = m_out.times;
+    m_out.reasoning += reasoning;
+    if (!answer.empty()) {
+      // It arrived with the last token chunk at the latest.
+      if (!times.first_answer_token) times.first_answer_token = times.last_token.value_or(t_seconds);
+      if (times.answer_chunks == 0) times.answer_chunks = 1;
+      m_out.answer += answer;
+    }
+  }
+  fill_server_figures();
+
   // Some servers close without [DONE] after the finish chunk: the finish reason is the
   // server saying it is done, so that is a complete stream. An error the provider already
   // put in `out` (a timeout, a stall) is kept as the cause.
@@ -223,36 +239,47 @@ void OpenAiStreamDecoder::handle_chunk(const json& chunk, double t_seconds) {
 }
 
 void OpenAiStreamDecoder::handle_choice(const json& choice, double t_seconds) {
-  std::string answer;
+  std::string content;
   std::string reasoning;
   // `delta` in a stream chunk, `message` in a whole body (some servers send those as
   // stream chunks too), `text` in completions-style chunks.
   for (const char* part : {"delta", "message"}) {
     const auto it = choice.find(part);
     if (it == choice.end() || !it->is_object()) continue;
-    answer += string_member(*it, "content");
+    content += string_member(*it, "content");
     // vLLM renamed reasoning_content to reasoning and for a while sent both with the same
     // text, so they are alternatives, not parts.
     std::string_view thought = string_member(*it, "reasoning_content");
     if (thought.empty()) thought = string_member(*it, "reasoning");
     reasoning += thought;
   }
-  answer += string_member(choice, "text");
+  content += string_member(choice, "text");
+  if (!reasoning.empty()) m_reasoning_field = true;
 
-  // goodput's TTFT counts the first chunk carrying generated text; a role-only delta or
-  // llama.cpp's {"content":null} opener is not one (vLLM's benchmark counts any choice).
-  if (!answer.empty() || !reasoning.empty()) {
+  // Think tags or harmony markers the server left in `content` are reasoning too.
+  std::string answer;
+  if (!content.empty()) take_split(m_splitter.feed(content), answer, reasoning);
+
+  // goodput's TTFT counts the first chunk carrying generated text, even text that is only a
+  // tag; a role-only delta or llama.cpp's {"content":null} opener is not one (vLLM's
+  // benchmark counts any choice).
+  if (!content.empty() || !reasoning.empty()) {
     StreamTimes& times = m_out.times;
     if (!times.first_token) times.first_token = t_seconds;
     times.last_token = t_seconds;
     ++times.token_chunks;
-    if (!reasoning.empty()) {
+    // A chunk that was only a tag (or whitespace after one) before any answer belongs to
+    // the reasoning.
+    const bool tag_only = answer.empty() && reasoning.empty() && m_splitter.found_reasoning() &&
+                          !times.first_answer_token;
+    if (!reasoning.empty() || tag_only) {
       ++times.reasoning_chunks;
       m_out.reasoning += reasoning;
     }
     if (!answer.empty()) {
       if (!times.first_answer_token) times.first_answer_token = t_seconds;
       ++times.answer_chunks;
+      if (reasoning.empty()) ++m_answer_only_chunks;
       m_out.answer += answer;
     }
   }
@@ -263,6 +290,54 @@ void OpenAiStreamDecoder::handle_choice(const json& choice, double t_seconds) {
     m_finish_reason = true;
     m_out.server_stop_reason.assign(finish_reason);
     m_out.stop_reason = normalise_stop_reason(finish_reason);
+  }
+}
+
+void OpenAiStreamDecoder::take_split(const detail::SplitText& piece, std::string& answer, std::string& reasoning) {
+  if (piece.answer_was_reasoning) {
+    // A lone </think>: what was taken for the answer so far was reasoning, and so were the
+    // chunks that carried it.
+    StreamTimes& times = m_out.times;
+    if (!m_reasoning_field) m_out.reasoning += m_out.answer;
+    m_out.answer.clear();
+    times.reasoning_chunks += m_answer_only_chunks;
+    times.answer_chunks = 0;
+    times.first_answer_token.reset();
+    m_answer_only_chunks = 0;
+  }
+  // When the server sends reasoning in its own field, think tags left in `content` as well
+  // (llama.cpp's deepseek-legacy format) repeat it: the field is kept, the copy dropped.
+  if (!m_reasoning_field) reasoning += piece.reasoning;
+  answer += piece.answer;
+}
+
+void OpenAiStreamDecoder::fill_server_figures() {
+  if (m_out.server_timings_source != "llama.cpp timings") return;
+  const auto& timings = m_out.server_timings;
+  const auto value = [&](const char* key) -> std::optional<double> {
+    const auto it = timings.find(key);
+    if (it == timings.end() || !std::isfinite(it->second)) return std::nullopt;
+    return it->second;
+  };
+  const auto count = [&](const char* key) -> std::optional<std::int64_t> {
+    const auto v = value(key);
+    if (!v || *v < 0 || *v > 9e18) return std::nullopt;
+    return static_cast<std::int64_t>(*v);
+  };
+  ServerFigures& server = m_out.server;
+  // llama.cpp: *_ms in milliseconds (wire-formats.md §B). prompt_ms includes the first
+  // sample; predicted_ms runs from the first token on.
+  if (const auto ms = value("prompt_ms")) server.prompt_s = *ms / 1000.0;
+  if (const auto ms = value("predicted_ms")) server.decode_s = *ms / 1000.0;
+  if (const auto tps = value("predicted_per_second")) server.decode_tps = *tps;
+  server.completion_tokens = count("predicted_n");
+  server.cached_tokens = count("cache_n");
+  // usage.prompt_tokens is the whole prompt, cached part included; timings split it into
+  // prompt_n (processed now) and cache_n (reused).
+  if (m_out.tokens.prompt) {
+    server.prompt_tokens = m_out.tokens.prompt;
+  } else if (const auto processed = count("prompt_n")) {
+    server.prompt_tokens = *processed + server.cached_tokens.value_or(0);
   }
 }
 

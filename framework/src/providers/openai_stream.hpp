@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Decodes an OpenAI-style chat completions stream (SSE `data:` chunks ending in [DONE],
 // wire-formats.md §0, §A, §B, §E) into a Completion: answer and reasoning text, the
-// client's clock readings per chunk, usage, llama.cpp `timings`, the stop reason and any
-// mid-stream error. It never throws on server input; what the server got wrong ends up in
-// Completion::error.
+// client's clock readings per chunk, usage, llama.cpp `timings` (also converted into
+// Completion::server), the stop reason and any mid-stream error. It never throws on server
+// input; what the server got wrong ends up in Completion::error.
+//
+// Reasoning comes from `reasoning_content` (llama.cpp, old vLLM, LM Studio) or `reasoning`
+// (vLLM, Ollama /v1), and from `content` itself when the server left it there: think tags
+// or gpt-oss harmony markers (ReasoningSplitter). A chunk counts for TTFT whatever it
+// carries; time to first answer waits for real answer text.
 //
 //   Completion c;
 //   OpenAiStreamDecoder decoder(c);
@@ -11,12 +16,14 @@
 //   decoder.finish(seconds_since_request_sent);       // once, when the transfer ends
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "goodput/completion.hpp"
+#include "providers/reasoning_split.hpp"
 #include "providers/sse_parser.hpp"
 
 namespace goodput {
@@ -50,10 +57,16 @@ class OpenAiStreamDecoder {
   void handle_choice(const nlohmann::json& choice, double t_seconds);
   void handle_usage(const nlohmann::json& usage);
   void handle_timings(const nlohmann::json& timings);
+  // Adds what the splitter made of `content` to this chunk's `answer` and `reasoning`.
+  void take_split(const detail::SplitText& piece, std::string& answer, std::string& reasoning);
+  void fill_server_figures();
   void fail(ErrorKind kind, std::string message);
 
   Completion& m_out;
   detail::SseParser m_parser;
+  detail::ReasoningSplitter m_splitter;
+  bool m_reasoning_field = false;      // the server sent reasoning in its own field
+  std::int64_t m_answer_only_chunks = 0;  // answer chunks without reasoning, so far
   bool m_done_marker = false;    // [DONE] arrived
   bool m_stopped = false;        // [DONE] or an error: later events are ignored
   bool m_finish_reason = false;  // some chunk carried a non-null finish_reason

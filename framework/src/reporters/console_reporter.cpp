@@ -68,19 +68,37 @@ class ConsoleReporter final : public Reporter {
     m_out << std::flush;
   }
 
+  void on_warmup(const ModelSpec& model, const WarmupResult& warmup) override {
+    m_out << "[ WARM-UP  ] " << model.name;
+    if (!warmup.error.empty()) {
+      m_out << ": the warm-up request failed (" << warmup.error << "); the first run may include the load time\n" << std::flush;
+      return;
+    }
+    m_out << ": load time";
+    if (m_options.show_timing)
+      m_out << " " << format_seconds(warmup.e2e_s) << " (TTFT " << format_seconds(warmup.ttft_s) << ")";
+    m_out << ", not counted in the statistics\n" << std::flush;
+  }
+
   void on_run_start(const ModelSpec& model, const TaskSpec& task, int sample) override {
     m_out << "[ RUN      ] " << name(model, task, sample) << std::endl;
   }
 
   void on_run_end(const RunRecord& run) override {
     const Completion& c = run.completion;
-    const char* tag = run.verdict == Verdict::pass ? "[       OK ] " : run.verdict == Verdict::fail ? "[  FAILED  ] " : "[  ERROR   ] ";
+    const char* tag = run.verdict == Verdict::pass        ? "[       OK ] "
+                      : run.verdict == Verdict::fail      ? "[  FAILED  ] "
+                      : run.verdict == Verdict::truncated ? "[ TRUNCATED ] "
+                                                          : "[  ERROR   ] ";
     m_out << tag << name(*run.model, *run.task, run.sample);
     if (m_options.show_timing && c.ok()) {
       m_out << " (" << format_seconds(c.metrics.e2e_s) << ", TTFT " << format_seconds(c.metrics.ttft_s) << ", "
             << format_rate(c.metrics.decode_tps) << ")";
     }
     m_out << "\n";
+    if (!c.retries.empty())
+      m_out << "    retried " << c.retries.size() << (c.retries.size() == 1 ? " time" : " times") << " (last: "
+            << c.retries.back().error << ")\n";
     if (run.verdict == Verdict::error && !c.ok()) {
       m_out << "    error (" << to_string(c.error.kind) << "): " << c.error.message << "\n";
       m_errors.push_back(name(*run.model, *run.task, run.sample));
@@ -108,12 +126,13 @@ class ConsoleReporter final : public Reporter {
     if (run.verdict == Verdict::fail) m_failures.push_back(name(*run.model, *run.task, run.sample));
     if (run.verdict == Verdict::error && c.ok()) m_errors.push_back(name(*run.model, *run.task, run.sample));
     if (run.verdict == Verdict::pass) ++m_passed;
+    if (run.verdict == Verdict::truncated) m_truncated.push_back(name(*run.model, *run.task, run.sample));
     m_out << std::flush;
   }
 
   void on_finish(bool interrupted) override {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-    const std::size_t done = m_passed + m_failures.size() + m_errors.size();
+    const std::size_t done = m_passed + m_failures.size() + m_errors.size() + m_truncated.size();
     m_out << "[==========] " << done << " of " << m_plan.total_runs << " runs finished";
     if (m_options.show_timing) m_out << " in " << format_seconds(elapsed);
     m_out << (interrupted ? " (INTERRUPTED: runs in flight were dropped)" : "") << "\n";
@@ -121,6 +140,11 @@ class ConsoleReporter final : public Reporter {
     if (!m_failures.empty()) {
       m_out << "[  FAILED  ] " << m_failures.size() << " runs, listed below:\n";
       for (const auto& f : m_failures) m_out << "[  FAILED  ] " << f << "\n";
+    }
+    if (!m_truncated.empty()) {
+      m_out << "[ TRUNCATED ] " << m_truncated.size()
+            << " runs: the token limit cut the reasoning before any answer (raise max_tokens), listed below:\n";
+      for (const auto& t : m_truncated) m_out << "[ TRUNCATED ] " << t << "\n";
     }
     if (!m_errors.empty()) {
       m_out << "[  ERROR   ] " << m_errors.size() << " runs did not complete (errors, not counted as model failures):\n";
@@ -171,6 +195,45 @@ class ConsoleReporter final : public Reporter {
                   ? "; ~ = token counts estimated (server sent no usage)"
                   : "")
           << "\n";
+    print_server_figures();
+  }
+
+  // Client figures beside the server's own, per model that reported any: the difference
+  // between the client's TTFT and the server's is the network and queueing.
+  void print_server_figures() {
+    bool header = false;
+    for (const auto& model : *m_plan.models) {
+      auto it = m_stats.models().find(model.name);
+      if (it == m_stats.models().end()) continue;
+      const RunStats& s = it->second.all;
+      const auto server_ttft = s.server_ttft_s.median() ? s.server_ttft_s.median() : s.server_prompt_s.median();
+      const auto server_tps = s.server_decode_tps.median();
+      if (!server_ttft && !server_tps) continue;
+      if (!header) {
+        m_out << "\nServer-reported figures (p50, client vs server)\n";
+        header = true;
+      }
+      m_out << "  " << model.name << ":";
+      if (server_ttft) {
+        m_out << " TTFT " << format_seconds(s.ttft_s.median()) << " vs " << format_seconds(server_ttft)
+              << (s.server_ttft_s.median() ? "" : " (prompt)");
+        if (const auto client = s.ttft_s.median(); client && m_options.show_timing) {
+          const double diff_ms = (*client - *server_ttft) * 1000;
+          m_out << " — network + queue: " << (diff_ms >= 0 ? "+" : "") << fixed(diff_ms, 0) << " ms";
+        }
+        if (server_tps) m_out << ";";
+      }
+      if (server_tps)
+        m_out << " decode " << format_rate(s.decode_tps.median()) << " vs " << format_rate(server_tps);
+      if (const auto load = s.server_load_s.median(); load && *load > 0) m_out << "; server load " << format_seconds(load);
+      m_out << "\n";
+    }
+    if (std::any_of(m_stats.models().begin(), m_stats.models().end(), [](const auto& e) { return e.second.all.retries > 0; })) {
+      m_out << "Retries:";
+      for (const auto& [name, stats] : m_stats.models())
+        if (stats.all.retries > 0) m_out << " " << name << " " << stats.all.retries;
+      m_out << " (connection errors, 429 and 503 before any token)\n";
+    }
   }
 
   std::ostream& m_out;
@@ -182,6 +245,7 @@ class ConsoleReporter final : public Reporter {
   bool m_sandbox_reported = false;
   std::vector<std::string> m_failures;
   std::vector<std::string> m_errors;
+  std::vector<std::string> m_truncated;
 };
 
 }  // namespace

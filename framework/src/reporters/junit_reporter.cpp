@@ -164,7 +164,7 @@ class JunitReporter final : public Reporter {
       int suite_failures = 0, suite_errors = 0;
       double suite_time = 0;
       for (const auto& tc : cases) {
-        suite_failures += tc.verdict == Verdict::fail;
+        suite_failures += tc.verdict == Verdict::fail || tc.verdict == Verdict::truncated;
         suite_errors += tc.verdict == Verdict::error;
         suite_time += tc.time_s;
       }
@@ -190,19 +190,23 @@ class JunitReporter final : public Reporter {
   // Every assertion that did not pass, with its failing parts: the text a CI page shows.
   static void describe_checks(const RunRecord& run, TestCase& tc) {
     const auto wanted = run.verdict == Verdict::error ? checkers::Outcome::error : checkers::Outcome::fail;
-    tc.type = run.verdict == Verdict::error ? "checker_error" : "assertion";
+    // A truncated run (the token limit cut the reasoning before any answer) is a <failure>
+    // of type "truncated": the model did not deliver within its budget; raise max_tokens.
+    const bool truncated = run.verdict == Verdict::truncated;
+    tc.type = run.verdict == Verdict::error ? "checker_error" : truncated ? "truncated" : "assertion";
     for (std::size_t i = 0; i < run.checks.size(); ++i) {
       const auto& check = run.checks[i];
       if (check.outcome == checkers::Outcome::pass) continue;
       // Checkers usually start their message with their type already ("number: expected...").
       const std::string& type = run.check_type(i);
       const std::string line = type.empty() || check.message.rfind(type + ":", 0) == 0 ? check.message : type + ": " + check.message;
-      if (tc.message.empty() && check.outcome == wanted) tc.message = line;
+      if (tc.message.empty() && (check.outcome == wanted || truncated)) tc.message = line;
       tc.details += (check.outcome == checkers::Outcome::error ? "could not judge: " : "") + line + "\n";
       for (const auto& part : check.parts)
         if (part.outcome != checkers::Outcome::pass) tc.details += "    " + part.name + ": " + part.message + "\n";
     }
     if (tc.message.empty()) tc.message = std::string(to_string(run.verdict));
+    if (truncated) tc.message = "[ TRUNCATED ] " + tc.message;
   }
 
   Properties suite_properties(const ModelSpec& model, bool interrupted) const {
@@ -226,7 +230,7 @@ class JunitReporter final : public Reporter {
         << seconds(tc.time_s) << "\">\n";
     write_properties(out, tc.properties, "      ");
     if (tc.verdict != Verdict::pass) {
-      const char* element = tc.verdict == Verdict::fail ? "failure" : "error";
+      const char* element = tc.verdict == Verdict::fail || tc.verdict == Verdict::truncated ? "failure" : "error";
       out << "      <" << element << " message=\"" << attr(tc.message) << "\" type=\"" << attr(tc.type) << "\">"
           << xml_escape(tc.details, false) << "</" << element << ">\n";
       if (!tc.answer.empty()) out << "      <system-out>" << xml_escape(tc.answer, false) << "</system-out>\n";

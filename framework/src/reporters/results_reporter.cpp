@@ -34,6 +34,23 @@ class ResultsReporter final : public Reporter {
 
   void on_plan(const Plan& plan) override { m_plan = plan; }
 
+  void on_warmup(const ModelSpec& model, const WarmupResult& warmup) override {
+    const auto number = [](std::optional<double> v) { return v && std::isfinite(*v) ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+    m_warmups[model.name] = {{"e2e_s", number(warmup.e2e_s)}, {"ttft_s", number(warmup.ttft_s)},
+                             {"error", warmup.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(warmup.error)}};
+  }
+
+  // The model's fingerprint: its first completed run's (the probe's, merged with what the
+  // server said while answering), else the probe's alone. Its request_params are the
+  // model's own (no task's parameters), so it does not depend on which task ran first.
+  void on_run_end(const RunRecord& run) override {
+    if (!run.fingerprint.is_object() || !run.completion.ok() || m_fingerprints.count(run.model->name)) return;
+    nlohmann::json f = run.fingerprint;
+    if (auto it = m_plan.fingerprints.find(run.model->name); it != m_plan.fingerprints.end() && it->second.is_object())
+      f["request_params"] = it->second.value("request_params", nlohmann::json::object());
+    m_fingerprints[run.model->name] = std::move(f);
+  }
+
   void on_finish(bool interrupted) override {
     nlohmann::json head = {
         {"schema_version", k_results_schema_version},
@@ -56,7 +73,10 @@ class ResultsReporter final : public Reporter {
       models.push_back({{"name", m.name}, {"base_url", m.base_url}, {"dialect", m.dialect}, {"model", m.model},
                         {"params", m.params}, {"extra_body", m.extra_body}, {"api_key_env", m.api_key_env},
                         {"concurrency", m.concurrency}, {"simulated", m.simulated},
-                        {"timeouts", {{"connect_s", m.timeouts.connect_s}, {"request_s", m.timeouts.request_s}, {"stall_s", m.timeouts.stall_s}}}});
+                        {"timeouts", {{"connect_s", m.timeouts.connect_s}, {"request_s", m.timeouts.request_s}, {"stall_s", m.timeouts.stall_s}}},
+                        {"retry", {{"attempts", m.retry_attempts}, {"max_wait_s", m.retry_max_wait_s}}},
+                        {"warmup", warmup_of(m)},
+                        {"fingerprint", fingerprint_of(m)}});
     }
     head["models"] = std::move(models);
     nlohmann::json tasks = nlohmann::json::array();
@@ -94,9 +114,22 @@ class ResultsReporter final : public Reporter {
     if (!out || ec) std::fprintf(stderr, "goodput: writing %s failed\n", m_info.results_path.c_str());
   }
 
+  // null when the model did not warm up
+  nlohmann::json warmup_of(const ModelSpec& m) const {
+    auto it = m_warmups.find(m.name);
+    return it == m_warmups.end() ? nlohmann::json(nullptr) : it->second;
+  }
+  nlohmann::json fingerprint_of(const ModelSpec& m) const {
+    if (auto it = m_fingerprints.find(m.name); it != m_fingerprints.end()) return it->second;
+    if (auto it = m_plan.fingerprints.find(m.name); it != m_plan.fingerprints.end()) return it->second;
+    return nullptr;
+  }
+
   ResultsInfo m_info;
   const StatsCollector& m_stats;
   Plan m_plan;
+  std::map<std::string, nlohmann::json> m_warmups;
+  std::map<std::string, nlohmann::json> m_fingerprints;
 };
 
 }  // namespace

@@ -61,6 +61,18 @@ nlohmann::json to_json(const RunRecord& run) {
     server["timings_source"] = c.server_timings_source;
     server["timings"] = c.server_timings;
   }
+  // The server's own figures in seconds and tokens/s, beside the client's (never replacing them).
+  server["figures"] = {{"load_s", optional_number(c.server.load_s)},
+                       {"prompt_s", optional_number(c.server.prompt_s)},
+                       {"ttft_s", optional_number(c.server.ttft_s)},
+                       {"decode_s", optional_number(c.server.decode_s)},
+                       {"decode_tps", optional_number(c.server.decode_tps)},
+                       {"total_s", optional_number(c.server.total_s)},
+                       {"prompt_tokens", optional_count(c.server.prompt_tokens)},
+                       {"completion_tokens", optional_count(c.server.completion_tokens)},
+                       {"cached_tokens", optional_count(c.server.cached_tokens)}};
+  nlohmann::json retries = nlohmann::json::array();
+  for (const auto& r : c.retries) retries.push_back({{"after_s", r.after_s}, {"error", r.error}});
   nlohmann::json out = {
       {"model", run.model->name},
       {"task", run.task->id()},
@@ -90,6 +102,8 @@ nlohmann::json to_json(const RunRecord& run) {
       {"request_params", merged_params(*run.task, *run.model)},
       {"answer", c.answer},
       {"reasoning", c.reasoning},
+      {"retries", std::move(retries)},
+      {"fingerprint", run.fingerprint},
   };
   if (!run.turns.empty()) out["turns"] = turns_to_json(run.turns);  // C++ task cases only
   return out;
@@ -113,6 +127,12 @@ nlohmann::json to_json(const RunStats& s) {
       {"completion_tokens_estimated", s.tokens_estimated},
       {"time_to_correct_s", optional_number(ttc)},
       {"never_passed", ttc.has_value() && std::isinf(*ttc)},
+      {"retries", s.retries},
+      {"server_ttft_p50_s", optional_number(s.server_ttft_s.median())},
+      {"server_prompt_p50_s", optional_number(s.server_prompt_s.median())},
+      {"server_decode_p50_s", optional_number(s.server_decode_s.median())},
+      {"server_decode_tps_p50", optional_number(s.server_decode_tps.median())},
+      {"server_load_p50_s", optional_number(s.server_load_s.median())},
   };
 }
 

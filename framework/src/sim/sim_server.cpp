@@ -6,7 +6,9 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -173,6 +175,64 @@ std::string message_text(const nlohmann::json& content) {
   throw RequestError{400, "invalid_request_error", "message 'content' must be a string or an array of parts"};
 }
 
+// Which server a route imitates. The schedule is the same; only the bytes differ.
+enum class Wire {
+  llama_cpp,  // /v1/chat/completions: llama.cpp's SSE with `timings`
+  lmstudio,   // /api/v0/chat/completions: the same SSE, no `timings`, `stats` etc. on the last chunk
+};
+
+// How a schedule ended (see SimServer::Impl::play).
+enum class Played { finished, fault, aborted };
+
+constexpr const char* k_ndjson_type = "application/x-ndjson";
+
+// Ollama's errors are a bare string: {"error": "..."}.
+void send_ollama_error(httplib::Response& res, int status, const std::string& message) {
+  res.status = status;
+  res.set_content(dump(Json{{"error", message}}), k_json_type);
+}
+
+// Go's time.Time in RFC 3339 with nanoseconds, as Ollama's created_at.
+std::string rfc3339_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() % 1'000'000'000;
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
+  char frac[16];
+  std::snprintf(frac, sizeof frac, ".%09lldZ", static_cast<long long>(nanos));
+  return std::string(date) + frac;
+}
+
+std::int64_t nanoseconds(Clock::duration d) {
+  return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+}
+
+// LM Studio reports stats in seconds.
+double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// The figures the simulator reports for the sim's models (LM Studio model_info, Ollama details).
+constexpr const char* k_sim_arch = "goodputsim";
+constexpr const char* k_sim_quant = "Q4_K_M";
+constexpr int k_sim_context_length = 4096;
+
+Json lmstudio_extras(const Script& s, Clock::time_point first, Clock::time_point last, Json chunk_json) {
+  const double ttft = seconds(first - s.t0);
+  const double generation = seconds(last - first);
+  Json stats;
+  stats["tokens_per_second"] = generation > 0 ? static_cast<double>(s.tokens.size()) / generation : 0.0;
+  stats["time_to_first_token"] = ttft;
+  stats["generation_time"] = generation;
+  stats["stop_reason"] = s.finish == "length" ? "maxPredictedTokensReached" : "eosFound";
+  chunk_json["stats"] = std::move(stats);
+  chunk_json["model_info"] =
+      Json{{"arch", k_sim_arch}, {"quant", k_sim_quant}, {"format", "gguf"}, {"context_length", k_sim_context_length}};
+  chunk_json["runtime"] = Json{{"name", "goodput-sim"}, {"version", "0.0.0"}, {"supported_formats", Json::array({"gguf"})}};
+  return chunk_json;
+}
+
 struct CompiledProfile {
   SimProfile profile;
   std::vector<std::optional<std::regex>> matches;  // parallel to profile.answers; empty = any
@@ -292,7 +352,7 @@ class SimServer::Impl {
   }
 
   void register_routes() {
-    const auto chat = [this](const httplib::Request& req, httplib::Response& res) { handle_chat(req, res); };
+    const auto chat = [this](const httplib::Request& req, httplib::Response& res) { handle_chat(req, res, Wire::llama_cpp); };
     m_server.Post("/v1/chat/completions", chat);
     m_server.Post("/chat/completions", chat);
     const auto models = [this](const httplib::Request&, httplib::Response& res) { handle_models(res); };
@@ -303,6 +363,16 @@ class SimServer::Impl {
     };
     m_server.Get("/health", health);
     m_server.Get("/v1/health", health);
+
+    // Ollama's native API (wire-formats.md §C) and LM Studio's REST v0 (§D), same profiles.
+    m_server.Post("/api/chat", [this](const httplib::Request& req, httplib::Response& res) { handle_ollama_chat(req, res); });
+    m_server.Get("/api/tags", [this](const httplib::Request&, httplib::Response& res) { handle_ollama_tags(res); });
+    m_server.Get("/api/version", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(dump(Json{{"version", "0.0.0-goodputsim"}}), k_json_type);
+    });
+    m_server.Post("/api/v0/chat/completions",
+                  [this](const httplib::Request& req, httplib::Response& res) { handle_chat(req, res, Wire::lmstudio); });
+    m_server.Get("/api/v0/models", [this](const httplib::Request&, httplib::Response& res) { handle_lmstudio_models(res); });
 
     // httplib calls this for every status >= 400; only fill in bodies nobody wrote.
     m_server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
@@ -350,7 +420,173 @@ class SimServer::Impl {
     res.set_content(dump(body), k_json_type);
   }
 
-  void handle_chat(const httplib::Request& req, httplib::Response& res) {
+  void handle_ollama_tags(httplib::Response& res) const {
+    Json models = Json::array();
+    for (const CompiledProfile& p : m_profiles) {
+      Json details;
+      details["parent_model"] = "";
+      details["format"] = "gguf";
+      details["family"] = k_sim_arch;
+      details["families"] = Json::array({k_sim_arch});
+      details["parameter_size"] = "0B";
+      details["quantization_level"] = k_sim_quant;
+      Json m;
+      m["name"] = p.profile.id;
+      m["model"] = p.profile.id;
+      m["modified_at"] = m_started_at;
+      m["size"] = 0;
+      m["digest"] = std::string(64, '0');
+      m["details"] = std::move(details);
+      models.push_back(std::move(m));
+    }
+    res.set_content(dump(Json{{"models", std::move(models)}}), k_json_type);
+  }
+
+  void handle_lmstudio_models(httplib::Response& res) const {
+    Json data = Json::array();
+    for (const CompiledProfile& p : m_profiles) {
+      Json m;
+      m["id"] = p.profile.id;
+      m["object"] = "model";
+      m["type"] = "llm";
+      m["publisher"] = "goodput-sim";
+      m["arch"] = k_sim_arch;
+      m["compatibility_type"] = "gguf";
+      m["quantization"] = k_sim_quant;
+      m["state"] = "loaded";
+      m["max_context_length"] = k_sim_context_length;
+      data.push_back(std::move(m));
+    }
+    res.set_content(dump(Json{{"object", "list"}, {"data", std::move(data)}}), k_json_type);
+  }
+
+  // Ollama's /api/chat: stream defaults to true, the limit is options.num_predict, and
+  // think:false drops the reasoning (the model is asked not to think).
+  void handle_ollama_chat(const httplib::Request& req, httplib::Response& res) {
+    const Clock::time_point t0 = Clock::now();
+    if (!m_api_key.empty() && req.get_header_value("Authorization") != "Bearer " + m_api_key) {
+      send_ollama_error(res, 401, "unauthorized");
+      return;
+    }
+    std::shared_ptr<Script> script;
+    bool stream = true;
+    const SimAnswer* answer = nullptr;
+    try {
+      nlohmann::json body = parse_body(req.body);
+      // Translated to the fields make_script reads; Ollama ignores OpenAI's names.
+      nlohmann::json translated = nlohmann::json::object();
+      for (const char* key : {"model", "messages"}) {
+        if (body.contains(key)) translated[key] = body[key];
+      }
+      translated["stream"] = body.contains("stream") && !body["stream"].is_null() ? body["stream"] : nlohmann::json(true);
+      if (body.contains("options") && !body["options"].is_null()) {
+        if (!body["options"].is_object()) throw RequestError{400, "invalid_request_error", "'options' must be an object"};
+        if (body["options"].contains("num_predict")) translated["max_tokens"] = body["options"]["num_predict"];
+      }
+      bool think = true;
+      if (body.contains("think") && body["think"].is_boolean()) think = body["think"].get<bool>();
+      script = make_script(translated, t0, stream, answer, think);
+    } catch (const RequestError& e) {
+      send_ollama_error(res, e.status, e.message);
+      return;
+    }
+    if (answer && answer->fault.kind == "http-503") {
+      send_ollama_error(res, 503, "server busy, please try again.  maximum pending requests exceeded");
+      return;
+    }
+    if (stream) {
+      res.set_chunked_content_provider(
+          k_ndjson_type, [this, script](std::size_t, httplib::DataSink& sink) { return write_ollama_stream(*script, sink); });
+    } else {
+      complete_ollama(*script, res);
+    }
+  }
+
+  Json ollama_line(const Script& s, const std::string& content, const std::string& thinking) const {
+    Json message;
+    message["role"] = "assistant";
+    message["content"] = content;
+    if (!thinking.empty()) message["thinking"] = thinking;
+    Json line;
+    line["model"] = s.model;
+    line["created_at"] = rfc3339_now();
+    line["message"] = std::move(message);
+    line["done"] = false;
+    return line;
+  }
+
+  // The final line: durations in ns and counts, each left out when zero (Go's omitempty).
+  Json ollama_done_line(const Script& s, Clock::time_point first, Clock::time_point last, const std::string& content,
+                        const std::string& thinking) const {
+    Json line = ollama_line(s, content, thinking);
+    line["done"] = true;
+    line["done_reason"] = s.finish;
+    const Clock::time_point end = Clock::now();
+    const auto put = [&line](const char* key, std::int64_t value) {
+      if (value != 0) line[key] = value;
+    };
+    put("total_duration", nanoseconds(end - s.t0));
+    put("load_duration", 0);  // the sim's models are always loaded
+    put("prompt_eval_count", static_cast<std::int64_t>(s.prompt_tokens));
+    put("prompt_eval_duration", nanoseconds(first - s.t0));
+    put("eval_count", static_cast<std::int64_t>(s.tokens.size()));
+    put("eval_duration", nanoseconds(last - first));
+    return line;
+  }
+
+  bool write_ollama_stream(const Script& s, httplib::DataSink& sink) {
+    const auto send = [&sink](const Json& line) {
+      const std::string bytes = dump(line) + "\n";
+      return sink.is_writable() && sink.write(bytes.data(), bytes.size());
+    };
+    Clock::time_point first{};
+    Clock::time_point last{};
+    const Played played = play(s, [&](std::size_t i) {
+      last = Clock::now();
+      if (i == 0) first = last;
+      const Token& token = s.tokens[i];
+      return send(token.reasoning ? ollama_line(s, "", token.text) : ollama_line(s, token.text, ""));
+    });
+    if (played == Played::aborted) return false;
+    if (played == Played::fault) {
+      if (s.fault == "disconnect") return false;
+      // Ollama reports a failure mid-stream as one last line, with status 200 already sent.
+      if (send(Json{{"error", scripted_error_message(s)}})) sink.done();
+      return true;
+    }
+    if (s.tokens.empty()) first = last = Clock::now();
+    if (!send(ollama_done_line(s, first, last, "", ""))) return false;
+    sink.done();
+    return true;
+  }
+
+  void complete_ollama(const Script& s, httplib::Response& res) {
+    const auto stopping = [&res] { send_ollama_error(res, 503, "goodput sim: the server is stopping"); };
+    if (!s.fault.empty()) {
+      if (!wait_until(s.token_time(s.fault_at))) return stopping();
+      if (s.fault == "disconnect") {
+        res.set_content_provider(
+            1, "application/json", [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+      } else {
+        send_ollama_error(res, 500, scripted_error_message(s));
+      }
+      return;
+    }
+    Clock::time_point first{};
+    if (!s.tokens.empty()) {
+      if (!wait_until(s.token_time(0))) return stopping();
+      first = Clock::now();
+    }
+    if (!wait_until(s.final_time())) return stopping();
+    const Clock::time_point last = Clock::now();
+    if (s.tokens.empty()) first = last;
+    std::string content;
+    std::string thinking;
+    for (const Token& t : s.tokens) (t.reasoning ? thinking : content) += t.text;
+    res.set_content(dump(ollama_done_line(s, first, last, content, thinking)), k_json_type);
+  }
+
+  void handle_chat(const httplib::Request& req, httplib::Response& res, Wire wire) {
     const Clock::time_point t0 = Clock::now();
     if (!m_api_key.empty() && req.get_header_value("Authorization") != "Bearer " + m_api_key) {
       send_error(res, 401, "authentication_error", "Invalid API Key");
@@ -372,9 +608,10 @@ class SimServer::Impl {
     }
     if (stream) {
       res.set_chunked_content_provider(
-          "text/event-stream", [this, script](std::size_t, httplib::DataSink& sink) { return write_stream(*script, sink); });
+          "text/event-stream",
+          [this, script, wire](std::size_t, httplib::DataSink& sink) { return write_stream(*script, sink, wire); });
     } else {
-      complete(*script, res);
+      complete(*script, res, wire);
     }
   }
 
@@ -419,7 +656,7 @@ class SimServer::Impl {
   }
 
   std::shared_ptr<Script> make_script(const nlohmann::json& body, Clock::time_point t0, bool& stream,
-                                      const SimAnswer*& chosen) {
+                                      const SimAnswer*& chosen, bool include_reasoning = true) {
     const CompiledProfile& profile = find_profile(body);
 
     if (!body.contains("messages")) throw RequestError{400, "invalid_request_error", "'messages' is required"};
@@ -464,7 +701,7 @@ class SimServer::Impl {
     s->prompt_tokens = prompt_tokens;
     s->include_usage = include_usage;
     s->finish = chosen ? chosen->finish : "stop";
-    if (chosen) {
+    if (chosen && include_reasoning) {
       for (auto& t : sim_tokenize(chosen->reasoning)) s->tokens.push_back({std::move(t), true});
     }
     for (auto& t : sim_tokenize(chosen ? std::string_view(chosen->text) : std::string_view(k_no_answer_text)))
@@ -499,18 +736,30 @@ class SimServer::Impl {
     return !m_wake.wait_until(lock, t, [this] { return m_stopping; });
   }
 
+  // The one token schedule every route keeps: waits for each token's time (anchored to t0)
+  // and hands its index to on_token, then waits for the final time. Stops at the scripted
+  // fault (Played::fault, at the fault's time), or when the server is stopping or on_token
+  // returns false (Played::aborted).
+  Played play(const Script& s, const std::function<bool(std::size_t)>& on_token) {
+    for (std::size_t i = 0; i <= s.tokens.size(); ++i) {
+      const bool fault_here = !s.fault.empty() && s.fault_at == i;
+      if (i == s.tokens.size() && !fault_here) break;
+      if (!wait_until(s.token_time(i))) return Played::aborted;
+      if (fault_here) return Played::fault;
+      if (!on_token(i)) return Played::aborted;
+    }
+    if (!wait_until(s.final_time())) return Played::aborted;
+    return Played::finished;
+  }
+
   // Returning false makes httplib drop the connection without the final HTTP chunk.
-  bool write_stream(const Script& s, httplib::DataSink& sink) {
+  bool write_stream(const Script& s, httplib::DataSink& sink, Wire wire) {
     const auto send = [&sink](const std::string& bytes) {
       return sink.is_writable() && sink.write(bytes.data(), bytes.size());
     };
     Clock::time_point first{};
     Clock::time_point last{};
-    for (std::size_t i = 0; i <= s.tokens.size(); ++i) {
-      const bool fault_here = !s.fault.empty() && s.fault_at == i;
-      if (i == s.tokens.size() && !fault_here) break;
-      if (!wait_until(s.token_time(i))) return false;
-      if (fault_here) return strike(s, sink);
+    const Played played = play(s, [&](std::size_t i) {
       last = Clock::now();
       if (i == 0) {
         first = last;
@@ -519,18 +768,21 @@ class SimServer::Impl {
       const Token& token = s.tokens[i];
       Json delta;
       delta[token.reasoning ? "reasoning_content" : "content"] = token.text;
-      if (!send(event(chunk(s, delta_choice(std::move(delta)))))) return false;
-    }
-    if (!wait_until(s.final_time())) return false;
+      return send(event(chunk(s, delta_choice(std::move(delta)))));
+    });
+    if (played == Played::aborted) return false;
+    if (played == Played::fault) return strike(s, sink);
     if (s.tokens.empty()) first = last = Clock::now();
 
+    const bool llama = wire == Wire::llama_cpp;
     Json finish = chunk(s, delta_choice(Json::object(), s.finish));
-    if (!s.include_usage) finish["timings"] = timings(s, first, last);
+    if (!s.include_usage) finish = llama ? with_timings(std::move(finish), s, first, last) : lmstudio_extras(s, first, last, std::move(finish));
     if (!send(event(finish))) return false;
     if (s.include_usage) {
       Json usage_chunk = chunk(s, Json::array());
       usage_chunk["usage"] = usage(s);
-      usage_chunk["timings"] = timings(s, first, last);
+      usage_chunk = llama ? with_timings(std::move(usage_chunk), s, first, last)
+                          : lmstudio_extras(s, first, last, std::move(usage_chunk));
       if (!send(event(usage_chunk))) return false;
     }
     if (!send("data: [DONE]\n\n")) return false;
@@ -554,7 +806,12 @@ class SimServer::Impl {
     return true;
   }
 
-  void complete(const Script& s, httplib::Response& res) {
+  static Json with_timings(Json j, const Script& s, Clock::time_point first, Clock::time_point last) {
+    j["timings"] = timings(s, first, last);
+    return j;
+  }
+
+  void complete(const Script& s, httplib::Response& res, Wire wire) {
     const auto stopping = [&res] { send_error(res, 503, "unavailable_error", "goodput sim: the server is stopping"); };
     if (!s.fault.empty()) {
       if (!wait_until(s.token_time(s.fault_at))) return stopping();
@@ -596,7 +853,8 @@ class SimServer::Impl {
     body["object"] = "chat.completion";
     body["usage"] = usage(s);
     body["id"] = s.id;
-    body["timings"] = timings(s, first, last);
+    if (wire == Wire::llama_cpp) body["timings"] = timings(s, first, last);
+    else body = lmstudio_extras(s, first, last, std::move(body));
     res.set_content(dump(body), k_json_type);
   }
 
@@ -616,6 +874,7 @@ class SimServer::Impl {
   std::string m_host;
   int m_port = 0;
   std::int64_t m_created = static_cast<std::int64_t>(std::time(nullptr));
+  std::string m_started_at = rfc3339_now();
 
   std::mutex m_mutex;  // guards m_stopping and m_listen_returned
   std::condition_variable m_wake;

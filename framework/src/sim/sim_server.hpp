@@ -20,8 +20,15 @@
 namespace goodput::sim {
 
 // Endpoints: POST /v1/chat/completions (and /chat/completions), GET /v1/models (and
-// /models), GET /health (and /v1/health). With an api_key, the chat endpoint wants
-// `Authorization: Bearer <key>`; /health and the model list stay open, as in llama.cpp.
+// /models), GET /health (and /v1/health). With an api_key, the chat endpoints want
+// `Authorization: Bearer <key>`; /health and the model lists stay open, as in llama.cpp.
+// The same profiles, on the same schedule, also speak two other servers' dialects
+// (wire-formats.md §C, §D), for the ollama and lmstudio providers; their base_url is the
+// server root, http://127.0.0.1:PORT:
+//   Ollama:    POST /api/chat (NDJSON; options.num_predict, think:false drops the reasoning;
+//              final line with durations in ns, zero fields omitted), GET /api/tags, GET /api/version
+//   LM Studio: POST /api/v0/chat/completions (the SSE above without `timings`, plus `stats` in
+//              seconds, `model_info` and `runtime` on the last chunk), GET /api/v0/models
 class SimServer {
  public:
   explicit SimServer(SimConfig config, std::string api_key = "");
