@@ -189,3 +189,29 @@ TEST(OllamaStream, LinesAfterDoneAreIgnored) {
 }
 
 }  // namespace
+
+namespace goodput_ollama_think_tags {
+
+// A model whose template leaves <think> tags in `content` (no `thinking` field): the tags'
+// text is reasoning, split the same way whatever the chunking.
+TEST(OllamaStream, ThinkTagsInContentAreReasoning) {
+  const std::string stream =
+      R"({"model":"m","message":{"role":"assistant","content":"<think>"},"done":false})" "\n"
+      R"({"model":"m","message":{"role":"assistant","content":"60% of 1e6"},"done":false})" "\n"
+      R"({"model":"m","message":{"role":"assistant","content":"</think>"},"done":false})" "\n"
+      R"({"model":"m","message":{"role":"assistant","content":"100,000 more."},"done":false})" "\n"
+      R"({"model":"m","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","eval_count":4,"eval_duration":4000000})" "\n";
+  for (const goodput::Completion& c : {decode(stream), decode_byte_by_byte(stream)}) {
+    EXPECT_EQ(c.answer, "100,000 more.");
+    EXPECT_EQ(c.reasoning, "60% of 1e6");
+    EXPECT_TRUE(c.ok());
+    ASSERT_TRUE(c.times.first_answer_token.has_value());
+    EXPECT_GE(*c.times.first_answer_token, *c.times.first_token);
+  }
+  // Fed a byte at a time, the answer starts only after the reasoning's chunks arrived.
+  const goodput::Completion spread = decode_byte_by_byte(stream);
+  EXPECT_GT(*spread.times.first_answer_token, *spread.times.first_token);
+  EXPECT_EQ(spread.times.reasoning_chunks, 3);
+}
+
+}  // namespace goodput_ollama_think_tags

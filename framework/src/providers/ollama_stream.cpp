@@ -75,6 +75,13 @@ void OllamaStreamDecoder::feed(std::string_view bytes, double t_seconds) {
     bytes.remove_prefix(newline + 1);
     std::string line = std::move(m_line);
     m_line.clear();
+  {
+    // Text held back as a possible partial tag is released at the end.
+    std::string answer, reasoning;
+    take_split(m_splitter.finish(), answer, reasoning);
+    m_out.answer += answer;
+    m_out.reasoning += reasoning;
+  }
     handle_line(line, t_seconds);
   }
 }
@@ -143,22 +150,43 @@ void OllamaStreamDecoder::handle_line(std::string_view line, double t_seconds) {
 }
 
 void OllamaStreamDecoder::handle_message(const json& message, double t_seconds) {
-  const std::string_view answer = string_member(message, "content");
-  const std::string_view thinking = string_member(message, "thinking");
-  if (answer.empty() && thinking.empty()) return;
+  const std::string_view content = string_member(message, "content");
+  std::string reasoning(string_member(message, "thinking"));
+  if (!reasoning.empty()) m_thinking_field = true;
+  std::string answer;
+  if (!content.empty()) take_split(m_splitter.feed(content), answer, reasoning);
+  if (content.empty() && reasoning.empty()) return;
   StreamTimes& times = m_out.times;
   if (!times.first_token) times.first_token = t_seconds;
   times.last_token = t_seconds;
   ++times.token_chunks;
-  if (!thinking.empty()) {
+  // A chunk that was only a tag before any answer belongs to the reasoning.
+  const bool tag_only = answer.empty() && reasoning.empty() && m_splitter.found_reasoning() && !times.first_answer_token;
+  if (!reasoning.empty() || tag_only) {
     ++times.reasoning_chunks;
-    m_out.reasoning += thinking;
+    m_out.reasoning += reasoning;
   }
   if (!answer.empty()) {
     if (!times.first_answer_token) times.first_answer_token = t_seconds;
     ++times.answer_chunks;
+    if (reasoning.empty()) ++m_answer_only_chunks;
     m_out.answer += answer;
   }
+}
+
+void OllamaStreamDecoder::take_split(const detail::SplitText& piece, std::string& answer, std::string& reasoning) {
+  if (piece.answer_was_reasoning) {
+    // A lone </think>: what was taken for the answer so far was reasoning.
+    StreamTimes& times = m_out.times;
+    if (!m_thinking_field) m_out.reasoning += m_out.answer;
+    m_out.answer.clear();
+    times.reasoning_chunks += m_answer_only_chunks;
+    times.answer_chunks = 0;
+    times.first_answer_token.reset();
+    m_answer_only_chunks = 0;
+  }
+  if (!m_thinking_field) reasoning += piece.reasoning;
+  answer += piece.answer;
 }
 
 void OllamaStreamDecoder::handle_done(const json& line) {

@@ -11,12 +11,14 @@
 //   decoder.finish(seconds_since_request_sent);       // once, when the transfer ends
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "goodput/completion.hpp"
+#include "providers/reasoning_split.hpp"
 
 namespace goodput {
 
@@ -43,8 +45,15 @@ class OllamaStreamDecoder {
   void handle_done(const nlohmann::json& line);
   void fail(ErrorKind kind, std::string message);
 
+  void take_split(const detail::SplitText& piece, std::string& answer, std::string& reasoning);
+
   Completion& m_out;
   std::string m_line;  // the start of a line whose "\n" has not arrived yet
+  // Models whose template leaves <think> tags in `content` (older Ollama builds, or think
+  // not supported): the tags' text is reasoning, as in the openai dialect.
+  detail::ReasoningSplitter m_splitter;
+  bool m_thinking_field = false;      // the server sends `thinking`; tag copies in content are dropped
+  std::int64_t m_answer_only_chunks = 0;
   bool m_done = false;
   bool m_stopped = false;
   bool m_finish_called = false;
