@@ -13,6 +13,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "goodput/provider.hpp"
+#include "sim/sim_server.hpp"
 #include "sim/sim_tokenizer.hpp"
 
 namespace goodput::sim {
@@ -194,6 +196,107 @@ TEST_F(SimProfilesFile, BadValuesAreRejected) {
   EXPECT_EQ(load_error("models: []\n").field(), "models");
   EXPECT_EQ(load_error("profiles: []\n").field(), "profiles");
   EXPECT_THAT(load_error("models: [\n").message(), HasSubstr("YAML syntax error"));
+}
+
+// ------------------------------------------------------------------ answers with a chance
+
+TEST_F(SimProfilesFile, ChanceAndSeedLoad) {
+  const SimConfig config = load_sim_profiles(write(
+      "models:\n"
+      "  - id: coin\n    ttft_ms: 0\n    tokens_per_second: 1000\n    seed: 42\n"
+      "    answers:\n      - {match: q, text: yes, chance: 0.7}\n      - {text: no}\n"
+      "  - id: other\n    ttft_ms: 0\n    tokens_per_second: 1000\n"
+      "  - id: another\n    ttft_ms: 0\n    tokens_per_second: 1000\n"));
+  const SimProfile& coin = find(config, "coin");
+  EXPECT_EQ(coin.seed, 42U);
+  ASSERT_EQ(coin.answers.size(), 2U);
+  EXPECT_DOUBLE_EQ(coin.answers[0].chance, 0.7);
+  EXPECT_DOUBLE_EQ(coin.answers[1].chance, 1.0);  // default: always
+  // Without `seed:` each profile gets its own stable sequence.
+  EXPECT_EQ(find(config, "other").seed, default_seed("other"));
+  EXPECT_NE(default_seed("other"), default_seed("another"));
+}
+
+TEST_F(SimProfilesFile, ChanceOutsideZeroToOneIsRejected) {
+  const std::string head = "models:\n  - id: m\n    ttft_ms: 1\n    tokens_per_second: 5\n    answers:\n";
+  for (const std::string bad : {"1.5", "-0.1"}) {
+    const ConfigError e = load_error(head + "      - {text: x, chance: " + bad + "}\n");
+    EXPECT_EQ(e.field(), "models[0].answers[0].chance") << bad;
+    EXPECT_THAT(e.message(), HasSubstr("between 0 and 1")) << bad;
+  }
+  EXPECT_EQ(load_error(head + "      - {text: x, chance: often}\n").field(), "models[0].answers[0].chance");
+  EXPECT_EQ(load_error("models:\n  - {id: m, ttft_ms: 1, tokens_per_second: 5, seed: -3}\n").field(), "models[0].seed");
+  // The bounds themselves are fine.
+  EXPECT_NO_THROW(load_sim_profiles(write(head + "      - {text: x, chance: 0}\n      - {text: y, chance: 1}\n")));
+}
+
+// Asks `model` on `server` `n` times (through the real OpenAI provider) and returns the answers.
+std::vector<std::string> ask_many(SimServer& server, const std::string& model, int n) {
+  ModelSpec spec;
+  spec.name = model;
+  spec.model = model;
+  spec.base_url = server.base_url();
+  spec.simulated = true;
+  const auto provider = make_provider(spec);
+  CompletionRequest request;
+  request.messages.push_back({"user", "q?"});
+  std::vector<std::string> answers;
+  for (int i = 0; i < n; ++i) {
+    const Completion c = provider->complete(request);
+    EXPECT_TRUE(c.ok()) << c.error.message;
+    answers.push_back(c.answer);
+  }
+  return answers;
+}
+
+class SimChance : public SimProfilesFile {
+ protected:
+  std::unique_ptr<SimServer> start(const std::string& chance, const std::string& seed) {
+    auto server = std::make_unique<SimServer>(load_sim_profiles(
+        write("models:\n  - id: coin\n    ttft_ms: 0\n    tokens_per_second: 1000000\n    seed: " + seed +
+              "\n    answers:\n      - {match: q, text: yes, chance: " + chance + "}\n      - {text: no}\n")));
+    server->start();
+    return server;
+  }
+};
+
+TEST_F(SimChance, PassesAboutAsOftenAsItsChance) {
+  auto server = start("0.7", "7");
+  const auto answers = ask_many(*server, "coin", 400);
+  server->stop();
+  const double yes = static_cast<double>(std::count(answers.begin(), answers.end(), "yes")) / 400.0;
+  // 400 draws at 0.7: the standard deviation is 0.023, so this bound is over four of them.
+  EXPECT_GT(yes, 0.6);
+  EXPECT_LT(yes, 0.8);
+  EXPECT_EQ(std::count(answers.begin(), answers.end(), "no") + std::count(answers.begin(), answers.end(), "yes"), 400);
+}
+
+TEST_F(SimChance, SameSeedSameSequenceAndRepeatsDiffer) {
+  auto first = start("0.5", "123");
+  const auto a = ask_many(*first, "coin", 40);
+  first->stop();
+  auto second = start("0.5", "123");
+  const auto b = ask_many(*second, "coin", 40);
+  second->stop();
+  EXPECT_EQ(a, b);  // deterministic given the seed and the request count
+  // ...but each request is its own draw, not one draw repeated.
+  EXPECT_GT(std::count(a.begin(), a.end(), "yes"), 5);
+  EXPECT_GT(std::count(a.begin(), a.end(), "no"), 5);
+  auto third = start("0.5", "124");
+  const auto c = ask_many(*third, "coin", 40);
+  third->stop();
+  EXPECT_NE(a, c);
+}
+
+TEST_F(SimChance, ZeroNeverOneAlways) {
+  auto never = start("0", "1");
+  const auto n = ask_many(*never, "coin", 30);
+  never->stop();
+  EXPECT_EQ(std::count(n.begin(), n.end(), "no"), 30);
+  auto always = start("1", "1");
+  const auto y = ask_many(*always, "coin", 30);
+  always->stop();
+  EXPECT_EQ(std::count(y.begin(), y.end(), "yes"), 30);
 }
 
 }  // namespace

@@ -111,5 +111,74 @@ TEST(ModelStats, ATaskOnlyEverTruncatedNeverPassed) {
   EXPECT_TRUE(std::isinf(*m.suite_time_to_correct_s()));
 }
 
+TEST(RunStats, IntervalsAndPassAtKOverTheJudgedRuns) {
+  Fixture f;
+  RunStats s;
+  for (int i = 0; i < 7; ++i) s.add(f.run(f.task_a, Verdict::pass, 10));
+  s.add(f.run(f.task_a, Verdict::fail, 10));
+  s.add(f.run(f.task_a, Verdict::error, 10));  // not a sample: excluded from every estimator
+  ASSERT_EQ(s.judged(), 8);
+  EXPECT_NEAR(s.pass_rate_ci95()->lo, 0.5291, 1e-4);
+  EXPECT_NEAR(s.pass_rate_ci95()->hi, 0.9776, 1e-4);
+  EXPECT_DOUBLE_EQ(*s.pass_at_k(1), 7.0 / 8);
+  EXPECT_DOUBLE_EQ(*s.pass_at_k(2), 1.0);  // one failure cannot fill a draw of 2
+  EXPECT_NEAR(*s.pass_hat_k(2), 7.0 * 6 / (8.0 * 7), 1e-12);
+  EXPECT_FALSE(s.pass_at_k(9).has_value());  // k > n
+  EXPECT_FALSE(s.goodput().has_value());     // no SLO set
+  EXPECT_NEAR(*s.passed_per_minute(), 7.0 / (80.0 / 60), 1e-12);
+  EXPECT_FALSE(RunStats{}.pass_rate_ci95().has_value());
+}
+
+TEST(RunStats, LatencyDistributions) {
+  Fixture f;
+  RunStats s;
+  for (int i = 1; i <= 10; ++i) s.add(f.run(f.task_a, Verdict::pass, i));
+  EXPECT_NEAR(*s.e2e_s.percentile(90), 9.1, 1e-12);
+  EXPECT_NEAR(*s.e2e_s.percentile(99), 9.91, 1e-12);
+  EXPECT_DOUBLE_EQ(*s.e2e_s.mean(), 5.5);
+  EXPECT_DOUBLE_EQ(s.e2e_s.sum(), 55);
+}
+
+TEST(RunStats, GoodputCountsPassedRunsWithinEveryLimit) {
+  Fixture f;
+  Slo slo;
+  slo.ttft_s = 1.0;
+  slo.e2e_s = 20.0;
+  StatsCollector c(slo);
+  c.on_run_end(f.run(f.task_a, Verdict::pass, 10, 0.5));   // good
+  c.on_run_end(f.run(f.task_a, Verdict::pass, 10, 1.5));   // passed, TTFT over the limit
+  c.on_run_end(f.run(f.task_a, Verdict::pass, 25, 0.5));   // passed, e2e over the limit
+  c.on_run_end(f.run(f.task_a, Verdict::fail, 5, 0.1));    // within limits but wrong
+  c.on_run_end(f.run(f.task_b, Verdict::pass, 20, 1.0));   // good: limits are inclusive
+  c.on_run_end(f.run(f.task_b, Verdict::error, 1, 0.1));   // not judged
+  const ModelStats& m = c.models().at("m");
+  EXPECT_EQ(m.all.met_slo, 2);
+  EXPECT_EQ(m.all.judged(), 5);
+  EXPECT_DOUBLE_EQ(*m.all.goodput(), 0.4);
+  EXPECT_DOUBLE_EQ(*m.per_task.at("s.a").goodput(), 0.25);
+  EXPECT_DOUBLE_EQ(*m.per_task.at("s.b").goodput(), 1.0);
+  EXPECT_NEAR(m.all.goodput_ci95()->lo, wilson_interval(2, 5).lo, 1e-12);
+  // 4 passed over (10 + 10 + 25 + 5 + 20) s = 70 s of model time.
+  EXPECT_NEAR(*m.all.passed_per_minute(), 4 / (70.0 / 60), 1e-12);
+}
+
+TEST(ModelStats, PassAtKIsTheMeanOverTasksForKUpToEveryTasksN) {
+  Fixture f;
+  StatsCollector c;
+  // a: n = 4, c = 1; b: n = 2, c = 2.
+  c.on_run_end(f.run(f.task_a, Verdict::pass, 1));
+  for (int i = 0; i < 3; ++i) c.on_run_end(f.run(f.task_a, Verdict::fail, 1));
+  c.on_run_end(f.run(f.task_b, Verdict::pass, 1));
+  c.on_run_end(f.run(f.task_b, Verdict::pass, 1));
+  const ModelStats& m = c.models().at("m");
+  EXPECT_EQ(m.reported_ks(), (std::vector<int>{1, 2}));
+  EXPECT_DOUBLE_EQ(*m.pass_at_k(1), (0.25 + 1.0) / 2);
+  EXPECT_DOUBLE_EQ(*m.pass_at_k(2), ((1 - 3.0 / 6) + 1.0) / 2);  // a: 1 - C(3,2)/C(4,2)
+  EXPECT_DOUBLE_EQ(*m.pass_hat_k(2), (0.0 + 1.0) / 2);
+  EXPECT_FALSE(m.pass_at_k(3).has_value());  // b has only 2 samples
+  // The pooled pass rate is over all judged runs, not the mean of the tasks' rates.
+  EXPECT_DOUBLE_EQ(*m.all.pass_rate(), 3.0 / 6);
+}
+
 }  // namespace
 }  // namespace goodput

@@ -267,5 +267,54 @@ TEST_F(RunCommandTest, SimFlagRunsInProcessAndSaysSimulated) {
   for (const auto& line : journal()) EXPECT_EQ(line["simulated"], true);
 }
 
+TEST_F(RunCommandTest, RepeatedRunsCarryTheStatistics) {
+  const std::string profiles = quote(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml");
+  const auto r = run("run " + mini_tasks() + " --sim --sim-profiles " + profiles +
+                     " --model sim-fast --model sim-wrong --repeat 3 --slo ttft=30s,e2e=60s -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // sim-wrong fails
+  const auto res = results();
+  EXPECT_EQ(res["slo"]["ttft_s"], 30.0);
+  EXPECT_EQ(res["slo"]["e2e_s"], 60.0);
+  EXPECT_TRUE(res["slo"]["first_answer_s"].is_null());
+  const auto& fast = res["summary"]["sim-fast"];
+  // The existing keys stay.
+  for (const char* key : {"pass_rate", "e2e_p50_s", "ttft_p50_s", "time_to_correct_s", "never_passed", "suite_time_to_correct_s"})
+    EXPECT_TRUE(fast.contains(key)) << key;
+  EXPECT_EQ(fast["passed"], 9);
+  EXPECT_EQ(fast["pass_rate_ci95"].size(), 2u);
+  EXPECT_NEAR(fast["pass_rate_ci95"][0].get<double>(), 0.7008, 1e-4);  // Wilson, 9 of 9
+  EXPECT_NEAR(fast["pass_rate_ci95"][1].get<double>(), 1.0, 1e-9);
+  EXPECT_EQ(fast["pass_at_k"], (nlohmann::json{{"1", 1.0}, {"2", 1.0}}));  // k <= 3 samples per task
+  EXPECT_EQ(fast["pass_hat_k"], (nlohmann::json{{"1", 1.0}, {"2", 1.0}}));
+  for (const char* metric : {"ttft", "first_answer", "decode", "e2e"})
+    for (const char* figure : {"p50", "p90", "p99", "mean"}) EXPECT_TRUE(fast[metric].contains(figure)) << metric << " " << figure;
+  EXPECT_LE(fast["e2e"]["p50"].get<double>(), fast["e2e"]["p99"].get<double>());
+  EXPECT_EQ(fast["goodput"]["share"], 1.0);
+  EXPECT_EQ(fast["goodput"]["good"], 9);
+  EXPECT_GT(fast["passed_per_minute"].get<double>(), 0);
+  const auto& task = fast["tasks"]["mini.capital"];
+  EXPECT_EQ(task["judged"], 3);
+  EXPECT_EQ(task["pass_at_k"], (nlohmann::json{{"1", 1.0}, {"2", 1.0}}));
+  EXPECT_EQ(task["pass_rate_ci95"].size(), 2u);
+  EXPECT_TRUE(task["e2e"].contains("p90"));
+  const auto& wrong = res["summary"]["sim-wrong"];
+  EXPECT_EQ(wrong["pass_at_k"]["2"], 0.0);
+  EXPECT_EQ(wrong["goodput"]["share"], 0.0);
+  EXPECT_EQ(wrong["pass_rate_ci95"][0], 0.0);
+  // The console: the interval beside the pass rate, a per-task table, a goodput column.
+  EXPECT_THAT(r.out, HasSubstr("9/9 100.0% [70.1–100.0]"));
+  EXPECT_THAT(r.out, HasSubstr("Per task"));
+  EXPECT_THAT(r.out, HasSubstr("goodput"));
+  EXPECT_THAT(r.out, HasSubstr("mini.colors"));
+}
+
+TEST_F(RunCommandTest, BadSloIsBadInput) {
+  const auto r = run("run " + mini_tasks() + " --sim --sim-profiles " + quote(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml") +
+                     " --slo ttft=2 -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--slo"));
+  EXPECT_THAT(r.err, HasSubstr("unit"));
+}
+
 }  // namespace
 }  // namespace goodput

@@ -35,6 +35,12 @@ struct RunCommandOptions {
   bool list_json = false;                 // --format json: for goodput_discover_tasks
   std::string junit_path;                 // also write JUnit XML here
   bool warmup = false;                    // --warmup: warm every model up (as `warmup: true`)
+  std::string slo;                        // --slo ttft=2s,e2e=60s: latency limits for goodput; empty: none
+  // --record DIR: keep every completion with its timing in DIR (meta.json, recording.jsonl).
+  std::string record_dir;
+  // --replay DIR: answer from a recording instead of a server (models come from it; no
+  // --models or --sim); checkers and reports run as usual.
+  std::string replay_dir;
 };
 
 int run_command(const RunCommandOptions& options);
@@ -61,6 +67,27 @@ struct MergeCommandOptions {
 // the union of the runs and a recomputed summary. Refuses (exit 2) inputs that do not belong
 // together: other tasks, other models, another schema, or a run present twice.
 int merge_command(const MergeCommandOptions& options);
+
+struct CompareCommandOptions {
+  std::string baseline_path;
+  std::string candidate_path;   // empty: the baseline file (two models of one run)
+  std::string baseline_model;   // empty: the file's only model
+  std::string candidate_model;
+  std::string config_path;      // gate.yaml: alpha, fail_on, max_latency_increase, max_ttc_increase
+  // Flags; each wins over the config file.
+  std::optional<std::string> fail_on;               // "regression" or "never"
+  std::optional<double> alpha;                      // default 0.05
+  std::optional<std::string> max_latency_increase;  // "20%" or 0.2: of the median end-to-end time
+  std::optional<std::string> max_ttc_increase;      // of the suite's time to a correct answer
+  std::string markdown_path;    // also write Markdown (a pull-request comment) here
+  std::string json_path;        // also write JSON here
+};
+
+// `goodput compare`: one model of a results file against one of another (or of the same
+// file), per task and overall, with significance tests and latency changes (goodput/compare.hpp).
+// Exit 0: no gated regression; 1: `fail_on: regression` and a significant drop or a latency
+// rise beyond its limit; 2: bad input (unreadable files, another schema, no shared task).
+int compare_command(const CompareCommandOptions& options, std::ostream& out, std::ostream& err);
 
 // The whole `goodput` command line (run, sim, assertions...); main() of every goodput binary.
 int cli_main(int argc, char** argv);

@@ -21,6 +21,11 @@ namespace goodput {
 // One run as a journal line / results entry. Never contains an API key.
 nlohmann::json to_json(const RunRecord& run);
 nlohmann::json to_json(const RunStats& stats);
+// A model's totals as to_json(RunStats), with pass@k / pass^k as the mean over its tasks, and
+// its time to a correct answer over the suite.
+nlohmann::json to_json(const ModelStats& stats);
+// results.json's "slo": the latency limits goodput was measured against, or null.
+nlohmann::json slo_to_json(const std::optional<Slo>& slo);
 // results.json's "summary": per model, the totals, time to a correct answer over the suite
 // and per task. Shared by the results writer and `goodput merge`.
 nlohmann::json summary_to_json(const StatsCollector& stats);

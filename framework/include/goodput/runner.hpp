@@ -5,7 +5,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,11 +88,21 @@ class Reporter {
   virtual void on_finish(bool /*interrupted*/) {}
 };
 
+class Provider;
+// Makes the provider of one worker of `model`. Empty (the default): the model's dialect
+// (make_provider), retrying as the model's retry settings say. `--replay` passes one that
+// answers from a recording.
+using ProviderFactory = std::function<std::unique_ptr<Provider>(const ModelSpec& model)>;
+
+// The run the calling worker thread is doing (model, task, sample) while its provider is
+// asked; null outside a run. For providers that answer per run (the replay provider).
+const PlannedRun* current_run();
+
 class Runner {
  public:
   // `runs` point into `models` and `tasks`, which must outlive the runner.
   Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, std::vector<PlannedRun> runs,
-         PlanOptions options);
+         PlanOptions options, ProviderFactory make_provider = {});
   // Runs everything; returns when all runs finished or `interrupt` became true (runs in
   // flight are then abandoned). Providers are created up front, so a configuration problem
   // (a missing API key variable) throws ConfigError before any request.
@@ -101,6 +113,7 @@ class Runner {
   const std::vector<TaskSpec>& m_tasks;
   std::vector<PlannedRun> m_runs;
   PlanOptions m_options;
+  ProviderFactory m_make_provider;
 };
 
 // Judges a completion with the task's assertions (the same code the runner uses). A
@@ -108,7 +121,6 @@ class Runner {
 // text is Verdict::truncated without running the checkers.
 void judge(RunRecord& run);
 
-class Provider;
 // Runs a C++ task case (run.task->body) on this thread with `provider`, and fills in `run`
 // already judged: turns, completion (the last ask's), checks and verdict. Never throws.
 void run_task_case(RunRecord& run, Provider& provider, const std::atomic<bool>* cancel = nullptr);

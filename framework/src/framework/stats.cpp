@@ -8,20 +8,12 @@
 
 namespace goodput {
 
-std::optional<double> Samples::percentile(double p) const {
-  if (m_values.empty()) return std::nullopt;
-  std::vector<double> sorted = m_values;
-  std::sort(sorted.begin(), sorted.end());
-  const double rank = p / 100.0 * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(rank));
-  const auto hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - static_cast<double>(lo));
-}
-
 std::optional<double> Samples::mean() const {
   if (m_values.empty()) return std::nullopt;
   return std::accumulate(m_values.begin(), m_values.end(), 0.0) / static_cast<double>(m_values.size());
 }
+
+double Samples::sum() const { return std::accumulate(m_values.begin(), m_values.end(), 0.0); }
 
 RunFigures figures_of(const RunRecord& run) {
   const Completion& c = run.completion;
@@ -40,7 +32,10 @@ void RunStats::add(const RunFigures& run) {
   ++runs;
   retries += run.retries;
   switch (run.verdict) {
-    case Verdict::pass: ++passed; break;
+    case Verdict::pass:
+      ++passed;
+      if (slo && meets_slo(*slo, run.metrics)) ++met_slo;
+      break;
     case Verdict::fail: ++failed; break;
     case Verdict::error: ++errors; return;  // an error's timings say nothing about the model
     case Verdict::truncated: ++cut_before_answer; break;
@@ -72,6 +67,33 @@ std::optional<double> RunStats::time_to_correct_s() const {
   return *latency / *p;
 }
 
+std::optional<Interval> RunStats::pass_rate_ci95() const {
+  if (judged() == 0) return std::nullopt;
+  return wilson_interval(passed, judged());
+}
+
+std::optional<double> RunStats::pass_at_k(int k) const {
+  if (k < 1 || k > judged()) return std::nullopt;
+  return goodput::pass_at_k(judged(), passed, k);
+}
+
+std::optional<double> RunStats::pass_hat_k(int k) const {
+  if (k < 1 || k > judged()) return std::nullopt;
+  return goodput::pass_hat_k(judged(), passed, k);
+}
+
+std::optional<double> RunStats::goodput() const {
+  if (!slo || judged() == 0) return std::nullopt;
+  return static_cast<double>(met_slo) / judged();
+}
+
+std::optional<Interval> RunStats::goodput_ci95() const {
+  if (!slo || judged() == 0) return std::nullopt;
+  return wilson_interval(met_slo, judged());
+}
+
+std::optional<double> RunStats::passed_per_minute() const { return goodput::passed_per_minute(passed, e2e_s.sum()); }
+
 std::optional<double> ModelStats::suite_time_to_correct_s() const {
   double total = 0;
   bool any = false;
@@ -91,12 +113,49 @@ int ModelStats::tasks_never_passed() const {
   }));
 }
 
+namespace {
+// The mean over tasks with a judged run of `per_task_value`, only when every one has it.
+template <typename F>
+std::optional<double> mean_over_tasks(const std::map<std::string, RunStats>& per_task, F per_task_value) {
+  double total = 0;
+  int tasks = 0;
+  for (const auto& [id, stats] : per_task) {
+    if (stats.judged() == 0) continue;  // only errors: no evidence either way
+    const auto v = per_task_value(stats);
+    if (!v) return std::nullopt;
+    total += *v;
+    ++tasks;
+  }
+  if (tasks == 0) return std::nullopt;
+  return total / tasks;
+}
+}  // namespace
+
+std::optional<double> ModelStats::pass_at_k(int k) const {
+  return mean_over_tasks(per_task, [k](const RunStats& s) { return s.pass_at_k(k); });
+}
+
+std::optional<double> ModelStats::pass_hat_k(int k) const {
+  return mean_over_tasks(per_task, [k](const RunStats& s) { return s.pass_hat_k(k); });
+}
+
+std::vector<int> ModelStats::reported_ks() const {
+  int smallest = -1;
+  for (const auto& [id, stats] : per_task)
+    if (stats.judged() > 0 && (smallest < 0 || stats.judged() < smallest)) smallest = stats.judged();
+  return smallest < 0 ? std::vector<int>{} : goodput::reported_ks(smallest);
+}
+
 void StatsCollector::on_run_end(const RunRecord& run) { add(run.model->name, run.task->id(), figures_of(run)); }
 
 void StatsCollector::add(const std::string& model_name, const std::string& task_id, const RunFigures& run) {
-  ModelStats& model = m_models[model_name];
+  auto [it, inserted] = m_models.try_emplace(model_name);
+  ModelStats& model = it->second;
+  if (inserted) model.all.slo = m_slo;
+  auto [task_it, task_inserted] = model.per_task.try_emplace(task_id);
+  if (task_inserted) task_it->second.slo = m_slo;
   model.all.add(run);
-  model.per_task[task_id].add(run);
+  task_it->second.add(run);
 }
 
 }  // namespace goodput

@@ -35,6 +35,16 @@ std::string fixed(double v, int digits) {
 
 std::string format_rate(std::optional<double> tps) { return tps ? fixed(*tps, 1) + " tok/s" : "—"; }
 
+// "7/8 87.5% [52.9–97.8]": the count, the rate and its Wilson 95% interval in percent.
+std::string format_share(int x, int n, std::optional<double> rate, std::optional<Interval> ci) {
+  std::string out = std::to_string(x) + "/" + std::to_string(n);
+  if (rate) out += " " + fixed(*rate * 100, 1) + "%";
+  if (ci) out += " [" + fixed(ci->lo * 100, 1) + "–" + fixed(ci->hi * 100, 1) + "]";
+  return out;
+}
+
+std::string format_probability(std::optional<double> p) { return p ? fixed(*p, 3) : "—"; }
+
 // Pads by code points so Japanese model names and "∞" line up.
 std::string pad(const std::string& text, std::size_t width, bool right_align = false) {
   const std::size_t len = utf8::length(text);
@@ -42,6 +52,9 @@ std::string pad(const std::string& text, std::size_t width, bool right_align = f
   const std::string fill(width - len, ' ');
   return right_align ? fill + text : text + fill;
 }
+
+// Wide enough for "100/100 100.0% [96.3–100.0]".
+constexpr std::size_t k_pass_width = 27;
 
 class ConsoleReporter final : public Reporter {
  public:
@@ -163,13 +176,20 @@ class ConsoleReporter final : public Reporter {
 
   void print_table() {
     m_out << "\nSummary" << (m_plan.simulated ? " (SIMULATED models — scripted answers, scheduled timings)" : "") << "\n";
-    const std::vector<std::pair<std::string, std::size_t>> columns{
-        {"model", 0}, {"pass rate", 16}, {"errors", 6}, {"TTFT p50", 9}, {"decode p50", 12},
-        {"e2e p50", 9}, {"tokens mean", 11}, {"time to correct", 16}};
+    const bool with_slo = m_stats.slo().has_value();
+    std::vector<std::pair<std::string, std::size_t>> columns{
+        {"model", 0}, {"pass rate [95% CI]", k_pass_width}, {"errors", 6}, {"TTFT p50", 9}, {"decode p50", 12},
+        {"e2e p50", 9}, {"tokens mean", 11}};
+    if (with_slo) {
+      columns.emplace_back("goodput [95% CI]", k_pass_width);
+      columns.emplace_back("passed/min", 10);
+    }
+    columns.emplace_back("time to correct", 16);
     std::size_t model_width = 5;
     for (const auto& m : *m_plan.models) model_width = std::max(model_width, utf8::length(m.name));
     std::string header = pad("model", model_width);
-    for (std::size_t i = 1; i < columns.size(); ++i) header += "  " + pad(columns[i].first, columns[i].second, true);
+    for (std::size_t i = 1; i + 1 < columns.size(); ++i) header += "  " + pad(columns[i].first, columns[i].second, true);
+    header += "  " + columns.back().first;
     m_out << header << "\n" << std::string(utf8::length(header), '-') << "\n";
     for (const auto& model : *m_plan.models) {
       auto it = m_stats.models().find(model.name);
@@ -178,24 +198,72 @@ class ConsoleReporter final : public Reporter {
         continue;
       }
       const RunStats& s = it->second.all;
-      const auto rate = s.pass_rate();
-      std::string pass = std::to_string(s.passed) + "/" + std::to_string(s.judged()) +
-                         (rate ? " " + fixed(*rate * 100, 1) + "%" : "");
+      const std::string pass = format_share(s.passed, s.judged(), s.pass_rate(), s.pass_rate_ci95());
       std::string tokens = s.completion_tokens.mean() ? fixed(*s.completion_tokens.mean(), 0) + (s.tokens_estimated ? "~" : "") : "—";
       std::string ttc = format_seconds(it->second.suite_time_to_correct_s());
       if (const int never = it->second.tasks_never_passed(); never > 0)
         ttc += " (" + std::to_string(never) + (never == 1 ? " task" : " tasks") + " never passed)";
-      m_out << pad(model.name, model_width) << "  " << pad(pass, 16, true) << "  " << pad(std::to_string(s.errors), 6, true)
+      m_out << pad(model.name, model_width) << "  " << pad(pass, k_pass_width, true) << "  " << pad(std::to_string(s.errors), 6, true)
             << "  " << pad(format_seconds(s.ttft_s.median()), 9, true) << "  " << pad(format_rate(s.decode_tps.median()), 12, true)
-            << "  " << pad(format_seconds(s.e2e_s.median()), 9, true) << "  " << pad(tokens, 11, true) << "  " << ttc << "\n";
+            << "  " << pad(format_seconds(s.e2e_s.median()), 9, true) << "  " << pad(tokens, 11, true) << "  ";
+      if (with_slo) {
+        const auto per_minute = s.passed_per_minute();
+        m_out << pad(format_share(s.met_slo, s.judged(), s.goodput(), s.goodput_ci95()), k_pass_width, true) << "  "
+              << pad(per_minute ? fixed(*per_minute, 2) : "—", 10, true) << "  ";
+      }
+      m_out << ttc << "\n";
     }
-    m_out << "pass rate excludes errors; decode = (completion tokens - 1) / (last - first token); "
+    m_out << "pass rate excludes errors, [95% CI] is the Wilson interval; decode = (completion tokens - 1) / (last - first token); "
              "time to correct = sum over tasks of mean e2e / pass rate"
+          << (with_slo ? "; goodput = passed and within " + to_string(*m_stats.slo()) +
+                             "; passed/min = passed runs per minute of summed e2e"
+                       : "")
           << (std::any_of(m_stats.models().begin(), m_stats.models().end(), [](const auto& e) { return e.second.all.tokens_estimated; })
                   ? "; ~ = token counts estimated (server sent no usage)"
                   : "")
           << "\n";
+    print_task_table();
     print_server_figures();
+  }
+
+  // With several samples per task: task x model, the pass rate with its interval, pass@1,
+  // pass@N for N = the task's samples (k = its judged runs when errors took some), e2e p50/p90.
+  void print_task_table() {
+    bool repeated = m_plan.repeat > 1;
+    for (const auto& t : *m_plan.tasks) repeated = repeated || t.repeat > 1;
+    if (!repeated) return;
+    const bool with_slo = m_stats.slo().has_value();
+    std::size_t task_width = 4;
+    std::size_t model_width = 5;
+    for (const auto& t : *m_plan.tasks) task_width = std::max(task_width, utf8::length(t.id()));
+    for (const auto& m : *m_plan.models) model_width = std::max(model_width, utf8::length(m.name));
+    std::string header = pad("task", task_width) + "  " + pad("model", model_width) + "  " + pad("pass rate [95% CI]", k_pass_width, true) +
+                         "  " + pad("pass@1", 6, true) + "  " + pad("pass@N", 10, true) + "  " + pad("e2e p50", 9, true) + "  " +
+                         pad("e2e p90", 9, true);
+    if (with_slo) header += "  " + pad("goodput", 7, true);
+    m_out << "\nPer task (" << "pass@N: N = samples per task)\n" << header << "\n" << std::string(utf8::length(header), '-') << "\n";
+    for (const auto& task : *m_plan.tasks) {
+      const int samples = task.repeat * m_plan.repeat;
+      for (const auto& model : *m_plan.models) {
+        const auto it = m_stats.models().find(model.name);
+        if (it == m_stats.models().end()) continue;
+        const auto task_it = it->second.per_task.find(task.id());
+        if (task_it == it->second.per_task.end()) continue;
+        const RunStats& s = task_it->second;
+        const int k = std::min(samples, s.judged());
+        std::string at_n = format_probability(s.pass_at_k(k));
+        if (k != samples && k > 0) at_n += " (k=" + std::to_string(k) + ")";
+        m_out << pad(task.id(), task_width) << "  " << pad(model.name, model_width) << "  "
+              << pad(format_share(s.passed, s.judged(), s.pass_rate(), s.pass_rate_ci95()), k_pass_width, true) << "  "
+              << pad(format_probability(s.pass_at_k(1)), 6, true) << "  " << pad(at_n, 10, true) << "  "
+              << pad(format_seconds(s.e2e_s.percentile(50)), 9, true) << "  " << pad(format_seconds(s.e2e_s.percentile(90)), 9, true);
+        if (with_slo) {
+          const auto g = s.goodput();
+          m_out << "  " << pad(g ? fixed(*g * 100, 1) + "%" : "—", 7, true);
+        }
+        m_out << "\n";
+      }
+    }
   }
 
   // Client figures beside the server's own, per model that reported any: the difference

@@ -216,12 +216,9 @@ class JunitReporter final : public Reporter {
     const auto it = m_stats.models().find(model.name);
     if (it == m_stats.models().end()) return p;
     // The same figures, under the same names, as results.json's summary.
-    const nlohmann::json totals = to_json(it->second.all);  // outlives the loop: items() only refers to it
+    const nlohmann::json totals = to_json(it->second);  // outlives the loop: items() only refers to it
     for (const auto& [key, value] : totals.items())
       if (auto v = property_value(value)) p.emplace_back(key, *v);
-    if (const auto suite = it->second.suite_time_to_correct_s(); suite && std::isfinite(*suite))
-      p.emplace_back("suite_time_to_correct_s", number(*suite));
-    p.emplace_back("tasks_never_passed", std::to_string(it->second.tasks_never_passed()));
     return p;
   }
 

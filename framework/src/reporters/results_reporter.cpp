@@ -87,6 +87,7 @@ class ResultsReporter final : public Reporter {
                        {"repeat", t.repeat}, {"system", t.system}, {"prompt", t.prompt}, {"params", t.params}, {"assertions", types}});
     }
     head["tasks"] = std::move(tasks);
+    head["slo"] = slo_to_json(m_stats.slo());
     head["summary"] = summary_to_json(m_stats);
     write(head);
   }

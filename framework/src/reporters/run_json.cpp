@@ -34,7 +34,35 @@ nlohmann::json turns_to_json(const std::vector<Turn>& turns) {
   }
   return out;
 }
+nlohmann::json interval(const std::optional<Interval>& ci) {
+  if (!ci) return nullptr;
+  return nlohmann::json::array({ci->lo, ci->hi});
+}
+// {p50, p90, p99, mean} of one metric.
+nlohmann::json distribution(const Samples& s) {
+  return {{"p50", optional_number(s.percentile(50))},
+          {"p90", optional_number(s.percentile(90))},
+          {"p99", optional_number(s.percentile(99))},
+          {"mean", optional_number(s.mean())}};
+}
+// {"1": …, "2": …} for each reported k.
+template <typename F>
+nlohmann::json by_k(const std::vector<int>& ks, F value) {
+  nlohmann::json out = nlohmann::json::object();
+  for (int k : ks) out[std::to_string(k)] = optional_number(value(k));
+  return out;
+}
+nlohmann::json slo_limits(const Slo& slo) {
+  return {{"ttft_s", optional_number(slo.ttft_s)},
+          {"first_answer_s", optional_number(slo.first_answer_s)},
+          {"e2e_s", optional_number(slo.e2e_s)}};
+}
 }  // namespace
+
+nlohmann::json slo_to_json(const std::optional<Slo>& slo) {
+  if (!slo) return nullptr;
+  return slo_limits(*slo);
+}
 
 nlohmann::json to_json(const RunRecord& run) {
   const Completion& c = run.completion;
@@ -111,7 +139,7 @@ nlohmann::json to_json(const RunRecord& run) {
 
 nlohmann::json to_json(const RunStats& s) {
   const auto ttc = s.time_to_correct_s();
-  return {
+  nlohmann::json out = {
       {"runs", s.runs},
       {"passed", s.passed},
       {"failed", s.failed},
@@ -133,15 +161,44 @@ nlohmann::json to_json(const RunStats& s) {
       {"server_decode_p50_s", optional_number(s.server_decode_s.median())},
       {"server_decode_tps_p50", optional_number(s.server_decode_tps.median())},
       {"server_load_p50_s", optional_number(s.server_load_s.median())},
+      // Statistics (README "Statistics"): Wilson 95% interval of pass_rate; pass@k and
+      // pass^k with the judged runs as the n samples (a model's entry overrides these with
+      // the mean over its tasks); latency distributions over judged runs.
+      {"judged", s.judged()},
+      {"cut_before_answer", s.cut_before_answer},
+      {"pass_rate_ci95", interval(s.pass_rate_ci95())},
+      {"pass_at_k", by_k(reported_ks(s.judged()), [&](int k) { return s.pass_at_k(k); })},
+      {"pass_hat_k", by_k(reported_ks(s.judged()), [&](int k) { return s.pass_hat_k(k); })},
+      {"ttft", distribution(s.ttft_s)},
+      {"first_answer", distribution(s.first_answer_s)},
+      {"decode", distribution(s.decode_tps)},
+      {"e2e", distribution(s.e2e_s)},
+      {"passed_per_minute", optional_number(s.passed_per_minute())},
   };
+  if (s.slo)
+    out["goodput"] = {{"share", optional_number(s.goodput())},
+                      {"ci95", interval(s.goodput_ci95())},
+                      {"good", s.met_slo},
+                      {"judged", s.judged()},
+                      {"slo", slo_limits(*s.slo)}};
+  return out;
+}
+
+nlohmann::json to_json(const ModelStats& stats) {
+  nlohmann::json entry = to_json(stats.all);
+  // Over tasks: the mean of the per-task estimators, for k up to every task's n.
+  const std::vector<int> ks = stats.reported_ks();
+  entry["pass_at_k"] = by_k(ks, [&](int k) { return stats.pass_at_k(k); });
+  entry["pass_hat_k"] = by_k(ks, [&](int k) { return stats.pass_hat_k(k); });
+  entry["suite_time_to_correct_s"] = optional_number(stats.suite_time_to_correct_s());
+  entry["tasks_never_passed"] = stats.tasks_never_passed();
+  return entry;
 }
 
 nlohmann::json summary_to_json(const StatsCollector& collector) {
   nlohmann::json summary = nlohmann::json::object();
   for (const auto& [name, stats] : collector.models()) {
-    nlohmann::json entry = to_json(stats.all);
-    entry["suite_time_to_correct_s"] = optional_number(stats.suite_time_to_correct_s());
-    entry["tasks_never_passed"] = stats.tasks_never_passed();
+    nlohmann::json entry = to_json(stats);
     nlohmann::json per_task = nlohmann::json::object();
     for (const auto& [id, s] : stats.per_task) per_task[id] = to_json(s);
     entry["tasks"] = std::move(per_task);

@@ -54,7 +54,7 @@ SimFault read_fault(const YamlReader& reader, const YAML::Node& node, const std:
 
 SimAnswer read_answer(const YamlReader& reader, const YAML::Node& node, const std::string& field) {
   reader.expect_map(node, field);
-  reader.check_keys(node, field, {"match", "reasoning", "text", "finish", "fault"});
+  reader.check_keys(node, field, {"match", "reasoning", "text", "finish", "fault", "chance"});
   SimAnswer answer;
   answer.match = optional_string(reader, node, "match", field, "");
   if (!answer.match.empty()) {
@@ -73,12 +73,17 @@ SimAnswer read_answer(const YamlReader& reader, const YAML::Node& node, const st
                 "expected 'stop' or 'length', got '" + answer.finish + "'");
   if (const YAML::Node fault = node["fault"]; fault.IsDefined() && !fault.IsNull())
     answer.fault = read_fault(reader, fault, join_field(field, "fault"));
+  if (const YAML::Node chance = node["chance"]; chance.IsDefined() && !chance.IsNull()) {
+    answer.chance = reader.number(chance, join_field(field, "chance"));
+    if (!(answer.chance >= 0 && answer.chance <= 1))
+      reader.fail(chance, join_field(field, "chance"), "a probability: must be between 0 and 1");
+  }
   return answer;
 }
 
 SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const std::string& field) {
   reader.expect_map(node, field);
-  reader.check_keys(node, field, {"id", "ttft_ms", "tokens_per_second", "system_fingerprint", "answers"});
+  reader.check_keys(node, field, {"id", "ttft_ms", "tokens_per_second", "system_fingerprint", "answers", "seed"});
   SimProfile profile;
   profile.where = reader.where(node);
   const YAML::Node id = reader.require(node, "id", field);
@@ -95,6 +100,13 @@ SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const 
   if (!(profile.tokens_per_second > 0) || profile.tokens_per_second > 1e6)
     reader.fail(rate, join_field(field, "tokens_per_second"), "must be > 0 and <= 1000000");
 
+  profile.seed = default_seed(profile.id);
+  if (const YAML::Node seed = node["seed"]; seed.IsDefined() && !seed.IsNull()) {
+    const std::int64_t value = reader.integer(seed, join_field(field, "seed"));
+    if (value < 0) reader.fail(seed, join_field(field, "seed"), "expected a whole number >= 0");
+    profile.seed = static_cast<std::uint64_t>(value);
+  }
+
   profile.system_fingerprint =
       optional_string(reader, node, "system_fingerprint", field, profile.system_fingerprint);
 
@@ -108,6 +120,15 @@ SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const 
 }
 
 }  // namespace
+
+std::uint64_t default_seed(const std::string& id) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const unsigned char c : id) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
 
 bool is_known_fault_kind(const std::string& kind) {
   return std::find(k_fault_kinds.begin(), k_fault_kinds.end(), kind) != k_fault_kinds.end();

@@ -3,6 +3,7 @@
 // profiles file (examples/sim/seed-profiles.yaml shows the format). Private to framework/.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,14 +30,25 @@ struct SimAnswer {
   std::string text;
   std::string finish = "stop";  // "stop" or "length"
   SimFault fault;
+  // When `match` matches, this answer is chosen with this probability, else the next
+  // matching answer is considered (for answers that pass only sometimes: benchmarking a
+  // gate). Drawn from the profile's random sequence (SimProfile::seed), one draw per request
+  // that reaches this answer, so repeated requests are independent samples and a whole
+  // session is reproducible. 1 = always.
+  double chance = 1;
 };
+
+// A stable default seed from a profile id (FNV-1a), so that two profiles without `seed:` do
+// not draw the same sequence.
+std::uint64_t default_seed(const std::string& id);
 
 struct SimProfile {
   std::string id;  // the `model` a request names
   double ttft_ms = 0;  // request body received -> first token written
   double tokens_per_second = 1;  // one token every 1000/tokens_per_second ms after the first
   std::string system_fingerprint = "b0000-goodputsim";
-  std::vector<SimAnswer> answers;  // the first whose `match` is found wins
+  std::vector<SimAnswer> answers;  // the first whose `match` is found (and whose chance comes up) wins
+  std::uint64_t seed = 0;          // seeds the draws of the answers' `chance`; default: default_seed(id)
   SourceLocation where;
 };
 

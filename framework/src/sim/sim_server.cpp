@@ -233,9 +233,22 @@ Json lmstudio_extras(const Script& s, Clock::time_point first, Clock::time_point
   return chunk_json;
 }
 
+// The draws of a profile's answers' `chance`: one sequence per profile, shared by every
+// connection, advancing per draw.
+struct ChanceDraws {
+  std::mutex mutex;
+  std::mt19937_64 engine;
+  // Uniform in [0, 1), the same on every platform (std::uniform_real_distribution is not).
+  double next() {
+    std::lock_guard lock(mutex);
+    return static_cast<double>(engine() >> 11) * 0x1.0p-53;
+  }
+};
+
 struct CompiledProfile {
   SimProfile profile;
   std::vector<std::optional<std::regex>> matches;  // parallel to profile.answers; empty = any
+  std::unique_ptr<ChanceDraws> draws;
 };
 
 }  // namespace
@@ -244,7 +257,8 @@ class SimServer::Impl {
  public:
   Impl(SimConfig config, std::string api_key) : m_api_key(std::move(api_key)) {
     for (SimProfile& profile : config.profiles) {
-      CompiledProfile compiled{std::move(profile), {}};
+      CompiledProfile compiled{std::move(profile), {}, std::make_unique<ChanceDraws>()};
+      compiled.draws->engine.seed(compiled.profile.seed);
       for (const SimAnswer& answer : compiled.profile.answers) {
         if (answer.match.empty()) {
           compiled.matches.emplace_back();
@@ -687,7 +701,9 @@ class SimServer::Impl {
     chosen = nullptr;
     for (std::size_t i = 0; i < profile.profile.answers.size() && !chosen; ++i) {
       const auto& match = profile.matches[i];
-      if (!match || std::regex_search(last_user, *match)) chosen = &profile.profile.answers[i];
+      if (match && !std::regex_search(last_user, *match)) continue;
+      const SimAnswer& answer = profile.profile.answers[i];
+      if (answer.chance >= 1 || profile.draws->next() < answer.chance) chosen = &answer;
     }
 
     auto s = std::make_shared<Script>();

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+// Comparing two runs (baseline vs candidate) and gating a model swap. The pure part: it works
+// on in-memory run lists, so it is testable without files; `goodput compare`
+// (compare_command.cpp) reads results.json files into these structures.
+//
+// Definitions (also in the README):
+// - A run counts as passed (verdict pass), failed (fail or truncated: judged, not passed) or
+//   is left out (error: a transport or checker error is never a model failure).
+// - Per task: Fisher's exact test on the 2x2 table [[baseline passed, baseline failed],
+//   [candidate passed, candidate failed]]. The two-sided p is reported; the verdict and the
+//   gate use the ONE-SIDED p of the direction asked ("did the pass rate drop?" /
+//   "did it rise?"), at alpha.
+// - Overall: a sign test over the per-task pass-rate differences (tasks whose rate dropped vs
+//   rose, ties left out; exact binomial with p = 1/2). With one sample per task this is
+//   exactly McNemar's exact test on the paired pass/fail outcomes. Reported two-sided; the
+//   gate uses the one-sided p of "more tasks dropped than rose".
+// - Latency: change of the median end-to-end time (and TTFT) over the runs of the comparable
+//   tasks, with a percentile-bootstrap 95% interval (each side resampled independently,
+//   2000 resamples, fixed seed: deterministic).
+// - Time to a correct answer: per task mean e2e / pass rate; over the suite the sum over tasks.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace goodput {
+
+// ---- statistics ----
+
+// Fisher's exact test on [[a, b], [c, d]] (rows: baseline, candidate; columns: passed,
+// failed). Hypergeometric probabilities in log space (lgamma).
+struct FisherResult {
+  double two_sided = 1;  // as scipy.stats.fisher_exact(alternative='two-sided')
+  double greater = 1;    // P(X >= a): the first row's rate is higher, i.e. the candidate's dropped
+  double less = 1;       // P(X <= a): the candidate's rose
+};
+FisherResult fisher_exact(int a, int b, int c, int d);
+
+// McNemar's exact test: b and c are the discordant pairs (b: passed in baseline only, c:
+// passed in candidate only); binomial(b + c, 1/2).
+struct McNemarResult {
+  double two_sided = 1;  // min(1, 2 * P(X <= min(b, c)))
+  double drop = 1;       // one-sided: P(X >= b), more drops than rises
+  double rise = 1;       // one-sided: P(X >= c)
+};
+McNemarResult mcnemar_exact(int b, int c);
+
+// Median with linear interpolation (statistics.hpp percentile); nullopt when empty.
+std::optional<double> median_of(std::vector<double> values);
+
+// Percentile bootstrap of median(candidate) - median(baseline), each side resampled with
+// replacement independently (std::mt19937_64 seeded with `seed`, indices by modulo, so the
+// result is the same on every platform).
+struct BootstrapInterval {
+  double estimate = 0;  // the observed difference of medians
+  double low = 0;
+  double high = 0;
+};
+inline constexpr std::uint64_t k_bootstrap_seed = 20240607;
+inline constexpr int k_bootstrap_resamples = 2000;
+std::optional<BootstrapInterval> bootstrap_median_difference(const std::vector<double>& baseline, const std::vector<double>& candidate,
+                                                             std::uint64_t seed = k_bootstrap_seed,
+                                                             int resamples = k_bootstrap_resamples, double confidence = 0.95);
+
+// ---- the runs being compared ----
+
+enum class RunOutcome { pass, fail, error };
+
+struct CompareRun {
+  std::string task;
+  std::int64_t sample = 0;
+  RunOutcome outcome = RunOutcome::fail;
+  std::optional<double> e2e_s;
+  std::optional<double> ttft_s;
+};
+
+struct RunSet {
+  std::string label;          // e.g. "base.json:sim-fast"
+  std::string model;          // the model's name
+  nlohmann::json fingerprint = nlohmann::json::object();  // model id, quantisation, server version, params...
+  std::map<std::string, nlohmann::json> tasks;             // id -> {system, prompt, params, ...}: the task's text
+  std::vector<CompareRun> runs;
+};
+
+// ---- the comparison ----
+
+enum class TaskVerdict { regressed, improved, unchanged, flaky, not_comparable };
+std::string_view to_string(TaskVerdict verdict);
+
+struct GateOptions {
+  double alpha = 0.05;
+  bool fail_on_regression = false;
+  std::optional<double> max_latency_increase;  // fraction: 0.2 = +20% of the median e2e
+  std::optional<double> max_ttc_increase;      // fraction, of the suite's time to a correct answer
+};
+
+struct SideStats {
+  int passed = 0;
+  int failed = 0;  // fail and truncated
+  int errors = 0;
+  bool flaky = false;  // passed and failed within this run
+  int judged() const { return passed + failed; }
+  std::optional<double> pass_rate() const;
+  double wilson_low = 0, wilson_high = 1;  // 95% Wilson interval of the pass rate (statistics.hpp)
+  std::optional<double> e2e_p50_s, ttft_p50_s, e2e_mean_s;
+  std::optional<double> time_to_correct_s() const;  // mean e2e / pass rate; +inf when none passed
+};
+
+struct TaskComparison {
+  std::string id;
+  TaskVerdict verdict = TaskVerdict::unchanged;
+  std::string reason;  // why not comparable / what is flaky
+  SideStats baseline, candidate;
+  std::optional<double> difference;  // candidate pass rate - baseline pass rate
+  FisherResult fisher;
+  // One-sided p-values adjusted by Holm's step-down method over the compared tasks: with many
+  // tasks, some would "drop" by chance at alpha; the verdicts and the gate use these.
+  double holm_drop = 1, holm_rise = 1;
+};
+
+struct LatencyChange {
+  std::optional<double> baseline_p50_s, candidate_p50_s;
+  std::optional<BootstrapInterval> difference_s;  // candidate - baseline, with its 95% interval
+  std::optional<double> relative() const;          // candidate / baseline - 1
+};
+
+struct Comparison {
+  std::string baseline_label, candidate_label;
+  std::vector<std::string> warnings;  // fingerprints differ, tasks only in one run...
+  std::vector<TaskComparison> tasks;  // by id, the union of both runs' tasks
+  // Overall, over the comparable tasks with judged runs on both sides.
+  int tasks_compared = 0;
+  int tasks_dropped = 0, tasks_rose = 0, tasks_tied = 0;
+  McNemarResult sign_test;  // = McNemar exact when every task has one sample per side
+  // Every judged run of the compared tasks pooled per side: the overall pass rate's test.
+  FisherResult pooled;
+  bool one_sample_per_task = false;
+  SideStats baseline_all, candidate_all;
+  LatencyChange e2e, ttft;
+  std::optional<double> baseline_ttc_s, candidate_ttc_s;  // suite time to a correct answer
+  // The gate.
+  GateOptions gate;
+  std::vector<std::string> gate_failures;  // empty: passes
+  bool regressed_overall = false;
+  int count(TaskVerdict verdict) const;
+};
+
+// Compares the tasks both runs hold (tasks in one only are listed as not comparable).
+// Throws std::invalid_argument when the two share no task.
+Comparison compare_runs(const RunSet& baseline, const RunSet& candidate, const GateOptions& gate = {});
+
+// 1 when the gate is on (fail_on_regression) and failed, else 0.
+int gate_exit_code(const Comparison& comparison);
+
+// Outputs.
+void print_comparison(const Comparison& comparison, std::ostream& out);
+std::string comparison_markdown(const Comparison& comparison);
+nlohmann::json comparison_json(const Comparison& comparison);
+
+}  // namespace goodput
