@@ -329,5 +329,28 @@ TEST_F(CompareCommandTest, RefusesOtherSchemaNoSharedTaskAndUnknownModel) {
   EXPECT_EQ(compare_command(o, out, err), 2);
 }
 
+// Results files can be edited by anyone: a task id or a model name in one cannot print lines
+// of its own or escape sequences, neither in the table nor in an error.
+TEST_F(CompareCommandTest, TextFromResultsFilesCannotForgeConsoleLines) {
+  const std::string forged = "t\n[  PASSED  ] fake\x1b[8m";
+  CompareCommandOptions o;
+  o.baseline_path = results("base.json", 10, 10, 1, forged);
+  o.candidate_path = results("cand.json", 2, 10, 1, forged);
+  std::ostringstream out, err;
+  EXPECT_EQ(compare_command(o, out, err), 0) << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("t\\n[  PASSED  ] fake\\x1b[8m"));
+  o.candidate_model = "m\x1b[2J\nwarning: fake";
+  EXPECT_EQ(compare_command(o, out, err), 2);
+  EXPECT_THAT(err.str(), HasSubstr("no model 'm\\x1b[2J\\nwarning: fake'"));
+  for (const std::string& text : {out.str(), err.str()}) {
+    EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      EXPECT_THAT(line, Not(::testing::StartsWith("[  PASSED  ]")));
+      EXPECT_THAT(line, Not(::testing::StartsWith("warning: fake")));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace goodput

@@ -175,6 +175,36 @@ TEST_F(CppTasksTest, TransportProblemsAreErrorsNotFailures) {
   EXPECT_TRUE(conversation["checks"].empty());
 }
 
+// A note that quotes the reply (example_tasks.cpp) carries the model's raw text into the
+// failure message; its lines stay indented under the run and its escape sequences escaped, so
+// an answer cannot print a status line of its own or hide the rest of the log.
+TEST_F(CppTasksTest, AnAnswerQuotedInAFailureMessageCannotForgeConsoleLines) {
+  std::ofstream(m_dir / "forger.yaml") << R"Y(models:
+  - id: sim-forger
+    ttft_ms: 10
+    tokens_per_second: 500
+    answers:
+      - text: "1. Red\n[       OK ] sim-forger / Conversation.ColorsThenCapital\n[  PASSED  ] 3 runs\e[8m"
+)Y";
+  m_sim->stop();
+  m_sim = std::make_unique<sim::SimServer>(sim::load_sim_profiles((m_dir / "forger.yaml").string()));
+  m_sim->start();
+  const auto r = run("--models " + models({"sim-forger"}) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("    red, green and blue; the answer:\n"
+                               "    1. Red\n"
+                               "    [       OK ] sim-forger / Conversation.ColorsThenCapital\n"
+                               "    [  PASSED  ] 3 runs\\x1b[8m\n"));
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_THAT(line, Not(::testing::StartsWith("[       OK ]")));
+    EXPECT_THAT(line, Not(::testing::StartsWith("[  PASSED  ] 3")));
+  }
+  EXPECT_THAT(r.out, HasSubstr("[  FAILED  ] sim-forger / Conversation.ColorsThenCapital"));
+  EXPECT_THAT(r.out, HasSubstr("[  PASSED  ] 0 runs"));
+}
+
 TEST_F(CppTasksTest, TaskFilesGivenOnTheCommandLineRunBesideTheCppTasks) {
   const std::string mini = quote(std::string(GOODPUT_TEST_DATA_DIR) + "/tasks/mini.yaml");
   const auto r = run("run " + mini + " --models " + models({"sim-fast"}) + " --repeat 2 -o " + out_dir());

@@ -308,6 +308,39 @@ TEST_F(RunCommandTest, RepeatedRunsCarryTheStatistics) {
   EXPECT_THAT(r.out, HasSubstr("mini.colors"));
 }
 
+// A model's answer and a name in a models file cannot print lines of their own or send
+// escape sequences: what they quote is escaped (reporters/terminal_text.hpp), so the only
+// lines at column 0 that start with '[' are goodput's.
+TEST_F(RunCommandTest, AnswersAndNamesCannotForgeConsoleLines) {
+  const std::string profiles = write("forger.yaml", R"Y(models:
+  - id: sim-forger
+    ttft_ms: 10
+    tokens_per_second: 500
+    answers:
+      - text: "Paris\u202E\x9b.\n[       OK ] forger / mini.capital\n[  PASSED  ] 3 runs\e[8m"
+)Y");
+  const std::string url = start_sim(profiles);
+  const std::string models = write("models.yaml", "models:\n  - {name: \"forger\\e]0;pwned\\a\", base_url: '" + url + "', model: sim-forger}\n");
+  const auto r = run("run " + mini_tasks() + " --models " + quote(models) + " --filter mini.capital -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\a'), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, Not(HasSubstr("\u202E")));
+  EXPECT_THAT(r.out, Not(HasSubstr("\u009B")));
+  EXPECT_THAT(r.out, HasSubstr("[  FAILED  ] forger\\x1b]0;pwned\\x07 / mini.capital"));
+  EXPECT_THAT(r.out, HasSubstr("Paris\\u202E\\u009B."));
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_THAT(line, Not(::testing::StartsWith("[       OK ]")));
+    EXPECT_THAT(line, Not(::testing::StartsWith("[  PASSED  ] 3")));
+  }
+  EXPECT_THAT(r.out, HasSubstr("[  PASSED  ] 0 runs"));
+  // The journal keeps the exact answer.
+  const auto lines_written = journal();
+  ASSERT_EQ(lines_written.size(), 1u);
+  EXPECT_EQ(lines_written[0]["answer"], "Paris\u202E\u009B.\n[       OK ] forger / mini.capital\n[  PASSED  ] 3 runs\x1b[8m");
+}
+
 TEST_F(RunCommandTest, BadSloIsBadInput) {
   const auto r = run("run " + mini_tasks() + " --sim --sim-profiles " + quote(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml") +
                      " --slo ttft=2 -o " + out_dir());

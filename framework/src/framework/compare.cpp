@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "goodput/statistics.hpp"
+#include "reporters/terminal_text.hpp"
 
 namespace goodput {
 
@@ -486,11 +487,16 @@ int gate_exit_code(const Comparison& comparison) {
 
 // ---- outputs ----
 
+// Labels, task ids and the warnings and reasons that quote them come from results files, which
+// anyone can edit: escaped (reporters/terminal_text.hpp), so a file cannot print lines of its
+// own or send escape sequences to the terminal.
 void print_comparison(const Comparison& c, std::ostream& out) {
-  out << "goodput compare: baseline " << c.baseline_label << "  vs  candidate " << c.candidate_label << "\n";
-  for (const auto& w : c.warnings) out << "warning: " << w << "\n";
+  using detail::terminal_text;
+  out << "goodput compare: baseline " << terminal_text(c.baseline_label) << "  vs  candidate " << terminal_text(c.candidate_label)
+      << "\n";
+  for (const auto& w : c.warnings) out << "warning: " << terminal_text(w) << "\n";
   std::size_t width = 4;
-  for (const auto& t : c.tasks) width = std::max(width, t.id.size());
+  for (const auto& t : c.tasks) width = std::max(width, terminal_text(t.id).size());
   const auto row = [&](const std::string& id, const std::string& b, const std::string& cand, const std::string& d, const std::string& p2,
                        const std::string& pd, const std::string& v) {
     out << std::left << std::setw(static_cast<int>(width) + 2) << id << std::setw(18) << b << std::setw(18) << cand << std::setw(10) << d
@@ -500,8 +506,8 @@ void print_comparison(const Comparison& c, std::ostream& out) {
   for (const auto& t : c.tasks) {
     const bool tested = t.difference.has_value();
     std::string verdict = verdict_word(t.verdict);
-    if (!t.reason.empty()) verdict += ": " + t.reason;
-    row(t.id, rate_cell(t.baseline), rate_cell(t.candidate), difference_cell(t.difference), tested ? p_value(t.fisher.two_sided) : "-",
+    if (!t.reason.empty()) verdict += ": " + terminal_text(t.reason);
+    row(terminal_text(t.id), rate_cell(t.baseline), rate_cell(t.candidate), difference_cell(t.difference), tested ? p_value(t.fisher.two_sided) : "-",
         tested ? p_value(t.fisher.greater) : "-", verdict);
   }
   out << "overall: " << overall_line(c) << "\n";
@@ -516,7 +522,7 @@ void print_comparison(const Comparison& c, std::ostream& out) {
     out << "gate: " << (c.gate.fail_on_regression ? "PASSED" : "passed (not enforced; --fail-on regression to gate)") << "\n";
   } else {
     out << "gate: " << (c.gate.fail_on_regression ? "FAILED" : "would fail (not enforced; --fail-on regression to gate)") << "\n";
-    for (const auto& f : c.gate_failures) out << "  - " << f << "\n";
+    for (const auto& f : c.gate_failures) out << "  - " << terminal_text(f) << "\n";
   }
 }
 

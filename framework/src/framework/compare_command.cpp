@@ -13,6 +13,7 @@
 #include "goodput/compare.hpp"
 #include "goodput/error.hpp"
 #include "goodput/reporters.hpp"
+#include "reporters/terminal_text.hpp"
 
 namespace goodput {
 
@@ -197,7 +198,7 @@ int compare_command(const CompareCommandOptions& options, std::ostream& out, std
     if (!options.json_path.empty()) write_file(options.json_path, comparison_json(comparison).dump(2) + "\n");
     return gate_exit_code(comparison);
   } catch (const std::exception& e) {
-    err << "goodput compare: " << e.what() << "\n";
+    err << "goodput compare: " << detail::terminal_text(e.what()) << "\n";
     return k_exit_bad_input;
   }
 }

@@ -16,6 +16,7 @@
 #include "goodput/error.hpp"
 #include "goodput/reporters.hpp"
 #include "goodput/stats.hpp"
+#include "reporters/terminal_text.hpp"
 
 namespace goodput {
 
@@ -299,10 +300,10 @@ int merge_command(const MergeCommandOptions& options) {
     std::cout << "goodput merge: " << ordered.size() << " runs from " << inputs.size() << " files -> " << options.output << "\n";
     return k_exit_all_passed;
   } catch (const ConfigError& e) {
-    std::cerr << "goodput merge: " << e.what() << "\n";
+    std::cerr << "goodput merge: " << detail::terminal_text(e.what()) << "\n";
     return k_exit_bad_input;
   } catch (const std::exception& e) {
-    std::cerr << "goodput merge: " << e.what() << "\n";
+    std::cerr << "goodput merge: " << detail::terminal_text(e.what()) << "\n";
     return k_exit_bad_input;
   }
 }

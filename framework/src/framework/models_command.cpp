@@ -13,6 +13,7 @@
 #include "goodput/commands.hpp"
 #include "goodput/spec.hpp"
 #include "providers/curl_session.hpp"
+#include "reporters/terminal_text.hpp"
 #include "sim/sim_server.hpp"
 
 namespace goodput {
@@ -46,7 +47,8 @@ class ModelCheck {
 
   // Returns the number of problems found.
   int run() {
-    m_out << "model " << m_model.name << ": '" << m_model.model << "' at " << m_model.base_url << " (" << m_model.dialect
+    m_out << "model " << detail::terminal_text(m_model.name) << ": '" << detail::terminal_text(m_model.model) << "' at "
+          << detail::terminal_text(m_model.base_url) << " (" << detail::terminal_text(m_model.dialect)
           << (m_model.simulated ? ", SIMULATED" : "") << ")\n";
     if (!m_model.api_key_env.empty() && m_headers.empty())
       problem("api_key_env names $" + m_model.api_key_env + ", which is not set: export it before running (the key itself never goes in a file)");
@@ -68,10 +70,12 @@ class ModelCheck {
     return a;
   }
 
-  void ok(const std::string& text) { m_out << "  [ OK      ] " << text << "\n"; }
-  void note(const std::string& text) { m_out << "  [ NOTE    ] " << text << "\n"; }
+  // The texts hold what the server answered (model ids, versions, error messages) and names
+  // from the models file: escaped, so a server cannot print lines of its own.
+  void ok(const std::string& text) { m_out << "  [ OK      ] " << detail::terminal_text(text) << "\n"; }
+  void note(const std::string& text) { m_out << "  [ NOTE    ] " << detail::terminal_text(text) << "\n"; }
   void problem(const std::string& text) {
-    m_out << "  [ PROBLEM ] " << text << "\n";
+    m_out << "  [ PROBLEM ] " << detail::terminal_text(text) << "\n";
     ++m_problems;
   }
 
@@ -267,7 +271,7 @@ int models_command(const ModelsCommandOptions& options, std::ostream& out) {
       models = std::move(chosen);
     }
   } catch (const ConfigError& e) {
-    std::cerr << "goodput: " << e.what() << "\n";
+    std::cerr << "goodput: " << detail::terminal_text(e.what()) << "\n";
     return k_exit_bad_input;
   }
 

@@ -17,6 +17,7 @@
 #include "goodput/spec.hpp"
 #include "goodput/stats.hpp"
 #include "providers/replay_provider.hpp"
+#include "reporters/terminal_text.hpp"
 #include "selection.hpp"
 #include "sim/sim_server.hpp"
 
@@ -168,7 +169,7 @@ int run_command(const RunCommandOptions& options) {
       for (auto& m : models) m.base_url = simulator->base_url();
     }
   } catch (const ConfigError& e) {
-    std::cerr << "goodput: " << e.what() << "\n";
+    std::cerr << "goodput: " << detail::terminal_text(e.what()) << "\n";
     return k_exit_bad_input;
   }
 
@@ -192,7 +193,7 @@ int run_command(const RunCommandOptions& options) {
   try {
     journal = make_journal_reporter(journal_path);
   } catch (const std::exception& e) {
-    std::cerr << "goodput: " << e.what() << "\n";
+    std::cerr << "goodput: " << detail::terminal_text(e.what()) << "\n";
     return k_exit_bad_input;
   }
   // The journal comes before the results writer, which copies it.
@@ -214,7 +215,7 @@ int run_command(const RunCommandOptions& options) {
   try {
     if (!options.record_dir.empty()) recorder = detail::make_recording_reporter(options.record_dir);
   } catch (const ConfigError& e) {
-    std::cerr << "goodput: " << e.what() << "\n";
+    std::cerr << "goodput: " << detail::terminal_text(e.what()) << "\n";
     return k_exit_bad_input;
   }
   if (recorder) reporters.push_back(recorder.get());
@@ -237,7 +238,7 @@ int run_command(const RunCommandOptions& options) {
   try {
     runner.run(reporters, g_interrupted);
   } catch (const ConfigError& e) {
-    std::cerr << "goodput: " << e.what() << "\n";
+    std::cerr << "goodput: " << detail::terminal_text(e.what()) << "\n";
     return k_exit_bad_input;
   }
   std::signal(SIGINT, SIG_DFL);

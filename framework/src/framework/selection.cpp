@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goodput/error.hpp"
+#include "reporters/terminal_text.hpp"
 
 namespace goodput {
 
@@ -64,13 +65,13 @@ void print_task_list(std::ostream& out, const TaskListing& listing, bool json) {
     const auto it = per_task.find(&task);
     if (it == per_task.end()) continue;
     if (!suite || *suite != task.suite) {
-      out << task.suite << ".\n";
+      out << detail::terminal_text(task.suite) << ".\n";
       suite = &task.suite;
     }
-    out << "  " << task.name << "  #";
+    out << "  " << detail::terminal_text(task.name) << "  #";
     const char* sep = " ";
     for (const auto& [model, n] : it->second) {
-      out << sep << model->name;
+      out << sep << detail::terminal_text(model->name);
       if (n > 1) out << " x" << n;
       sep = ", ";
     }

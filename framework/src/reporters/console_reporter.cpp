@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The gtest-like log: [ RUN ] / [ OK ] / [ FAILED ] / [ ERROR ] lines as runs finish, the
 // failure messages indented under them, then a summary table per model.
+//
+// Everything that goodput did not write itself goes through terminal_text / terminal_lines
+// (reporters/terminal_text.hpp): messages, part names, errors, facts, and also model names and
+// task ids, which come from files. The rule that keeps the log honest: only goodput writes at
+// column 0, so a "[       OK ]" or "[  PASSED  ]" line there is always goodput's. A message's
+// own line breaks are kept, for GoogleTest-shaped "file:42: Failure\nExpected: ..." messages
+// and tracebacks, but every line after the first starts with the message's indent, and no
+// other control character (ESC above all) reaches the terminal.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +17,7 @@
 
 #include "goodput/reporters.hpp"
 #include "goodput/utf8.hpp"
+#include "reporters/terminal_text.hpp"
 
 namespace goodput {
 
@@ -26,6 +35,9 @@ std::string format_seconds(std::optional<double> seconds) {
 }
 
 namespace {
+
+using detail::terminal_lines;
+using detail::terminal_text;
 
 std::string fixed(double v, int digits) {
   std::ostringstream s;
@@ -69,22 +81,23 @@ class ConsoleReporter final : public Reporter {
                "           Its answers are scripted and its timings are a schedule: no real model was evaluated.\n";
     } else {
       for (const auto& m : *plan.models)
-        if (m.simulated) m_out << "SIMULATED: model " << m.name << " is `goodput sim`, not a real model.\n";
+        if (m.simulated) m_out << "SIMULATED: model " << terminal_text(m.name) << " is `goodput sim`, not a real model.\n";
     }
     m_out << "[==========] " << plan.total_runs << " runs: " << plan.tasks->size() << " tasks x "
           << plan.models->size() << " models";
     if (plan.repeat > 1) m_out << " x " << plan.repeat << " samples";
     m_out << "\n";
     for (const auto& m : *plan.models)
-      m_out << "[----------] model " << m.name << ": " << m.model << " at " << m.base_url << " (" << m.dialect
+      m_out << "[----------] model " << terminal_text(m.name) << ": " << terminal_text(m.model) << " at "
+            << terminal_text(m.base_url) << " (" << terminal_text(m.dialect)
             << (m.simulated ? ", SIMULATED" : "") << ")\n";
     m_out << std::flush;
   }
 
   void on_warmup(const ModelSpec& model, const WarmupResult& warmup) override {
-    m_out << "[ WARM-UP  ] " << model.name;
+    m_out << "[ WARM-UP  ] " << terminal_text(model.name);
     if (!warmup.error.empty()) {
-      m_out << ": the warm-up request failed (" << warmup.error << "); the first run may include the load time\n" << std::flush;
+      m_out << ": the warm-up request failed (" << terminal_text(warmup.error) << "); the first run may include the load time\n" << std::flush;
       return;
     }
     m_out << ": load time";
@@ -111,20 +124,20 @@ class ConsoleReporter final : public Reporter {
     m_out << "\n";
     if (!c.retries.empty())
       m_out << "    retried " << c.retries.size() << (c.retries.size() == 1 ? " time" : " times") << " (last: "
-            << c.retries.back().error << ")\n";
+            << terminal_text(c.retries.back().error) << ")\n";
     if (run.verdict == Verdict::error && !c.ok()) {
-      m_out << "    error (" << to_string(c.error.kind) << "): " << c.error.message << "\n";
+      m_out << "    error (" << to_string(c.error.kind) << "): " << terminal_lines(c.error.message, "    ") << "\n";
       m_errors.push_back(name(*run.model, *run.task, run.sample));
     }
     for (const auto& check : run.checks) {
       // Generated code ran somewhere: say once per run how isolated that was, so a weaker
       // machine is never silently taken for an isolated one.
       if (auto it = check.facts.find("sandbox"); it != check.facts.end() && !m_sandbox_reported) {
-        m_out << "[ SANDBOX  ] generated code runs under " << it->second << "\n";
+        m_out << "[ SANDBOX  ] generated code runs under " << terminal_text(it->second) << "\n";
         m_sandbox_reported = true;
       }
       if (check.outcome == checkers::Outcome::pass) continue;
-      m_out << "    " << check.message << "\n";
+      m_out << "    " << terminal_lines(check.message, "    ") << "\n";
       constexpr int k_parts_shown = 5;
       int shown = 0;
       for (const auto& part : check.parts) {
@@ -133,7 +146,7 @@ class ConsoleReporter final : public Reporter {
           m_out << "      ...\n";
           break;
         }
-        m_out << "      " << part.name << ": " << part.message << "\n";
+        m_out << "      " << terminal_text(part.name) << ": " << terminal_lines(part.message, "      ") << "\n";
       }
     }
     if (run.verdict == Verdict::fail) m_failures.push_back(name(*run.model, *run.task, run.sample));
@@ -169,7 +182,7 @@ class ConsoleReporter final : public Reporter {
 
  private:
   std::string name(const ModelSpec& model, const TaskSpec& task, int sample) const {
-    std::string s = model.name + " / " + task.id();
+    std::string s = terminal_text(model.name) + " / " + terminal_text(task.id());
     if (m_plan.repeat > 1 || task.repeat > 1) s += " #" + std::to_string(sample + 1);
     return s;
   }
@@ -186,7 +199,7 @@ class ConsoleReporter final : public Reporter {
     }
     columns.emplace_back("time to correct", 16);
     std::size_t model_width = 5;
-    for (const auto& m : *m_plan.models) model_width = std::max(model_width, utf8::length(m.name));
+    for (const auto& m : *m_plan.models) model_width = std::max(model_width, utf8::length(terminal_text(m.name)));
     std::string header = pad("model", model_width);
     for (std::size_t i = 1; i + 1 < columns.size(); ++i) header += "  " + pad(columns[i].first, columns[i].second, true);
     header += "  " + columns.back().first;
@@ -194,7 +207,7 @@ class ConsoleReporter final : public Reporter {
     for (const auto& model : *m_plan.models) {
       auto it = m_stats.models().find(model.name);
       if (it == m_stats.models().end()) {
-        m_out << pad(model.name, model_width) << "  (no finished runs)\n";
+        m_out << pad(terminal_text(model.name), model_width) << "  (no finished runs)\n";
         continue;
       }
       const RunStats& s = it->second.all;
@@ -203,7 +216,7 @@ class ConsoleReporter final : public Reporter {
       std::string ttc = format_seconds(it->second.suite_time_to_correct_s());
       if (const int never = it->second.tasks_never_passed(); never > 0)
         ttc += " (" + std::to_string(never) + (never == 1 ? " task" : " tasks") + " never passed)";
-      m_out << pad(model.name, model_width) << "  " << pad(pass, k_pass_width, true) << "  " << pad(std::to_string(s.errors), 6, true)
+      m_out << pad(terminal_text(model.name), model_width) << "  " << pad(pass, k_pass_width, true) << "  " << pad(std::to_string(s.errors), 6, true)
             << "  " << pad(format_seconds(s.ttft_s.median()), 9, true) << "  " << pad(format_rate(s.decode_tps.median()), 12, true)
             << "  " << pad(format_seconds(s.e2e_s.median()), 9, true) << "  " << pad(tokens, 11, true) << "  ";
       if (with_slo) {
@@ -235,8 +248,8 @@ class ConsoleReporter final : public Reporter {
     const bool with_slo = m_stats.slo().has_value();
     std::size_t task_width = 4;
     std::size_t model_width = 5;
-    for (const auto& t : *m_plan.tasks) task_width = std::max(task_width, utf8::length(t.id()));
-    for (const auto& m : *m_plan.models) model_width = std::max(model_width, utf8::length(m.name));
+    for (const auto& t : *m_plan.tasks) task_width = std::max(task_width, utf8::length(terminal_text(t.id())));
+    for (const auto& m : *m_plan.models) model_width = std::max(model_width, utf8::length(terminal_text(m.name)));
     std::string header = pad("task", task_width) + "  " + pad("model", model_width) + "  " + pad("pass rate [95% CI]", k_pass_width, true) +
                          "  " + pad("pass@1", 6, true) + "  " + pad("pass@N", 10, true) + "  " + pad("e2e p50", 9, true) + "  " +
                          pad("e2e p90", 9, true);
@@ -253,7 +266,7 @@ class ConsoleReporter final : public Reporter {
         const int k = std::min(samples, s.judged());
         std::string at_n = format_probability(s.pass_at_k(k));
         if (k != samples && k > 0) at_n += " (k=" + std::to_string(k) + ")";
-        m_out << pad(task.id(), task_width) << "  " << pad(model.name, model_width) << "  "
+        m_out << pad(terminal_text(task.id()), task_width) << "  " << pad(terminal_text(model.name), model_width) << "  "
               << pad(format_share(s.passed, s.judged(), s.pass_rate(), s.pass_rate_ci95()), k_pass_width, true) << "  "
               << pad(format_probability(s.pass_at_k(1)), 6, true) << "  " << pad(at_n, 10, true) << "  "
               << pad(format_seconds(s.e2e_s.percentile(50)), 9, true) << "  " << pad(format_seconds(s.e2e_s.percentile(90)), 9, true);
@@ -281,7 +294,7 @@ class ConsoleReporter final : public Reporter {
         m_out << "\nServer-reported figures (p50, client vs server)\n";
         header = true;
       }
-      m_out << "  " << model.name << ":";
+      m_out << "  " << terminal_text(model.name) << ":";
       if (server_ttft) {
         m_out << " TTFT " << format_seconds(s.ttft_s.median()) << " vs " << format_seconds(server_ttft)
               << (s.server_ttft_s.median() ? "" : " (prompt)");
@@ -299,7 +312,7 @@ class ConsoleReporter final : public Reporter {
     if (std::any_of(m_stats.models().begin(), m_stats.models().end(), [](const auto& e) { return e.second.all.retries > 0; })) {
       m_out << "Retries:";
       for (const auto& [name, stats] : m_stats.models())
-        if (stats.all.retries > 0) m_out << " " << name << " " << stats.all.retries;
+        if (stats.all.retries > 0) m_out << " " << terminal_text(name) << " " << stats.all.retries;
       m_out << " (connection errors, 429 and 503 before any token)\n";
     }
   }

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 
+#include "reporters/terminal_text.hpp"
 #include "sim/sim_server.hpp"
 
 #ifndef GOODPUT_SOURCE_DIR
@@ -43,7 +44,7 @@ int run_sim_command(const std::string& host, int port, const std::vector<std::st
   try {
     config = load_all(profile_files.empty() ? std::vector<std::string>{k_demo_profiles} : profile_files);
   } catch (const ConfigError& e) {
-    std::cerr << "goodput sim: " << e.what() << "\n";
+    std::cerr << "goodput sim: " << goodput::detail::terminal_text(e.what()) << "\n";
     return 2;
   }
   std::string api_key;
@@ -67,7 +68,8 @@ int run_sim_command(const std::string& host, int port, const std::vector<std::st
   const auto restore = [&previous] { pthread_sigmask(SIG_SETMASK, &previous, nullptr); };
 
   std::string names;
-  for (const SimProfile& profile : config.profiles) names += (names.empty() ? "" : ", ") + profile.id;
+  for (const SimProfile& profile : config.profiles)
+    names += (names.empty() ? "" : ", ") + goodput::detail::terminal_text(profile.id);
   try {
     SimServer server(std::move(config), api_key);
     server.start(host, port);
@@ -78,7 +80,7 @@ int run_sim_command(const std::string& host, int port, const std::vector<std::st
     server.stop();
   } catch (const std::exception& e) {
     restore();
-    std::cerr << "goodput sim: " << e.what() << "\n";
+    std::cerr << "goodput sim: " << goodput::detail::terminal_text(e.what()) << "\n";
     return 1;
   }
   restore();
