@@ -209,14 +209,12 @@ int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 30;
   std::vector<Backend> backends;
   backends.push_back({"process", goodput::sandbox::make_sandbox("process")});
-  goodput::sandbox::ProcessOptions fallback;
-  fallback.namespaces = false;
-  backends.push_back({"process (fallback)", goodput::sandbox::make_process_sandbox(fallback)});
   try {
     backends.push_back({"bwrap", goodput::sandbox::make_sandbox("bwrap")});
   } catch (const std::exception& e) {
     std::printf("bwrap backend not usable: %s\n", e.what());
   }
+  backends.push_back({"unsafe-none", goodput::sandbox::make_sandbox("unsafe-none")});
   for (const Backend& backend : backends) {
     std::printf("%-18s %s\n", backend.name.c_str(), backend.sandbox->isolation().describe().c_str());
   }

@@ -18,6 +18,23 @@ Work directory, written by goodput:
                        "import_timeout_s", "call_timeout_s", "max_output_chars"}
   inputs/NAME.json    the fixture inputs
 
+The report goes to the result channel, the descriptor named in $GOODPUT_RESULT_FD (a pipe to
+goodput; nothing is read back from files): one JSON object per line, in this order:
+  {"event": "hello", "protocol": 2, "python": "3.11.2"}   first, before any file is read
+  {"event": "load"}       the last line written before a byte of the candidate's is touched:
+                          goodput counts a failure before it as its own (an error), anything
+                          after it as the candidate's
+  {"event": "import", "ok", "fatal", "error", "where", "printed"}
+  {"event": "functions", "names": [...]}
+  {"event": "current", "fixture": NAME}                    before each call
+  {"event": "attempt", "function", "style", "ok", "error", "fixture", "where", "printed"}
+  {"event": "chosen", "entry", "style"}
+  {"event": "fixture", "name", "ok", "output" | "error", "where", "printed"}
+  {"event": "done"}       then the process exits 0 at once (os._exit: no atexit handler or
+                          thread of the candidate's runs after it)
+The candidate runs in this process and can write to the channel too; goodput treats any line
+that does not fit this sequence as interference, which fails the run.
+
 Conventions, tried in this order when the task does not name them (style "auto"):
   entry point: the function named by the task; else top-level functions whose name holds
     both "json" and "csv" (json_to_csv, convert_json_to_csv), then those holding "csv"
@@ -35,11 +52,6 @@ Conventions, tried in this order when the task does not name them (style "auto")
   bytes result, or a written file) for some fixture (those with records first) is used for
   every fixture; the results it gave while being tried are kept as those fixtures' results.
   result.json says which way was used, and why the others were not.
-result.json: {"phase": "start" (goodput's own setup) | "load" | "probe" | "fixtures" | "done",
-  "python", "import": {"ok", "fatal", "error", "where", "printed"}, "functions", "entry",
-  "style", "attempts": [{"function", "style", "ok", "error", "fixture", "where", "printed"}],
-  "fixtures": [{"name", "ok", "output" | "error", "where", "printed"}], "current"}
-
 A top-level exception while loading (argparse exiting, a hard-coded example file that does
 not exist) is reported and the functions defined before it are still used; a load that does
 not finish within import_timeout_s fails everything.
@@ -56,13 +68,14 @@ import traceback
 import types
 
 _dumps = json.dumps
-_replace = os.replace
+_write = os.write
+_exit = os._exit
 _open = open
 _exists = os.path.exists
 _remove = os.remove
 
 WORK = os.getcwd()
-RESULT = os.path.join(WORK, "result.json")
+CHANNEL = int(os.environ.get("GOODPUT_RESULT_FD", "-1"))
 CANDIDATE = os.path.join(WORK, "candidate.py")
 OUT_DIR = os.path.join(WORK, "out")
 
@@ -79,11 +92,12 @@ def _on_alarm(signum, frame):
     raise CallTimeout()
 
 
-def save(state):
-    tmp = RESULT + ".tmp"
-    with _open(tmp, "w", encoding="utf-8") as f:
-        f.write(_dumps(state, ensure_ascii=True))
-    _replace(tmp, RESULT)
+def emit(event, **fields):
+    """One line on the result channel (ASCII JSON, so it is valid UTF-8 whatever it holds)."""
+    fields["event"] = event
+    data = (_dumps(fields, ensure_ascii=True) + "\n").encode("ascii")
+    while data:
+        data = data[_write(CHANNEL, data):]
 
 
 def short(text, limit=300):
@@ -230,22 +244,10 @@ def rank_functions(functions, entry):
 
 
 def main():
+    emit("hello", protocol=2, python=platform.python_version())
     job = json.load(_open(os.path.join(WORK, "job.json"), encoding="utf-8"))
     max_chars = int(job.get("max_output_chars", 1000000))
     call_limit = float(job.get("call_timeout_s", 2))
-    state = {
-        "protocol": 1,
-        "python": platform.python_version(),
-        "phase": "start",  # goodput's own setup: a failure before "load" is goodput's error
-        "import": {"ok": True},
-        "functions": [],
-        "entry": None,
-        "style": None,
-        "attempts": [],
-        "fixtures": [],
-        "current": None,
-    }
-    save(state)
     os.makedirs(OUT_DIR, exist_ok=True)
 
     fixtures = []
@@ -257,43 +259,38 @@ def main():
                          "records": json.loads(text)})
 
     signal.signal(signal.SIGALRM, _on_alarm)
-    with _open(CANDIDATE, encoding="utf-8") as f:
-        source = f.read()
     module = types.ModuleType("candidate")
     module.__file__ = CANDIDATE
     sys.modules["candidate"] = module
     load = Captured(float(job.get("import_timeout_s", 5)))
-    state["phase"] = "load"
-    save(state)
+    # From here on, everything depends on the candidate's bytes (even reading its file).
+    emit("load")
     try:
+        with _open(CANDIDATE, encoding="utf-8") as f:
+            source = f.read()
         code = compile(source, CANDIDATE, "exec")
         load.run(exec, code, module.__dict__)
     except SyntaxError as e:
-        state["import"] = {"ok": False, "fatal": True,
-                           "error": "SyntaxError: %s (line %s)" % (e.msg, e.lineno)}
-        state["phase"] = "done"
-        save(state)
+        emit("import", ok=False, fatal=True,
+             error="SyntaxError: %s (line %s)" % (e.msg, e.lineno))
+        emit("done")
         return
     except CallTimeout:
-        state["import"] = {"ok": False, "fatal": True,
-                           "error": "its top-level code did not finish within %g s "
-                                    "(an endless loop?)" % load.seconds,
-                           "printed": load.printed}
-        state["phase"] = "done"
-        save(state)
+        emit("import", ok=False, fatal=True,
+             error="its top-level code did not finish within %g s (an endless loop?)"
+             % load.seconds, printed=load.printed)
+        emit("done")
         return
     except BaseException as e:  # noqa: B902 - a top-level exception is reported, then we go on
-        state["import"] = {"ok": False, "fatal": False, "error": describe_exception(e),
-                           "where": where(e), "printed": load.printed}
+        emit("import", ok=False, fatal=False, error=describe_exception(e), where=where(e),
+             printed=load.printed)
     else:
-        state["import"]["printed"] = load.printed
+        emit("import", ok=True, printed=load.printed)
 
     functions = [name for name, value in list(vars(module).items())
                  if isinstance(value, types.FunctionType)
                  and getattr(value, "__module__", None) == "candidate"]
-    state["functions"] = functions
-    state["phase"] = "probe"
-    save(state)
+    emit("functions", names=functions)
 
     entry = job.get("entry") or ""
     style = job.get("style") or "auto"
@@ -315,8 +312,7 @@ def main():
             attempt = {"function": name, "style": s, "ok": False}
             results = {}
             for fixture in probe_order:
-                state["current"] = fixture["name"]
-                save(state)
+                emit("current", fixture=fixture["name"])
                 # The first call may import heavy modules: it gets the load budget.
                 limit = max(call_limit, load.seconds) if first_call else call_limit
                 first_call = False
@@ -333,28 +329,24 @@ def main():
                         attempt["where"] = at
                     if printed:
                         attempt["printed"] = printed
-            state["attempts"].append(attempt)
-            save(state)
+            emit("attempt", **attempt)
             if attempt["ok"]:
                 chosen = (name, s)
                 break
         if chosen:
             break
     if chosen is None:
-        state["phase"] = "done"
-        state["current"] = None
-        save(state)
+        emit("done")
         return
 
     name, s = chosen
-    state["entry"], state["style"], state["phase"] = name, s, "fixtures"
+    emit("chosen", entry=name, style=s)
     fn = vars(module)[name]
     for fixture in fixtures:
-        state["current"] = fixture["name"]
-        save(state)
         if fixture["name"] in results:
             text, problem, printed, at = results[fixture["name"]]
         else:
+            emit("current", fixture=fixture["name"])
             text, problem, printed, at = call_style(fn, s, fixture, call_limit, max_chars)
         record = {"name": fixture["name"], "ok": problem is None}
         if problem is None:
@@ -365,11 +357,11 @@ def main():
                 record["where"] = at
         if printed:
             record["printed"] = printed
-        state["fixtures"].append(record)
-    state["current"] = None
-    state["phase"] = "done"
-    save(state)
+        emit("fixture", **record)
+    emit("done")
 
 
 if __name__ == "__main__":
     main()
+    # Nothing of the candidate's (atexit handlers, threads) runs after the report is complete.
+    _exit(0)

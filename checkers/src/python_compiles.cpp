@@ -13,6 +13,7 @@
 
 #include "builtin_types.hpp"
 #include "check_message.hpp"
+#include "driver_channel.hpp"
 #include "goodput/checkers/code_extract.hpp"
 #include "python_sandbox.hpp"
 
@@ -23,10 +24,18 @@ namespace {
 constexpr double k_default_timeout_s = 10;
 constexpr std::uint64_t k_memory_bytes = 512ull << 20;
 
-// Runs in the sandbox; only compiles, so nothing the candidate wrote runs and stdout is ours.
+// Runs in the sandbox; only compiles, so nothing the candidate wrote runs and everything on
+// the result channel is ours: "hello" once Python is up, then the verdict. A run with a hello
+// and no verdict was ended by the code's text (a parser crash or limit): a failure.
 constexpr std::string_view k_compile_script = R"py(
-import json, platform, sys
-r = {"python": platform.python_version()}
+import json, os, platform
+fd = int(os.environ["GOODPUT_RESULT_FD"])
+def emit(**r):
+    data = (json.dumps(r, ensure_ascii=True) + "\n").encode("ascii")
+    while data:
+        data = data[os.write(fd, data):]
+emit(event="hello", python=platform.python_version())
+r = {}
 try:
     with open("candidate.py", encoding="utf-8") as f:
         src = f.read()
@@ -37,7 +46,7 @@ except SyntaxError as e:
              text=(e.text or "").rstrip())
 except (ValueError, MemoryError, RecursionError) as e:
     r.update(ok=False, kind=type(e).__name__, msg=str(e))
-sys.stdout.write(json.dumps(r))
+emit(event="result", **r)
 )py";
 
 std::string lines_of(const std::string& code) {
@@ -64,9 +73,11 @@ class PythonCompilesChecker final : public Checker {
     sandbox::Request request;
     request.argv = {std::string(k_python), "-I", "-X", "utf8", "-c", std::string(k_compile_script)};
     request.files = {{"candidate.py", code.code}};
+    request.result_channel = true;
     request.limits.wall_s = m_timeout_s;
     request.limits.cpu_s = m_timeout_s;
     request.limits.address_space_bytes = k_memory_bytes;
+    request.limits.memory_bytes = k_memory_bytes;
     const sandbox::Result run = box->run(request);
 
     CheckResult result;
@@ -80,28 +91,29 @@ class PythonCompilesChecker final : public Checker {
                        ": " + run.error;
       return result;
     }
-    if (ended_by_limit(run.reason)) {
-      result.outcome = Outcome::fail;
-      result.message = "python-compiles: compiling the code " +
-                       describe_limit_end(run, request.limits) + where;
-      return result;
-    }
-    nlohmann::json report;
-    try {
-      report = nlohmann::json::parse(run.stdout_text);
-    } catch (const nlohmann::json::exception&) {
-      report = nullptr;
-    }
-    if (!report.is_object() || !report.contains("ok")) {
+    const ChannelRead channel = read_channel(run.channel_text, run.channel_truncated);
+    const std::size_t hello = find_event(channel.events, "hello");
+    const std::size_t verdict = find_event(channel.events, "result");
+    if (hello == channel.events.size()) {
       result.outcome = Outcome::error;
-      result.message = "python-compiles: " + std::string(k_python) + " gave no verdict (" +
+      result.message = "python-compiles: " + std::string(k_python) + " did not start (" +
                        (run.reason == sandbox::EndReason::exited
                             ? "exit code " + std::to_string(run.exit_code)
                             : describe_limit_end(run, request.limits)) +
                        "): " + quote(stderr_tail(run.stderr_text), 200);
       return result;
     }
-    const std::string version = report.value("python", "");
+    if (verdict == channel.events.size()) {
+      result.outcome = Outcome::fail;
+      result.message = "python-compiles: compiling the code, the Python process " +
+                       (run.reason == sandbox::EndReason::exited
+                            ? "exited with code " + std::to_string(run.exit_code)
+                            : describe_limit_end(run, request.limits)) +
+                       " without a verdict" + where;
+      return result;
+    }
+    const nlohmann::json& report = channel.events[verdict];
+    const std::string version = channel.events[hello].value("python", "");
     if (!version.empty()) result.facts["python"] = version + " (" + std::string(k_python) + ")";
     if (report.value("ok", false)) {
       result.outcome = Outcome::pass;

@@ -12,23 +12,26 @@
 //     memory_mb: 512         # address space of the Python process (default 512)
 //
 // Trust: the candidate controls the Python process, so the driver only reports what the code
-// produced; the expected outputs never enter the sandbox and the comparison happens here
+// produced, through the result channel (a pipe; see the driver's docstring for the protocol);
+// the expected outputs never enter the sandbox and the comparison happens here
 // (csv_compare.hpp has the reading and comparing rules).
 //
 // Outcomes: a fixture passes when its CSV matches. Anything the candidate's code does counts
 // against the model: an exception, a wrong result type, no way of calling it that works, a
 // syntax error, an endless loop or any sandbox limit it runs into (time, CPU, memory, output,
-// file size), or killing its own process; a run cut by a limit keeps the fixtures already
-// judged, fails the one in progress ("did not finish") and the rest ("not run"). An *error*
-// (never a model failure) is goodput's side failing: no sandbox, python3 not starting
-// (EndReason::failed_to_start), or the driver stopping before it began loading the
-// candidate's code (its report still says phase "start", or there is none). A report that
-// exists but cannot be read counts against the candidate, which can write to it.
+// file size, scratch space), killing its own process, or interfering with the harness (lines
+// on the result channel that are not the driver's, a missing or cut report, an unclean exit
+// after the report); a run cut by a limit keeps the fixtures already judged, fails the one in
+// progress ("did not finish") and the rest ("not run"). An *error* (never a model failure) is
+// goodput's side failing, decided only from what happened before the driver announced that it
+// was about to touch the candidate's code: no sandbox, python3 not starting, or the driver
+// stopping before that announcement. Nothing the candidate does can produce one.
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -39,6 +42,7 @@
 #include "builtin_types.hpp"
 #include "check_message.hpp"
 #include "csv_compare.hpp"
+#include "driver_channel.hpp"
 #include "goodput/checkers/code_extract.hpp"
 #include "python_sandbox.hpp"
 
@@ -51,7 +55,10 @@ using nlohmann::json;
 
 constexpr double k_default_timeout_s = 20;
 constexpr std::int64_t k_default_memory_mb = 512;
+constexpr std::int64_t k_default_scratch_mb = 64;
 constexpr std::size_t k_max_output_chars = 1'000'000;
+// The report carries every fixture's output, escaped to ASCII JSON (up to 6 bytes a character).
+constexpr std::size_t k_channel_bytes = 16u << 20;
 
 const std::vector<std::string>& known_styles() {
   static const std::vector<std::string> k_styles{"auto", "records", "json-text", "paths",
@@ -175,16 +182,122 @@ std::string csv_shape(const CsvTable& table) {
   return out;
 }
 
+// The driver's channel folded into the report judge() reads: phase ("start", "load", "probe",
+// "fixtures", "done"), python, import, functions, attempts, entry, style, fixtures, current.
+// `problem` says why the lines cannot all be the driver's: a malformed line, or one out of the
+// driver's order (see the driver's docstring); whether that is goodput's fault or the
+// candidate's depends on whether `loading` was reached first.
+struct DriverReport {
+  bool hello = false;
+  bool loading = false;
+  bool done = false;
+  json state;
+  std::string problem;
+};
+
+// The events the driver may write after each one, in the order the driver writes them.
+bool follows(const std::string& previous, const std::string& next, bool fatal_import) {
+  if (previous == "load") return next == "import";
+  if (previous == "import") return fatal_import ? next == "done" : next == "functions";
+  if (previous == "functions" || previous == "current" || previous == "attempt") {
+    return next == "current" || next == "attempt" || next == "chosen" || next == "done" ||
+           (next == "fixture" && previous == "current");
+  }
+  if (previous == "chosen" || previous == "fixture") {
+    return next == "current" || next == "fixture" || next == "done";
+  }
+  return false;
+}
+
+DriverReport fold_events(const ChannelRead& read, const std::vector<Fixture>& fixtures) {
+  DriverReport report;
+  json& state = report.state;
+  state = {{"phase", "start"},          {"import", {{"ok", true}}}, {"functions", json::array()},
+           {"attempts", json::array()}, {"fixtures", json::array()}};
+  std::set<std::string> fixtures_seen;
+  std::string previous;
+  bool chosen = false;
+  auto wrong = [&report](std::size_t index, const std::string& why) {
+    report.problem = "line " + std::to_string(index + 1) + " " + why;
+  };
+  for (std::size_t i = 0; i < read.events.size() && report.problem.empty(); ++i) {
+    json event = read.events[i];
+    const std::string name = event["event"].get<std::string>();
+    event.erase("event");
+    const bool fatal_import = flag(state["import"], "fatal");
+    if (report.done) {
+      wrong(i, "came after the driver's last report (\"" + name + "\")");
+      break;
+    }
+    if (!report.hello) {
+      if (name != "hello") wrong(i, "is not the driver's greeting (\"" + name + "\")");
+      report.hello = true;
+      state["python"] = str(event, "python");
+      previous = name;
+      continue;
+    }
+    if (!report.loading) {
+      if (name != "load") wrong(i, "is out of the driver's order (\"" + name + "\" before \"load\")");
+      report.loading = true;
+      state["phase"] = "load";
+      previous = name;
+      continue;
+    }
+    // The fixture lines of the chosen way come after "chosen"; while probing, a "current" may
+    // be followed by the next attempt or fixture only.
+    if (!follows(previous, name, fatal_import) || (name == "fixture" && !chosen)) {
+      wrong(i, "is out of the driver's order (\"" + name + "\" after \"" + previous + "\")");
+      break;
+    }
+    previous = name;
+    if (name == "import") {
+      state["import"] = event;
+    } else if (name == "functions") {
+      const json& names = member(event, "names");
+      if (!names.is_array()) wrong(i, "has no list of functions");
+      state["functions"] = names;
+      state["phase"] = "probe";
+    } else if (name == "current") {
+      state["current"] = str(event, "fixture");
+    } else if (name == "attempt") {
+      state["attempts"].push_back(event);
+    } else if (name == "chosen") {
+      chosen = true;
+      state["entry"] = str(event, "entry");
+      state["style"] = str(event, "style");
+      state["phase"] = "fixtures";
+    } else if (name == "fixture") {
+      const std::string fixture = str(event, "name");
+      const bool known = std::any_of(fixtures.begin(), fixtures.end(),
+                                     [&fixture](const Fixture& f) { return f.name == fixture; });
+      if (!known) {
+        wrong(i, "reports a fixture the job does not have: " + quote(fixture, 40));
+      } else if (!fixtures_seen.insert(fixture).second) {
+        wrong(i, "reports fixture " + quote(fixture, 40) + " a second time");
+      }
+      state["fixtures"].push_back(event);
+    } else if (name == "done") {
+      report.done = true;
+      state["phase"] = "done";
+      state["current"] = nullptr;
+    }
+  }
+  if (report.problem.empty() && !read.problem.empty()) report.problem = read.problem;
+  return report;
+}
+
 class PythonPassesChecker final : public Checker {
  public:
   PythonPassesChecker(std::string dir, std::vector<Fixture> fixtures, std::string entry,
-                      std::string style, double timeout_s, std::int64_t memory_mb, std::string backend)
+                      std::string style, double timeout_s, std::int64_t memory_mb,
+                      std::int64_t scratch_mb, std::string backend)
       : m_dir(std::move(dir)),
         m_fixtures(std::move(fixtures)),
         m_entry(std::move(entry)),
         m_style(std::move(style)),
         m_timeout_s(timeout_s),
         m_memory_mb(memory_mb),
+        m_scratch_mb(scratch_mb),
         m_backend(std::move(backend)) {}
 
   CheckResult check(const Completion& completion) const override {
@@ -246,12 +359,15 @@ class PythonPassesChecker final : public Checker {
       request.files.push_back({path, fixture.input});  // inputs only: never the expected CSV
     }
     request.files.push_back({"job.json", job.dump()});
-    request.read_back = {"result.json"};
+    request.result_channel = true;
+    request.limits.channel_bytes = k_channel_bytes;
     // numpy and friends start a thread pool per core, each reserving address space.
     request.env = {{"OPENBLAS_NUM_THREADS", "1"}, {"OMP_NUM_THREADS", "1"}, {"MKL_NUM_THREADS", "1"}};
     request.limits.wall_s = m_timeout_s;
     request.limits.cpu_s = m_timeout_s;
     request.limits.address_space_bytes = static_cast<std::uint64_t>(m_memory_mb) << 20;
+    request.limits.memory_bytes = static_cast<std::uint64_t>(m_memory_mb) << 20;
+    request.limits.scratch_bytes = static_cast<std::uint64_t>(m_scratch_mb) << 20;
     return request;
   }
 
@@ -279,14 +395,8 @@ class PythonPassesChecker final : public Checker {
                    "not run: the sandbox could not start");
       return;
     }
-    json state;
-    if (const auto it = run.files.find("result.json"); it != run.files.end()) {
-      try {
-        state = json::parse(it->second);
-      } catch (const json::exception&) {
-        state = nullptr;
-      }
-    }
+    const DriverReport report = fold_events(read_channel(run.channel_text, run.channel_truncated), m_fixtures);
+    const json& state = report.state;
     const std::string phase = str(state, "phase");
     const bool limit = ended_by_limit(run.reason);
     const std::string limit_words = describe_limit_end(run, limits);
@@ -296,18 +406,27 @@ class PythonPassesChecker final : public Checker {
     const std::string tail = stderr_tail(run.stderr_text);
 
     // Nothing of the candidate's ran yet: goodput's side failed.
-    if (run.files.count("result.json") == 0 || phase == "start") {
+    if (!report.loading) {
+      std::string why = "the Python process " + how_ended;
+      if (!tail.empty()) why += ": " + quote(tail, 200);
+      if (!report.problem.empty()) why += "; its report: " + report.problem;
       fill_not_run(result, Outcome::error,
-                   "the goodput driver stopped before loading the code (the Python process " +
-                       how_ended + (tail.empty() ? std::string() : ": " + quote(tail, 200)) + ")",
+                   (report.hello ? "the goodput driver stopped before loading the code ("
+                                 : "the goodput driver did not start (") + why + ")",
                    "not run: the driver failed");
       return;
     }
-    static const std::vector<std::string> k_phases{"load", "probe", "fixtures", "done"};
-    if (std::find(k_phases.begin(), k_phases.end(), phase) == k_phases.end()) {
+    // From here on every problem is the candidate's doing.
+    std::string interference = report.problem;
+    if (interference.empty() && report.done &&
+        !(run.reason == sandbox::EndReason::exited && run.exit_code == 0)) {
+      interference = "after the driver's last report the Python process " + how_ended;
+    }
+    if (!interference.empty()) {
       fill_not_run(result, Outcome::fail,
-                   "the driver's report is unreadable (did the code overwrite result.json?)",
-                   "not run: unreadable report");
+                   "the code under test interfered with the harness: " + interference +
+                       (limit ? " (it " + limit_words + ")" : ""),
+                   "not judged: the code interfered with the harness");
       return;
     }
 
@@ -457,6 +576,7 @@ class PythonPassesChecker final : public Checker {
   std::string m_style;
   double m_timeout_s;
   std::int64_t m_memory_mb;
+  std::int64_t m_scratch_mb;
   std::string m_backend;
 };
 
@@ -479,7 +599,10 @@ CheckerType python_passes_type() {
            {"style", ParamType::string, false,
             "records | json-text | paths | path-in | records-path | cli | auto (default auto)"},
            {"timeout", ParamType::number, false, "seconds for the whole run (default 20)"},
-           {"memory_mb", ParamType::integer, false, "memory for the Python process, MB (default 512)"},
+           {"memory_mb", ParamType::integer, false,
+            "memory for the whole run (every process, its files, /tmp), MB (default 512)"},
+           {"scratch_mb", ParamType::integer, false,
+            "space for files the code writes (work directory, /tmp), MB (default 64)"},
            k_sandbox_param},
           [](const Params& params) -> std::unique_ptr<Checker> {
             const std::string dir = params.string("fixtures");
@@ -505,8 +628,14 @@ CheckerType python_passes_type() {
               throw ParamError("memory_mb", "python-passes: 'memory_mb' must be between 64 and "
                                             "65536, got " + std::to_string(memory));
             }
+            const std::int64_t scratch = params.optional_integer("scratch_mb").value_or(k_default_scratch_mb);
+            if (scratch < 1 || scratch > 65536) {
+              throw ParamError("scratch_mb", "python-passes: 'scratch_mb' must be between 1 and "
+                                             "65536, got " + std::to_string(scratch));
+            }
             return std::make_unique<PythonPassesChecker>(dir, load_fixtures(dir), std::move(entry),
-                                                         std::move(style), timeout, memory, sandbox_backend_param(params));
+                                                         std::move(style), timeout, memory, scratch,
+                                                         sandbox_backend_param(params));
           }};
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "python_sandbox.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -55,13 +56,15 @@ std::shared_ptr<sandbox::Sandbox> python_sandbox(const std::string& backend, std
 
 std::string sandbox_backend_param(const Params& params) {
   std::string backend = params.optional_string("sandbox").value_or("auto");
-  if (backend != "auto" && backend != "process" && backend != "bwrap")
-    throw ParamError("sandbox", "unknown sandbox '" + backend + "'; use auto, process or bwrap");
-  if (backend == "bwrap") {
-    std::string error;
-    if (!python_sandbox(backend, error) && !shared().replacement)
-      throw ParamError("sandbox", "the task asks for the bwrap sandbox, which this machine cannot provide (" + error +
-                                      "); install bubblewrap or use sandbox: auto");
+  if (backend != "auto" && backend != "process" && backend != "bwrap" && backend != "unsafe-none") {
+    throw ParamError("sandbox", "unknown sandbox '" + backend + "'; use " +
+                                    sandbox::k_backend_names);
+  }
+  // Refused here, before any model is called: a run whose every code check would be an error.
+  std::string error;
+  if (!python_sandbox(backend, error) && !shared().replacement) {
+    throw ParamError("sandbox", "this machine cannot run generated code in the '" + backend +
+                                    "' sandbox: " + error);
   }
   return backend;
 }
@@ -74,10 +77,11 @@ void set_python_sandbox_for_testing(std::shared_ptr<sandbox::Sandbox> replacemen
 
 std::string describe_limits(const sandbox::Limits& limits) {
   return "wall " + format_number(limits.wall_s) + " s, CPU " + format_number(limits.cpu_s) +
-         " s, memory " + megabytes(limits.address_space_bytes) + ", " +
+         " s, memory " + megabytes(limits.memory_bytes) + " for the run and " +
+         megabytes(limits.address_space_bytes) + " of address space per process, " +
          std::to_string(limits.processes) + " processes, files " +
-         megabytes(limits.file_size_bytes) + ", output " +
-         megabytes(static_cast<std::uint64_t>(limits.output_bytes));
+         megabytes(limits.file_size_bytes) + ", scratch " + megabytes(limits.scratch_bytes) +
+         ", output " + megabytes(static_cast<std::uint64_t>(limits.output_bytes));
 }
 
 bool ended_by_limit(sandbox::EndReason reason) {
@@ -86,7 +90,8 @@ bool ended_by_limit(sandbox::EndReason reason) {
     case sandbox::EndReason::cpu_limit:
     case sandbox::EndReason::memory_limit:
     case sandbox::EndReason::output_limit:
-    case sandbox::EndReason::file_size_limit: return true;
+    case sandbox::EndReason::file_size_limit:
+    case sandbox::EndReason::scratch_limit: return true;
     case sandbox::EndReason::exited:
     case sandbox::EndReason::signalled:
     case sandbox::EndReason::failed_to_start: return false;
@@ -101,11 +106,16 @@ std::string describe_limit_end(const sandbox::Result& result, const sandbox::Lim
     case sandbox::EndReason::cpu_limit:
       return "hit the " + format_number(limits.cpu_s) + " s CPU limit";
     case sandbox::EndReason::memory_limit:
-      return "ran out of memory (limit " + megabytes(limits.address_space_bytes) + ")";
+      return "ran out of memory (limit " + megabytes(std::min(limits.memory_bytes, limits.address_space_bytes)) + ")";
     case sandbox::EndReason::output_limit:
-      return "printed more than " + megabytes(static_cast<std::uint64_t>(limits.output_bytes));
+      return result.channel_truncated
+                 ? "wrote more than " + megabytes(static_cast<std::uint64_t>(limits.channel_bytes)) +
+                       " to its result channel"
+                 : "printed more than " + megabytes(static_cast<std::uint64_t>(limits.output_bytes));
     case sandbox::EndReason::file_size_limit:
       return "wrote a file larger than " + megabytes(limits.file_size_bytes);
+    case sandbox::EndReason::scratch_limit:
+      return "filled its " + megabytes(limits.scratch_bytes) + " of scratch space (work directory, /tmp)";
     case sandbox::EndReason::signalled:
       return "was killed by signal " + std::to_string(result.term_signal);
     case sandbox::EndReason::exited:

@@ -15,16 +15,19 @@ namespace goodput::checkers::detail {
 // The system interpreter, never a user shim (pyenv, venv) that depends on the environment.
 inline constexpr std::string_view k_python = "/usr/bin/python3";
 
-// The sandbox Python checks run in: make_sandbox(backend) ("auto", "process" or "bwrap", the
-// task's `sandbox` parameter), created on first use and shared (Sandbox::run is thread-safe).
-// Null when none can be made; `error` then says why.
+// The sandbox Python checks run in: make_sandbox(backend) ("auto", "process", "bwrap" or
+// "unsafe-none", the task's `sandbox` parameter), created on first use and shared
+// (Sandbox::run is thread-safe). Null when none can be made; `error` then says why.
 std::shared_ptr<sandbox::Sandbox> python_sandbox(const std::string& backend, std::string& error);
 
 // Validates the `sandbox` parameter at load time (ParamError naming it): an unknown name, or a
-// backend this machine cannot provide (bwrap not installed or not usable).
+// backend this machine cannot provide ("auto" when nothing that isolates works here: the task
+// must then say `unsafe-none` to run generated code without isolation).
 std::string sandbox_backend_param(const Params& params);
-inline const ParamSpec k_sandbox_param{"sandbox", ParamType::string, false,
-                                       "auto | process | bwrap (default auto: bwrap when usable)"};
+inline const ParamSpec k_sandbox_param{
+    "sandbox", ParamType::string, false,
+    "auto | process | bwrap | unsafe-none (default auto: the strongest isolating sandbox here; "
+    "unsafe-none runs the code without namespaces and only when asked for by name)"};
 
 // Tests only: use `replacement` instead (null restores the default). Not to be called while
 // checks run.

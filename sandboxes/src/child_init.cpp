@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The child side of a sandboxed run (see child_init.hpp for the process tree). Raw POSIX and
-// Linux system calls: Boost.Process forks and execs, but namespaces, a PID 1, a subreaper and
-// privilege dropping are below what it offers. Async-signal-safe code only.
+// Linux system calls only, async-signal-safe: the processes here are copies of a
+// multi-threaded goodput made by raw clone3/clone, so glibc's own view of them (its thread
+// list, cached thread ids, malloc's locks) is stale. That is why the uid change uses raw
+// system calls: glibc's setresuid() would try to reach goodput's other threads.
 #include "child_init.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -50,11 +54,12 @@ void write_record(int fd, const StatusRecord& record) {
   }
 }
 
-[[noreturn]] void fail(const ChildPlan& plan, SetupStage stage, int error) {
+[[noreturn]] void fail(const ChildPlan& plan, SetupStage stage, int error, std::int32_t step = 0) {
   StatusRecord record;
   record.kind = k_record_setup_failed;
   record.a = static_cast<std::int32_t>(stage);
   record.b = error;
+  record.c = step;
   write_record(plan.status_fd, record);
   ::_exit(k_exit_setup_failed);
 }
@@ -75,22 +80,25 @@ void close_range_compat(unsigned first, unsigned last) {
   for (unsigned fd = first; fd <= last; ++fd) ::close(static_cast<int>(fd));
 }
 
-// Closes every descriptor >= 3 except keep_a and keep_b (either may be -1). Boost.Process
-// closes descriptors too, but its Linux close_all in 1.81 skips the gaps between whitelisted
-// descriptors, and the supervisor must not keep goodput's descriptors (sockets to the model
-// server, the journal...) open in any case.
-void close_fds_except(int keep_a, int keep_b) {
-  if (keep_a > keep_b) {
-    const int t = keep_a;
-    keep_a = keep_b;
-    keep_b = t;
+// Closes every descriptor >= 3 except those in keep (any order, -1 entries ignored): the run's
+// processes must not keep goodput's descriptors (sockets to the model server, the journal...).
+void close_fds_except(const int* keep, int count) {
+  int sorted[k_max_passed_fds + 4];
+  int n = 0;
+  for (int i = 0; i < count && n < k_max_passed_fds + 4; ++i) {
+    if (keep[i] < 3) continue;
+    int j = n++;
+    while (j > 0 && sorted[j - 1] > keep[i]) {
+      sorted[j] = sorted[j - 1];
+      --j;
+    }
+    sorted[j] = keep[i];
   }
   unsigned next = 3;
-  for (int keep : {keep_a, keep_b}) {
-    if (keep < 3) continue;
-    const auto k = static_cast<unsigned>(keep);
+  for (int i = 0; i < n; ++i) {
+    const auto k = static_cast<unsigned>(sorted[i]);
     if (k > next) close_range_compat(next, k - 1);
-    next = k + 1;
+    if (k + 1 > next) next = k + 1;
   }
   close_range_compat(next, UINT_MAX);
 }
@@ -243,7 +251,7 @@ void apply_rlimits(const ChildPlan& plan, bool nproc_only) {
     rlimit value{want.soft, want.hard};
     rlimit current{};
     // Without privileges a hard limit can only go down: never ask for more than we have.
-    if (!privileged && ::getrlimit(want.resource, &current) == 0 &&
+    if (!privileged && ::syscall(SYS_prlimit64, 0, want.resource, nullptr, &current) == 0 &&
         current.rlim_max != RLIM_INFINITY) {
       if (value.rlim_max == RLIM_INFINITY || value.rlim_max > current.rlim_max) {
         value.rlim_max = current.rlim_max;
@@ -252,68 +260,132 @@ void apply_rlimits(const ChildPlan& plan, bool nproc_only) {
         value.rlim_cur = value.rlim_max;
       }
     }
-    if (::setrlimit(want.resource, &value) != 0) fail(plan, SetupStage::rlimit, errno);
+    if (::syscall(SYS_prlimit64, 0, want.resource, &value, nullptr) != 0) {
+      fail(plan, SetupStage::rlimit, errno);
+    }
   }
 }
 
-// The command's last steps before Boost.Process closes descriptors and execs it.
-void prepare_command(const ChildPlan& plan, pid_t expected_parent) {
+// The setup steps of every list, in order; on failure the stage names the list and step.
+void run_steps(const ChildPlan& plan, uid_t uid, gid_t gid) {
+  for (int list = 0; list < plan.step_list_count; ++list) {
+    const int failed = run_setup_steps(plan.steps[list].steps, plan.steps[list].count, uid, gid);
+    if (failed >= 0) fail(plan, SetupStage::setup_step, errno, (list << 16) | failed);
+  }
+}
+
+// Moves the calling process into the run's memory cgroup ("0" = the writer itself).
+void join_cgroup(const ChildPlan& plan) {
+  if (plan.cgroup_procs_fd < 0) return;
+  if (::write(plan.cgroup_procs_fd, "0", 1) != 1) fail(plan, SetupStage::cgroup, errno);
+  ::close(plan.cgroup_procs_fd);
+}
+
+// Closes what the command must not have, puts its stdio in place.
+void wire_command_descriptors(const ChildPlan& plan) {
+  if (::dup2(plan.stdin_fd, 0) < 0 || ::dup2(plan.stdout_fd, 1) < 0 || ::dup2(plan.stderr_fd, 2) < 0) {
+    fail(plan, SetupStage::pass_fds, errno);
+  }
+  int keep[k_max_passed_fds + 1];
+  int count = 0;
+  keep[count++] = plan.status_fd;  // O_CLOEXEC: gone at exec, there until then for reports
+  for (int i = 0; i < plan.passed_fd_count; ++i) keep[count++] = plan.passed_fds[i];
+  close_fds_except(keep, count);
+  for (int i = 0; i < plan.passed_fd_count; ++i) {
+    if (::fcntl(plan.passed_fds[i], F_SETFD, 0) != 0) fail(plan, SetupStage::pass_fds, errno);
+  }
+}
+
+// The command's last steps, then exec. Never returns.
+[[noreturn]] void exec_command(const ChildPlan& plan, pid_t expected_parent, uid_t uid, gid_t gid) {
   // Dispositions set to SIG_IGN and the signal mask survive exec: start the command clean
-  // (goodput or its libraries may ignore SIGPIPE, and the supervisor blocked SIGCHLD/SIGTERM).
+  // (goodput ignores SIGPIPE, and init and the supervisor blocked SIGCHLD/SIGTERM).
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig == SIGKILL || sig == SIGSTOP) continue;
-    struct sigaction old {};
-    if (::sigaction(sig, nullptr, &old) != 0) continue;
-    if (old.sa_handler == SIG_IGN) {
-      struct sigaction dfl {};
-      dfl.sa_handler = SIG_DFL;
-      ::sigaction(sig, &dfl, nullptr);
-    }
+    if (sigismember(&plan.ignored_signals, sig) == 1) ::sigaction(sig, &dfl, nullptr);
   }
   sigset_t none;
   sigemptyset(&none);
   if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) fail(plan, SetupStage::signals, errno);
   ::umask(022);
+  if (plan.cwd != nullptr && ::chdir(plan.cwd) != 0) fail(plan, SetupStage::chdir, errno);
+  wire_command_descriptors(plan);
 
   apply_rlimits(plan, false);
-  if (plan.drop_privileges) {
-    if (::setgroups(0, nullptr) != 0) fail(plan, SetupStage::setgroups, errno);
-    if (::setresgid(plan.gid, plan.gid, plan.gid) != 0) fail(plan, SetupStage::setgid, errno);
-    if (::setresuid(plan.uid, plan.uid, plan.uid) != 0) fail(plan, SetupStage::setuid, errno);
-    if (::getuid() != plan.uid || ::geteuid() != plan.uid) fail(plan, SetupStage::setuid, EPERM);
+  if (plan.distinct_uid) {
+    if (::syscall(SYS_setgroups, 0, nullptr) != 0) fail(plan, SetupStage::setgroups, errno);
+    if (::syscall(SYS_setresgid, gid, gid, gid) != 0) fail(plan, SetupStage::setgid, errno);
+    if (::syscall(SYS_setresuid, uid, uid, uid) != 0) fail(plan, SetupStage::setuid, errno);
+    if (::getuid() != uid || ::geteuid() != uid) fail(plan, SetupStage::setuid, EPERM);
   }
-  if (plan.own_user_namespace) {
-    if (::unshare(CLONE_NEWUSER) != 0) fail(plan, SetupStage::own_user_namespace, errno);
-    // The uid change and the new namespace's capabilities made the process non-dumpable, which
-    // makes /proc/self/* root's: dumpable again so it may write its own maps (exec would reset
-    // it anyway).
-    if (::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0) fail(plan, SetupStage::own_user_namespace, errno);
-    if (!write_file("/proc/self/setgroups", "deny") ||
-        !write_file("/proc/self/uid_map", plan.own_uid_map) ||
-        !write_file("/proc/self/gid_map", plan.own_gid_map)) {
-      fail(plan, SetupStage::own_user_namespace, errno);
-    }
-  }
+  // After the uid change: the run's processes are counted under the run's own uid.
   apply_rlimits(plan, true);
   // No setuid binary (su, mount...) may give the command privileges back.
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(plan, SetupStage::no_new_privs, errno);
   // After the uid change, which clears the parent-death signal.
   die_with_parent(plan, expected_parent, SIGKILL);
+  if (plan.seccomp != nullptr &&
+      ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, plan.seccomp, 0, 0) != 0) {
+    fail(plan, SetupStage::seccomp, errno);
+  }
+  ::execve(plan.executable, plan.argv, plan.envp);
+  StatusRecord record;
+  record.kind = k_record_exec_failed;
+  record.b = errno;
+  write_record(plan.status_fd, record);
+  ::_exit(k_exit_exec_failed);
 }
 
-// Monotonic milliseconds (clock_gettime is async-signal-safe).
-long long now_ms() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+// What the command's clone() runs: on its own stack, sharing init's (or the supervisor's)
+// memory until it execs (CLONE_VM | CLONE_VFORK), so no page table of goodput's size is copied.
+struct CommandStart {
+  const ChildPlan* plan;
+  pid_t expected_parent;
+  uid_t uid;
+  gid_t gid;
+  bool own_group;
+};
+
+int command_main(void* arg) {
+  const auto* start = static_cast<const CommandStart*>(arg);
+  const ChildPlan& plan = *start->plan;
+  if (start->own_group) {
+    ::setpgid(0, 0);
+    join_cgroup(plan);
+  }
+  exec_command(plan, start->expected_parent, start->uid, start->gid);
+}
+
+// Starts the command and returns its pid once it has exec'd (or failed to).
+pid_t start_command(const ChildPlan& plan, const CommandStart& start) {
+  auto* top = static_cast<char*>(plan.command_stack) + plan.command_stack_size;
+  const pid_t command = ::clone(command_main, top, CLONE_VM | CLONE_VFORK | SIGCHLD,
+                                const_cast<CommandStart*>(&start));
+  if (command < 0) fail(plan, SetupStage::fork, errno);
+  return command;
+}
+
+// The caller's pid in goodput's pid namespace: /proc is still goodput's at this point, and its
+// "self" link names the caller as that namespace sees it. 0 when it cannot be read.
+pid_t pid_outside() {
+  char buf[32];
+  const ssize_t n = ::readlink("/proc/self", buf, sizeof buf - 1);
+  if (n <= 0) return 0;
+  long pid = 0;
+  for (ssize_t i = 0; i < n; ++i) {
+    if (buf[i] < '0' || buf[i] > '9') return 0;
+    pid = pid * 10 + (buf[i] - '0');
+  }
+  return static_cast<pid_t>(pid);
 }
 
 // PID 1 of the namespace. Reports the command's status as soon as it is reaped, then SIGKILLs
 // everything else in the namespace (kill(-1) from PID 1 reaches exactly the namespace) and
 // reaps it before exiting: exiting as PID 1 would have the kernel kill the rest too, but what
-// init reaps itself is counted in the CPU time the supervisor gets from wait4. SIGTERM (the
-// supervisor relaying goodput's kill) starts the same killing while the command still runs.
-[[noreturn]] void run_init(const ChildPlan& plan, pid_t command, const sigset_t* set) {
+// init reaps itself is counted in the CPU time goodput gets from wait4. goodput stops a run by
+// SIGKILLing init, which takes the whole namespace with it.
+[[noreturn]] void reap_as_init(const ChildPlan& plan, pid_t command, const sigset_t* set) {
   bool killing = false;
   for (;;) {
     for (;;) {
@@ -334,30 +406,7 @@ long long now_ms() {
       break;
     }
     if (killing) ::kill(-1, SIGKILL);
-    if (wait_for_signal(set) == SIGTERM) killing = true;
-  }
-}
-
-// Supervisor with a pid namespace: relays goodput's SIGTERM to init, and SIGKILLs init if it
-// has not finished within k_init_grace_ms (or on a second SIGTERM). Exits when init is reaped,
-// which is after everything in the namespace is gone.
-[[noreturn]] void supervise_namespace(pid_t init, const sigset_t* set) {
-  constexpr long long k_init_grace_ms = 500;
-  long long term_sent_at = -1;
-  for (;;) {
-    const int sig = wait_for_signal(set);
-    if (sig == SIGTERM) {
-      if (term_sent_at < 0) {
-        ::kill(init, SIGTERM);
-        term_sent_at = now_ms();
-      } else {
-        ::kill(init, SIGKILL);
-      }
-    }
-    if (term_sent_at >= 0 && now_ms() - term_sent_at > k_init_grace_ms) ::kill(init, SIGKILL);
-    int status = 0;
-    const pid_t pid = ::waitpid(init, &status, WNOHANG | __WALL);
-    if (pid == init || (pid < 0 && errno == ECHILD)) ::_exit(0);
+    wait_for_signal(set);
   }
 }
 
@@ -389,42 +438,39 @@ long long now_ms() {
   }
 }
 
-}  // namespace
-
-const char* stage_name(SetupStage stage) {
-  switch (stage) {
-    case SetupStage::pdeathsig: return "prctl(PR_SET_PDEATHSIG)";
-    case SetupStage::unshare: return "unshare (namespaces)";
-    case SetupStage::user_map: return "writing the user namespace uid/gid maps";
-    case SetupStage::fork: return "fork";
-    case SetupStage::mount_private: return "making mounts private";
-    case SetupStage::mount_proc: return "mounting /proc";
-    case SetupStage::rlimit: return "setrlimit";
-    case SetupStage::setgroups: return "setgroups";
-    case SetupStage::setgid: return "setgid";
-    case SetupStage::setuid: return "setuid";
-    case SetupStage::no_new_privs: return "prctl(PR_SET_NO_NEW_PRIVS)";
-    case SetupStage::signals: return "resetting signals";
-    case SetupStage::own_user_namespace: return "creating the command's user namespace";
+// What init or the supervisor keeps of goodput's descriptors: the run's own.
+void close_goodputs_fds(const ChildPlan& plan) {
+  int keep[k_max_passed_fds + 6];
+  int count = 0;
+  for (const int fd : {plan.status_fd, plan.stdin_fd, plan.stdout_fd, plan.stderr_fd,
+                       plan.cgroup_procs_fd}) {
+    keep[count++] = fd;
   }
-  return "setup";
+  for (int i = 0; i < plan.passed_fd_count; ++i) keep[count++] = plan.passed_fds[i];
+  close_fds_except(keep, count);
 }
 
-void run_child_chain(const ChildPlan& plan, int boost_error_fd) {
-  // --- supervisor ---
+void report_run_uid(const ChildPlan& plan, uid_t uid) {
+  StatusRecord identity;
+  identity.kind = k_record_run_uid;
+  identity.a = static_cast<std::int32_t>(uid);
+  write_record(plan.status_fd, identity);
+}
+
+// --- init: PID 1 of the run's namespaces, goodput's direct child. ---
+[[noreturn]] void init_main(const ChildPlan& plan) {
   sigset_t set;
   block_supervisor_signals(&set);
-  // If goodput dies, the supervisor gets SIGTERM, which it handles like goodput's own kill
-  // request (SIGKILL init, or sweep the group and its orphans) before it exits: the tree never
-  // outlives goodput, in the fallback either. SIGPIPE is ignored so that reporting to a dead
-  // goodput cannot kill the supervisor before it has cleaned up.
-  die_with_parent(plan, plan.goodput_pid, SIGTERM);
+  // Its parent is outside the pid namespace (getppid() is 0), so whether goodput is still
+  // there is asked of the status pipe: a write fails once goodput is gone.
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail(plan, SetupStage::pdeathsig, errno);
   ::signal(SIGPIPE, SIG_IGN);
-  ::setsid();  // own session and process group: no terminal, apart from goodput's group
-  close_fds_except(plan.status_fd, boost_error_fd);
-
-  if (plan.unshare_flags != 0 && ::unshare(plan.unshare_flags) != 0) {
-    fail(plan, SetupStage::unshare, errno);
+  const pid_t host_pid = pid_outside();
+  StatusRecord hello;
+  hello.kind = k_record_started;
+  hello.a = host_pid;
+  if (::write(plan.status_fd, &hello, sizeof hello) != static_cast<ssize_t>(sizeof hello)) {
+    ::_exit(k_exit_lost_parent);
   }
   if (plan.user_namespace) {
     if (!write_file("/proc/self/setgroups", "deny") ||
@@ -433,51 +479,44 @@ void run_child_chain(const ChildPlan& plan, int boost_error_fd) {
       fail(plan, SetupStage::user_map, errno);
     }
   }
+  close_goodputs_fds(plan);
+  join_cgroup(plan);
+  // Inside the cgroup, the OOM killer should pick the command, not the run's PID 1 (whose
+  // death would hide which limit was hit). Best effort: needs privileges.
+  write_file("/proc/self/oom_score_adj", "-1000");
+  // The run's uid: its own when goodput can give it one (host_pid names it), else goodput's
+  // (mapped to itself in the user namespace).
+  const uid_t uid = plan.distinct_uid ? static_cast<uid_t>(k_run_uid_base + host_pid) : ::geteuid();
+  const gid_t gid = plan.distinct_uid ? static_cast<gid_t>(k_run_uid_base + host_pid) : ::getegid();
+  report_run_uid(plan, uid);
+  run_steps(plan, uid, gid);
+  const CommandStart start{&plan, 1, uid, gid, false};
+  const pid_t command = start_command(plan, start);
+  reap_as_init(plan, command, &set);
+}
+
+// --- supervisor: no namespaces (bwrap makes its own; unsafe-none has none). ---
+[[noreturn]] void supervisor_main(const ChildPlan& plan) {
+  sigset_t set;
+  block_supervisor_signals(&set);
+  // If goodput dies, the supervisor gets SIGTERM, which it handles like goodput's own kill
+  // request (sweep the group and its orphans) before it exits: the tree never outlives
+  // goodput. SIGPIPE is ignored so that reporting to a dead goodput cannot kill the supervisor
+  // before it has cleaned up.
+  die_with_parent(plan, plan.goodput_pid, SIGTERM);
+  ::signal(SIGPIPE, SIG_IGN);
+  ::setsid();  // own session and process group: no terminal, apart from goodput's group
+  close_goodputs_fds(plan);
   const pid_t supervisor = ::getpid();
-
-  if (plan.pid_namespace) {
-    const pid_t init = ::fork();
-    if (init < 0) fail(plan, SetupStage::fork, errno);
-    if (init == 0) {
-      // --- init: PID 1 of the new namespace. Its parent is outside: getppid() is 0. ---
-      if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
-        fail(plan, SetupStage::pdeathsig, errno);
-      }
-      if (plan.mount_proc) {
-        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-          fail(plan, SetupStage::mount_private, errno);
-        }
-        if (::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
-          fail(plan, SetupStage::mount_proc, errno);
-        }
-      }
-      const pid_t command = ::fork();
-      if (command < 0) fail(plan, SetupStage::fork, errno);
-      if (command == 0) {
-        prepare_command(plan, 1);
-        return;  // --- command: Boost.Process execs it ---
-      }
-      if (boost_error_fd >= 0) ::close(boost_error_fd);
-      run_init(plan, command, &set);
-    }
-    if (boost_error_fd >= 0) ::close(boost_error_fd);
-    StatusRecord started;
-    started.kind = k_record_started;
-    started.a = init;
-    write_record(plan.status_fd, started);
-    supervise_namespace(init, &set);
-  }
-
-  // No pid namespace: the supervisor is a subreaper and sweeps.
+  const uid_t uid = plan.distinct_uid ? static_cast<uid_t>(k_run_uid_base + supervisor) : ::geteuid();
+  const gid_t gid = plan.distinct_uid ? static_cast<gid_t>(k_run_uid_base + supervisor) : ::getegid();
+  report_run_uid(plan, uid);
+  // A subreaper: every orphan of the tree (double forks, setsid daemons) comes back to it.
   ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-  const pid_t command = ::fork();
-  if (command < 0) fail(plan, SetupStage::fork, errno);
-  if (command == 0) {
-    ::setpgid(0, 0);
-    prepare_command(plan, supervisor);
-    return;  // --- command: Boost.Process execs it ---
-  }
-  if (boost_error_fd >= 0) ::close(boost_error_fd);
+  run_steps(plan, uid, gid);
+  const CommandStart start{&plan, supervisor, uid, gid, true};
+  const pid_t command = start_command(plan, start);
+  if (plan.cgroup_procs_fd >= 0) ::close(plan.cgroup_procs_fd);
   StatusRecord started;
   started.kind = k_record_started;
   started.a = command;
@@ -485,12 +524,37 @@ void run_child_chain(const ChildPlan& plan, int boost_error_fd) {
   supervise_group(plan, command, &set);
 }
 
-void report_exec_failure(const ChildPlan& plan, int error) {
-  StatusRecord record;
-  record.kind = k_record_exec_failed;
-  record.b = error;
-  write_record(plan.status_fd, record);
-  ::_exit(k_exit_exec_failed);
+}  // namespace
+
+const char* stage_name(SetupStage stage) {
+  switch (stage) {
+    case SetupStage::pdeathsig: return "prctl(PR_SET_PDEATHSIG)";
+    case SetupStage::user_map: return "writing the user namespace uid/gid maps";
+    case SetupStage::fork: return "starting the command";
+    case SetupStage::cgroup: return "joining the run's memory cgroup";
+    case SetupStage::setup_step: return "building the run's file system";
+    case SetupStage::chdir: return "changing to the work directory";
+    case SetupStage::rlimit: return "setrlimit";
+    case SetupStage::setgroups: return "setgroups";
+    case SetupStage::setgid: return "setgid";
+    case SetupStage::setuid: return "setuid";
+    case SetupStage::no_new_privs: return "prctl(PR_SET_NO_NEW_PRIVS)";
+    case SetupStage::seccomp: return "installing the seccomp filter";
+    case SetupStage::signals: return "resetting signals";
+    case SetupStage::pass_fds: return "passing descriptors";
+  }
+  return "setup";
+}
+
+pid_t spawn(const ChildPlan& plan, int* pidfd) {
+  clone_args args{};
+  args.flags = CLONE_PIDFD | static_cast<std::uint64_t>(plan.namespace_flags);
+  args.pidfd = reinterpret_cast<std::uint64_t>(pidfd);
+  args.exit_signal = SIGCHLD;
+  const long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  if (pid != 0) return static_cast<pid_t>(pid);  // the parent (or -1 with errno)
+  if (plan.namespace_flags & CLONE_NEWPID) init_main(plan);
+  supervisor_main(plan);
 }
 
 }  // namespace goodput::sandbox::detail

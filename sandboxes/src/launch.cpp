@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
-// The parent side of a sandboxed run. Boost.Process v2 does the fork, the stdio wiring
-// (/dev/null on stdin, our pipes on stdout/stderr), the working directory, the environment,
-// execve and the report of an exec failure. What Boost.Process has no initializer for is raw
-// POSIX in child_init.cpp (namespaces, PID 1, subreaper, rlimits, privilege drop), and here:
-// pipes made with pipe2(O_CLOEXEC) (so concurrent runs never inherit each other's pipes), a
-// poll(2) loop over both outputs plus the status pipe plus a pidfd of the supervisor (Boost's
-// async API would need an io_context thread per run), and wait4(2) because the CPU time of the
-// whole tree only comes with the rusage of the supervisor's exit.
+// The parent side of a sandboxed run: the plan for the child (child_init.hpp), one clone3 with
+// a pidfd, pipes made with pipe2(O_CLOEXEC) (so concurrent runs never inherit each other's
+// pipes), a poll(2) loop over the outputs, the result channel, the status pipe and the pidfd,
+// the wall-clock deadline and the output caps, and wait4(2) because the CPU time of the whole
+// tree only comes with the rusage of the child's exit. No process library: the run needs its
+// namespaces at clone time and a vfork-style start of the command (child_init.hpp says why),
+// which none offers.
 #include "launch.hpp"
 
 #include "child_init.hpp"
+#include "private_root.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -26,22 +26,13 @@
 #include <cmath>
 #include <cstring>
 #include <system_error>
-#include <type_traits>
+#include <sys/mman.h>
+#include <vector>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wcast-align"
-#pragma GCC diagnostic ignored "-Woverloaded-virtual"
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-#pragma GCC diagnostic ignored "-Wpedantic"
-#include <boost/process/v2.hpp>
-#pragma GCC diagnostic pop
 
 namespace goodput::sandbox::detail {
 namespace {
 
-namespace bp = boost::process::v2;
 using Clock = std::chrono::steady_clock;
 
 // After SIGTERM to the supervisor (which then SIGKILLs the tree), how long before goodput
@@ -54,89 +45,6 @@ constexpr std::size_t k_tail_bytes = 4096;
 constexpr std::size_t k_read_chunk = 64 * 1024;
 // Bytes read from one pipe per poll round, so a flood cannot delay the deadline check.
 constexpr std::size_t k_read_per_round = 1 << 20;
-
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : m_fd(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      m_fd = std::exchange(other.m_fd, -1);
-    }
-    return *this;
-  }
-  ~Fd() { reset(); }
-  int get() const { return m_fd; }
-  void reset() {
-    if (m_fd >= 0) ::close(m_fd);
-    m_fd = -1;
-  }
-
- private:
-  int m_fd = -1;
-};
-
-struct Pipe {
-  Fd read;
-  Fd write;
-};
-
-Pipe make_pipe() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
-  Pipe pipe{Fd(fds[0]), Fd(fds[1])};
-  ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-  return pipe;
-}
-
-// The Boost.Process initializer that turns the forked child into the supervisor chain.
-class ChildInit {
- public:
-  explicit ChildInit(const ChildPlan* plan) : m_plan(plan) {}
-
-  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
-                          const char* const*) {
-    launcher.fd_whitelist.push_back(m_plan->status_fd);
-    return {};
-  }
-
-  // In the child, after process_stdio's dup2 and process_start_dir's chdir (they come first in
-  // the initializer list). Returns only in the process that is to become the command.
-  bp::error_code on_exec_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
-                               const char* const*) {
-    int boost_error_fd = -1;
-    for (const int fd : launcher.fd_whitelist) {
-      if (fd > STDERR_FILENO && fd != m_plan->status_fd) boost_error_fd = fd;
-    }
-    run_child_chain(*m_plan, boost_error_fd);
-    return {};
-  }
-
-  // Boost 1.81 detects this hook with five arguments (launcher, ec, path, argv, ec) and calls it
-  // with four (launcher, path, argv, ec): a variadic template answers both.
-  template <typename... Args>
-  void on_exec_error(Args&&... args) {
-    report_exec_failure(*m_plan, last_error(args...));
-  }
-
- private:
-  template <typename First, typename... Rest>
-  static int last_error(const First& first, const Rest&... rest) {
-    if constexpr (sizeof...(Rest) > 0) {
-      return last_error(rest...);
-    } else if constexpr (std::is_same_v<First, bp::error_code>) {
-      return first.value();
-    } else {
-      return errno;
-    }
-  }
-
-  const ChildPlan* m_plan;
-};
 
 void fill_rlimits(ChildPlan& plan, const LaunchPlan& launch_plan) {
   const Limits& limits = launch_plan.limits;
@@ -159,31 +67,43 @@ void fill_rlimits(ChildPlan& plan, const LaunchPlan& launch_plan) {
 
 std::string error_text(int error) { return std::generic_category().message(error); }
 
-std::string describe_setup_failure(const StatusRecord& record) {
-  return std::string("sandbox setup failed at ") +
-         stage_name(static_cast<SetupStage>(record.a)) + ": " + error_text(record.b);
+std::string describe_setup_failure(const StatusRecord& record, const LaunchPlan& plan) {
+  const auto stage = static_cast<SetupStage>(record.a);
+  std::string text = std::string("sandbox setup failed at ") + stage_name(stage);
+  if (stage == SetupStage::setup_step) {
+    const auto list = static_cast<std::size_t>(record.c >> 16);
+    const auto index = static_cast<std::size_t>(record.c & 0xFFFF);
+    if (list < plan.scripts.size()) text += " (" + plan.scripts[list]->describe(index) + ")";
+  }
+  return text + ": " + error_text(record.b);
 }
 
 struct Stream {
   Fd fd;
+  std::size_t cap = 0;
   std::string text;
   std::string tail;
   bool keep_tail = false;
   bool truncated = false;
+  bool kills_on_overflow = true;  // past the cap the run is killed (output_limit)
 
   bool open() const { return fd.get() >= 0; }
 };
 
+// stdout, stderr, the result channel and bubblewrap's status, in that order.
+enum StreamIndex { k_stdout = 0, k_stderr, k_channel, k_bwrap_status, k_stream_count };
+
+// bubblewrap's status documents are a few hundred bytes; more is not bubblewrap.
+constexpr std::size_t k_bwrap_status_cap = 64 * 1024;
+
 class Supervision {
  public:
-  Supervision(const LaunchPlan& plan, pid_t supervisor, Clock::time_point start, Pipe& out,
-              Pipe& err, Pipe& status)
-      : m_plan(plan), m_supervisor(supervisor), m_start(start) {
-    m_out.fd = std::move(out.read);
-    m_err.fd = std::move(err.read);
-    m_err.keep_tail = true;
-    m_status = std::move(status.read);
-    m_pidfd = Fd(static_cast<int>(::syscall(SYS_pidfd_open, supervisor, 0)));
+  // `child` is init (with a pid namespace) or the supervisor; `pidfd` refers to it.
+  Supervision(const LaunchPlan& plan, pid_t child, Fd pidfd, Clock::time_point start,
+              Stream (&streams)[k_stream_count], Fd status)
+      : m_plan(plan), m_supervisor(child), m_start(start), m_status(std::move(status)),
+        m_pidfd(std::move(pidfd)), m_namespaces(plan.pid_namespace()) {
+    for (int i = 0; i < k_stream_count; ++i) m_streams[i] = std::move(streams[i]);
   }
 
   void run(LaunchOutcome& outcome) {
@@ -214,18 +134,15 @@ class Supervision {
       }
       if (m_pidfd.get() < 0) timeout_ms = timeout_ms < 0 ? 10 : std::min(timeout_ms, 10);
 
-      pollfd fds[4];
+      pollfd fds[k_stream_count + 2];
+      int kinds[k_stream_count + 2];
       nfds_t count = 0;
-      Stream* streams[4] = {nullptr, nullptr, nullptr, nullptr};
-      for (Stream* stream : {&m_out, &m_err}) {
-        if (!stream->open()) continue;
-        streams[count] = stream;
-        fds[count++] = pollfd{stream->fd.get(), POLLIN, 0};
-      }
-      const nfds_t status_index = count;
-      if (m_status.get() >= 0) fds[count++] = pollfd{m_status.get(), POLLIN, 0};
+      add_polled(fds, kinds, count);
       const nfds_t pidfd_index = count;
-      if (m_pidfd.get() >= 0) fds[count++] = pollfd{m_pidfd.get(), POLLIN, 0};
+      if (m_pidfd.get() >= 0) {
+        kinds[count] = -2;
+        fds[count++] = pollfd{m_pidfd.get(), POLLIN, 0};
+      }
 
       const int ready = ::poll(fds, count, timeout_ms);
       if (ready < 0 && errno != EINTR) {
@@ -235,14 +152,7 @@ class Supervision {
         m_pidfd.reset();
         continue;
       }
-      for (nfds_t i = 0; i < count && ready > 0; ++i) {
-        if (fds[i].revents == 0) continue;
-        if (streams[i] != nullptr) {
-          read_stream(*streams[i]);
-        } else if (i == status_index && m_status.get() >= 0) {
-          read_status();
-        }
-      }
+      if (ready > 0) handle_ready(fds, kinds, count);
       const bool pidfd_ready = m_pidfd.get() >= 0 && pidfd_index < count &&
                                fds[pidfd_index].revents != 0 && ready > 0;
       if (pidfd_ready || m_pidfd.get() < 0) {
@@ -258,19 +168,44 @@ class Supervision {
     outcome.supervisor_status = supervisor_status;
     outcome.cause = m_cause;
     outcome.wait_status = m_wait_status;
+    outcome.run_uid = m_run_uid;
     if (outcome.start_error.empty()) outcome.start_error = m_start_error;
-    outcome.stdout_text = std::move(m_out.text);
-    outcome.stderr_text = std::move(m_err.text);
-    outcome.stderr_tail = std::move(m_err.tail);
-    outcome.stdout_truncated = m_out.truncated;
-    outcome.stderr_truncated = m_err.truncated;
+    outcome.stdout_text = std::move(m_streams[k_stdout].text);
+    outcome.stderr_text = std::move(m_streams[k_stderr].text);
+    outcome.stderr_tail = std::move(m_streams[k_stderr].tail);
+    outcome.channel_text = std::move(m_streams[k_channel].text);
+    outcome.bwrap_status_text = std::move(m_streams[k_bwrap_status].text);
+    outcome.stdout_truncated = m_streams[k_stdout].truncated;
+    outcome.stderr_truncated = m_streams[k_stderr].truncated;
+    outcome.channel_truncated = m_streams[k_channel].truncated;
     outcome.wall_s = std::chrono::duration<double>(end - m_start).count();
     outcome.cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                     static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    outcome.escaped = m_out.open() || m_err.open();
+    outcome.escaped = m_streams[k_stdout].open() || m_streams[k_stderr].open() ||
+                      m_streams[k_channel].open();
   }
 
  private:
+  void add_polled(pollfd* fds, int* kinds, nfds_t& count) const {
+    for (int i = 0; i < k_stream_count; ++i) {
+      if (!m_streams[i].open()) continue;
+      kinds[count] = i;
+      fds[count++] = pollfd{m_streams[i].fd.get(), POLLIN, 0};
+    }
+    if (m_status.get() >= 0) {
+      kinds[count] = -1;
+      fds[count++] = pollfd{m_status.get(), POLLIN, 0};
+    }
+  }
+
+  void handle_ready(const pollfd* fds, const int* kinds, nfds_t count) {
+    for (nfds_t i = 0; i < count; ++i) {
+      if (fds[i].revents == 0) continue;
+      if (kinds[i] >= 0) read_stream(m_streams[kinds[i]]);
+      if (kinds[i] == -1 && m_status.get() >= 0) read_status();
+    }
+  }
+
   void read_stream(Stream& stream) {
     char buf[k_read_chunk];
     std::size_t this_round = 0;
@@ -291,8 +226,7 @@ class Supervision {
   }
 
   void take(Stream& stream, const char* data, std::size_t n) {
-    const std::size_t cap = m_plan.limits.output_bytes;
-    const std::size_t room = stream.text.size() < cap ? cap - stream.text.size() : 0;
+    const std::size_t room = stream.text.size() < stream.cap ? stream.cap - stream.text.size() : 0;
     stream.text.append(data, std::min(n, room));
     if (n > room) stream.truncated = true;
     if (stream.keep_tail) {
@@ -301,7 +235,7 @@ class Supervision {
         stream.tail.erase(0, stream.tail.size() - k_tail_bytes);
       }
     }
-    if (stream.truncated && m_cause == KillCause::none) {
+    if (stream.truncated && stream.kills_on_overflow && m_cause == KillCause::none) {
       m_cause = KillCause::output;
       kill_tree(Clock::now());
     }
@@ -328,10 +262,11 @@ class Supervision {
 
   void handle_record(const StatusRecord& record) {
     switch (record.kind) {
-      case k_record_started: m_started_pid = record.a; break;
+      case k_record_started: m_started_pid = record.a; break;  // the command (no namespaces)
       case k_record_exit: m_wait_status = record.a; break;
+      case k_record_run_uid: m_run_uid = static_cast<std::uint32_t>(record.a); break;
       case k_record_setup_failed:
-        if (m_start_error.empty()) m_start_error = describe_setup_failure(record);
+        if (m_start_error.empty()) m_start_error = describe_setup_failure(record, m_plan);
         break;
       case k_record_exec_failed:
         if (m_start_error.empty()) {
@@ -346,53 +281,57 @@ class Supervision {
     if (m_kill_level > 0) return;
     m_kill_level = 1;
     m_killed_at = now;
-    // The supervisor blocks SIGTERM and answers it by SIGKILLing init (pid namespace) or by
-    // sweeping the group and its subreaped orphans; it exits once all of them are reaped.
-    ::kill(m_supervisor, SIGTERM);
+    if (m_namespaces) {
+      // The namespace's init: the kernel kills everything in the namespace with it.
+      signal_child(SIGKILL);
+      return;
+    }
+    // The supervisor blocks SIGTERM and answers it by sweeping the group and its subreaped
+    // orphans; it exits once all of them are reaped.
+    signal_child(SIGTERM);
+  }
+
+  // Through the pidfd when there is one: the pid cannot have been reused by then.
+  void signal_child(int sig) {
+    if (m_pidfd.valid() && ::syscall(SYS_pidfd_send_signal, m_pidfd.get(), sig, nullptr, 0) == 0) return;
+    ::kill(m_supervisor, sig);
   }
 
   // The supervisor did not finish in time (or was killed by the command, which can happen
   // only without a privilege drop): SIGKILL it and everything goodput knows of.
   void escalate() {
     m_kill_level = 2;
-    ::kill(m_supervisor, SIGKILL);
-    if (m_started_pid > 0) {
-      if (!m_plan.pid_namespace) ::kill(-m_started_pid, SIGKILL);
+    signal_child(SIGKILL);
+    if (m_started_pid > 0 && !m_namespaces) {
+      ::kill(-m_started_pid, SIGKILL);
       ::kill(m_started_pid, SIGKILL);
     }
   }
 
+  bool any_open() const {
+    for (const Stream& stream : m_streams) {
+      if (stream.open()) return true;
+    }
+    return m_status.get() >= 0;
+  }
+
   void drain() {
     const Clock::time_point until = Clock::now() + k_drain_grace;
-    while (m_out.open() || m_err.open() || m_status.get() >= 0) {
+    while (any_open()) {
       const Clock::time_point now = Clock::now();
       if (now >= until) break;
-      pollfd fds[3];
-      int kinds[3];
+      pollfd fds[k_stream_count + 1];
+      int kinds[k_stream_count + 1];
       nfds_t count = 0;
-      if (m_out.open()) {
-        kinds[count] = 0;
-        fds[count++] = pollfd{m_out.fd.get(), POLLIN, 0};
-      }
-      if (m_err.open()) {
-        kinds[count] = 1;
-        fds[count++] = pollfd{m_err.fd.get(), POLLIN, 0};
-      }
-      if (m_status.get() >= 0) {
-        kinds[count] = 2;
-        fds[count++] = pollfd{m_status.get(), POLLIN, 0};
-      }
+      add_polled(fds, kinds, count);
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - now).count();
       const int ready = ::poll(fds, count, static_cast<int>(std::max<long long>(left, 1)));
       if (ready < 0 && errno != EINTR) break;
-      for (nfds_t i = 0; i < count && ready > 0; ++i) {
-        if (fds[i].revents == 0) continue;
-        if (kinds[i] == 0) read_stream(m_out);
-        if (kinds[i] == 1) read_stream(m_err);
-        if (kinds[i] == 2) read_status();
-      }
+      if (ready > 0) handle_ready(fds, kinds, count);
     }
-    if ((m_out.open() || m_err.open()) && m_started_pid > 0 && !m_plan.pid_namespace) {
+    const bool output_open = m_streams[k_stdout].open() || m_streams[k_stderr].open() ||
+                             m_streams[k_channel].open();
+    if (output_open && m_started_pid > 0 && !m_namespaces) {
       ::kill(-m_started_pid, SIGKILL);  // last resort for the fallback
     }
   }
@@ -400,100 +339,176 @@ class Supervision {
   const LaunchPlan& m_plan;
   pid_t m_supervisor;
   Clock::time_point m_start;
-  Stream m_out;
-  Stream m_err;
+  Stream m_streams[k_stream_count];
   Fd m_status;
   Fd m_pidfd;
+  bool m_namespaces;
   std::string m_status_bytes;
   pid_t m_started_pid = -1;
   std::optional<int> m_wait_status;
+  long long m_run_uid = -1;
   std::string m_start_error;
   KillCause m_cause = KillCause::none;
   int m_kill_level = 0;
   Clock::time_point m_killed_at;
 };
 
+
+// The signals goodput ignores (SIG_IGN survives exec): the command gets them back at SIG_DFL.
+// SIGPIPE always: init and the supervisor ignore it themselves.
+sigset_t ignored_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    struct sigaction current {};
+    if (sig != SIGKILL && sig != SIGSTOP && ::sigaction(sig, nullptr, &current) == 0 &&
+        current.sa_handler == SIG_IGN) {
+      sigaddset(&set, sig);
+    }
+  }
+  return set;
+}
+
+// The command's stack while it shares init's memory (until its exec): small frames only.
+constexpr std::size_t k_command_stack_bytes = 256 * 1024;
+
+class Stack {
+ public:
+  Stack()
+      : m_base(::mmap(nullptr, k_command_stack_bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0)) {}
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+  ~Stack() {
+    if (valid()) ::munmap(m_base, k_command_stack_bytes);
+  }
+  bool valid() const { return m_base != MAP_FAILED; }
+  void* base() const { return m_base; }
+
+ private:
+  void* m_base;
+};
+
+std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (const std::string& s : strings) pointers.push_back(const_cast<char*>(s.c_str()));
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
 }  // namespace
 
-LaunchOutcome launch(const LaunchPlan& plan) {
+bool LaunchPlan::pid_namespace() const { return (namespace_flags & CLONE_NEWPID) != 0; }
+
+LaunchOutcome launch(LaunchPlan& plan) {
   LaunchOutcome outcome;
   Pipe out;
   Pipe err;
   Pipe status;
-  Fd dev_null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  Pipe channel;
+  Fd dev_null;
+  const Stack stack;
   try {
-    out = make_pipe();
-    err = make_pipe();
-    status = make_pipe();
+    // Every descriptor the child juggles is numbered above 2, so that putting stdio in place
+    // never overwrites one of them (goodput may have been started with 0-2 closed).
+    out = make_pipe(k_first_passed_fd);
+    err = make_pipe(k_first_passed_fd);
+    status = make_pipe(k_first_passed_fd);
+    if (plan.result_channel) channel = make_pipe(k_first_passed_fd);
+    dev_null = Fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!dev_null.valid()) throw std::system_error(errno, std::generic_category(), "/dev/null");
+    const int moved = ::fcntl(dev_null.get(), F_DUPFD_CLOEXEC, k_first_passed_fd);
+    if (moved < 0) throw std::system_error(errno, std::generic_category(), "fcntl");
+    dev_null = Fd(moved);
   } catch (const std::system_error& e) {
     outcome.start_error = std::string("cannot create pipes: ") + e.what();
     return outcome;
   }
-  if (dev_null.get() < 0) {
-    outcome.start_error = "cannot open /dev/null: " + error_text(errno);
+  if (!stack.valid()) {
+    outcome.start_error = "cannot map a stack for the command: " + error_text(errno);
+    return outcome;
+  }
+  if (plan.passed_fds.size() + (plan.result_channel ? 1 : 0) > k_max_passed_fds) {
+    outcome.start_error = "too many files for the sandbox (" +
+                          std::to_string(plan.passed_fds.size()) + " descriptors, at most " +
+                          std::to_string(k_max_passed_fds) + ")";
     return outcome;
   }
 
+  std::vector<std::string> env = plan.env;
+  if (plan.result_channel) {
+    env.push_back(std::string(k_result_fd_variable) + "=" + std::to_string(channel.write.get()));
+  }
+  std::vector<std::string> argv_strings = {plan.executable};
+  argv_strings.insert(argv_strings.end(), plan.args.begin(), plan.args.end());
+  const std::vector<char*> argv = c_strings(argv_strings);
+  const std::vector<char*> envp = c_strings(env);
+
   ChildPlan child;
+  child.executable = plan.executable.c_str();
+  child.argv = argv.data();
+  child.envp = envp.data();
+  child.stdin_fd = dev_null.get();
+  child.stdout_fd = out.write.get();
+  child.stderr_fd = err.write.get();
   child.status_fd = status.write.get();
   child.goodput_pid = ::getpid();
-  child.unshare_flags = plan.unshare_flags;
-  child.pid_namespace = plan.pid_namespace;
-  child.mount_proc = plan.mount_proc;
-  child.user_namespace = (plan.unshare_flags & CLONE_NEWUSER) != 0;
+  child.namespace_flags = plan.namespace_flags;
+  child.user_namespace = (plan.namespace_flags & CLONE_NEWUSER) != 0;
   const std::string uid_map =
       std::to_string(::geteuid()) + " " + std::to_string(::geteuid()) + " 1\n";
   const std::string gid_map =
       std::to_string(::getegid()) + " " + std::to_string(::getegid()) + " 1\n";
   child.uid_map = uid_map.c_str();
   child.gid_map = gid_map.c_str();
-  if (plan.run_as) {
-    child.drop_privileges = true;
-    child.uid = plan.run_as->uid;
-    child.gid = plan.run_as->gid;
+  for (const Fd& fd : plan.passed_fds) child.passed_fds[child.passed_fd_count++] = fd.get();
+  if (plan.result_channel) child.passed_fds[child.passed_fd_count++] = channel.write.get();
+  child.cgroup_procs_fd = plan.cgroup_procs_fd;
+  child.distinct_uid = plan.distinct_uid;
+  for (const SetupScript* script : plan.scripts) {
+    if (child.step_list_count == 3) break;
+    child.steps[child.step_list_count++] = StepList{script->steps(), script->size()};
   }
-  const uid_t command_uid = plan.run_as ? plan.run_as->uid : ::geteuid();
-  const gid_t command_gid = plan.run_as ? plan.run_as->gid : ::getegid();
-  const std::string own_uid_map =
-      std::to_string(command_uid) + " " + std::to_string(command_uid) + " 1\n";
-  const std::string own_gid_map =
-      std::to_string(command_gid) + " " + std::to_string(command_gid) + " 1\n";
-  child.own_user_namespace = plan.own_user_namespace;
-  child.own_uid_map = own_uid_map.c_str();
-  child.own_gid_map = own_gid_map.c_str();
+  child.seccomp = plan.seccomp;
+  child.cwd = plan.cwd.empty() ? nullptr : plan.cwd.c_str();
+  child.ignored_signals = ignored_signals();
+  child.command_stack = stack.base();
+  child.command_stack_size = k_command_stack_bytes;
   fill_rlimits(child, plan);
 
-  std::vector<const char*> envp;
-  envp.reserve(plan.env.size() + 1);
-  for (const std::string& entry : plan.env) envp.push_back(entry.c_str());
-  envp.push_back(nullptr);
-
-  boost::asio::io_context context;
-  bp::posix::default_launcher launcher;
-  launcher.env = envp.data();
-  bp::error_code ec;
   const Clock::time_point start = Clock::now();
-  {
-    auto process = launcher(context.get_executor(), ec, bp::filesystem::path(plan.executable),
-                            plan.args,
-                            bp::process_stdio{dev_null.get(), out.write.get(), err.write.get()},
-                            bp::process_start_dir(bp::filesystem::path(plan.cwd)),
-                            ChildInit(&child));
-    process.detach();  // goodput reaps the supervisor itself, with wait4
-  }
+  int raw_pidfd = -1;
+  const pid_t pid = spawn(child, &raw_pidfd);
+  const int spawn_error = errno;
+  Fd pidfd(raw_pidfd);
   out.write.reset();
   err.write.reset();
   status.write.reset();
+  channel.write.reset();
   dev_null.reset();
+  plan.passed_fds.clear();
 
-  if (launcher.pid <= 0) {
-    outcome.start_error = "cannot fork the sandbox: " + ec.message();
+  if (pid < 0) {
+    outcome.start_error = "cannot start the sandbox (clone3, Linux 5.3 or newer): " +
+                          error_text(spawn_error);
     return outcome;
   }
   outcome.spawned = true;
-  if (ec) outcome.start_error = "cannot execute " + plan.executable + ": " + ec.message();
 
-  Supervision supervision(plan, launcher.pid, start, out, err, status);
+  Stream streams[k_stream_count];
+  streams[k_stdout].fd = std::move(out.read);
+  streams[k_stdout].cap = plan.limits.output_bytes;
+  streams[k_stderr].fd = std::move(err.read);
+  streams[k_stderr].cap = plan.limits.output_bytes;
+  streams[k_stderr].keep_tail = true;
+  streams[k_channel].fd = std::move(channel.read);
+  streams[k_channel].cap = plan.limits.channel_bytes;
+  streams[k_bwrap_status].fd = std::move(plan.bwrap_status);
+  streams[k_bwrap_status].cap = k_bwrap_status_cap;
+  streams[k_bwrap_status].kills_on_overflow = false;
+  Supervision supervision(plan, pid, std::move(pidfd), start, streams, std::move(status.read));
   supervision.run(outcome);
   return outcome;
 }

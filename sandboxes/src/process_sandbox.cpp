@@ -1,185 +1,98 @@
 // SPDX-License-Identifier: MIT
-// The process backend: Boost.Process spawns a supervisor, which (see child_init.hpp) unshares
-// pid+net+mount+ipc+uts namespaces where the kernel permits, runs the command under a PID 1
-// of its own, with rlimits, as nobody when goodput is root. Where namespaces are refused it
-// falls back to a process group plus a subreaper sweep, and says so in isolation().
+// The process backend: goodput builds the sandbox itself, so a machine without bubblewrap gets
+// the same isolation. goodput clones the run's PID 1 straight into new pid+net+mount+ipc+uts
+// namespaces (and a user namespace when goodput is not root; see child_init.hpp); it joins the
+// run's memory cgroup and builds a private root (private_root.hpp): a read-only
+// view of /usr and a few /etc files, five devices, its own /proc, and one size-limited scratch
+// tmpfs for /work, /tmp, /var/tmp, /dev/shm and /run holding the request's files, then
+// pivot_root into it. The command runs under a uid of the run's own (when goodput is root),
+// rlimits, no_new_privs and the seccomp filter. Nothing of the run exists on the host's file
+// system, so there is no path goodput or another run could be tricked into following.
 //
-// Probe (once per option set and process): the real launch path is run with `true` for each
-// candidate set of namespaces, strongest first; the first that starts and exits 0 is used.
+// Probe (once per process): the real launch path is run with `true`; if it fails the backend
+// is not usable and says why (make_sandbox("auto") then tries bwrap).
 #include "common.hpp"
-#include "work_dir.hpp"
+#include "private_root.hpp"
+#include "seccomp_filter.hpp"
 
 #include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <map>
 #include <mutex>
-#include <utility>
 
-namespace goodput::sandbox {
-namespace detail {
+namespace goodput::sandbox::detail {
 namespace {
 
 struct ProcessSetup {
-  int unshare_flags = 0;
-  bool pid_namespace = false;
-  bool mount_proc = false;
-  std::optional<Credentials> run_as;
-  bool own_user_namespace = false;
+  bool usable = false;
+  std::string why_not;
+  int namespace_flags = 0;
+  bool distinct_uid = false;
+  std::string staging;
+  SetupScript prologue;
+  SetupScript epilogue;
+  const SeccompProgram* seccomp = nullptr;
   Isolation isolation;
-  std::string probe_notes;  // why stronger candidates were refused
 };
 
-Isolation isolation_of(const ProcessSetup& setup) {
-  Isolation isolation;
-  isolation.backend = "process";
-  isolation.pid_namespace = setup.pid_namespace;
-  isolation.network_namespace = (setup.unshare_flags & CLONE_NEWNET) != 0;
-  isolation.mount_namespace = (setup.unshare_flags & CLONE_NEWNS) != 0;
-  isolation.read_only_system = false;  // no mount isolation of the file system here
-  isolation.dropped_privileges = setup.run_as.has_value();
-  isolation.user = user_description(setup.run_as, setup.own_user_namespace);
-  return isolation;
-}
-
-LaunchPlan plan_for(const ProcessSetup& setup, std::string executable,
-                    std::vector<std::string> args, std::vector<std::string> env,
-                    std::string cwd, const Limits& limits) {
+Result run_with(const ProcessSetup& setup, const Request& request) {
   LaunchPlan plan;
-  plan.executable = std::move(executable);
-  plan.args = std::move(args);
-  plan.env = std::move(env);
-  plan.cwd = std::move(cwd);
-  plan.unshare_flags = setup.unshare_flags;
-  plan.pid_namespace = setup.pid_namespace;
-  plan.mount_proc = setup.mount_proc;
-  plan.run_as = setup.run_as;
-  plan.own_user_namespace = setup.own_user_namespace;
-  plan.limits = limits;
-  return plan;
-}
-
-// Runs `true` with this setup; empty string on success, else why not.
-std::string try_setup(const ProcessSetup& setup) {
-  const auto true_path = find_executable("true");
-  if (!true_path) return "no `true` in " + std::string(k_fixed_path) + " to probe with";
+  // The host's lookup is valid inside: /usr and /bin... are the host's, read-only.
+  if (auto failure = resolve_command(request, setup.isolation, plan.executable)) return *failure;
   try {
-    WorkDir dir(setup.run_as);
-    Limits limits;
-    limits.wall_s = 10;
-    limits.cpu_s = 5;
-    limits.processes = 8;
-    const LaunchOutcome outcome =
-        launch(plan_for(setup, *true_path, {}, {std::string("PATH=") + k_fixed_path}, dir.path(),
-                        limits));
-    if (!outcome.start_error.empty()) return outcome.start_error;
-    if (!outcome.wait_status || !WIFEXITED(*outcome.wait_status) ||
-        WEXITSTATUS(*outcome.wait_status) != 0) {
-      return "the probe command did not exit 0";
-    }
-    return {};
+    const SetupScript run_steps = root_run_steps(setup.staging, request);
+    plan.args.assign(request.argv.begin() + 1, request.argv.end());
+    plan.env = scrubbed_environment(request, k_inside_work_dir, k_inside_tmp_dir);
+    plan.cwd = k_inside_work_dir;
+    plan.namespace_flags = setup.namespace_flags;
+    plan.distinct_uid = setup.distinct_uid;
+    plan.scripts = {&setup.prologue, &run_steps, &setup.epilogue};
+    plan.seccomp = &setup.seccomp->fprog;
+    plan.result_channel = request.result_channel;
+    plan.limits = request.limits;
+    return launch_and_judge(plan, request, StatusConvention::wait_status, setup.isolation);
   } catch (const std::exception& e) {
-    return e.what();
+    return start_failure(e.what(), setup.isolation);
   }
 }
 
-ProcessSetup probe(const ProcessOptions& options) {
-  const std::optional<Credentials> run_as =
-      options.drop_privileges ? unprivileged_user() : std::nullopt;
-  // Without root, namespaces need a user namespace of our own (uid mapped to itself).
-  const int user = ::geteuid() == 0 ? 0 : CLONE_NEWUSER;
-  std::vector<ProcessSetup> candidates;
-  // Strongest first; each with and then without a user namespace of the command's own.
-  auto add = [&](int flags, bool pid, bool proc, std::optional<Credentials> as) {
-    candidates.push_back({flags, pid, proc, as, true, {}, {}});
-    candidates.push_back({flags, pid, proc, as, false, {}, {}});
-  };
-  if (options.namespaces) {
-    add(user | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS, true, true,
-        run_as);
-    add(user | CLONE_NEWPID | CLONE_NEWNS, true, true, run_as);
-    add(user | CLONE_NEWPID, true, false, run_as);
-    add(user | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS, false, false, run_as);
+void probe(ProcessSetup& setup) {
+  setup.seccomp = machine_seccomp_program(&setup.why_not);
+  if (setup.seccomp == nullptr) return;
+  setup.staging = staging_directory();
+  if (setup.staging.empty()) {
+    setup.why_not = "no directory to assemble the sandbox's root on (none of /tmp, /mnt, /run, /var/tmp)";
+    return;
   }
-  add(0, false, false, run_as);
-  if (run_as) add(0, false, false, std::nullopt);
-
-  std::string notes;
-  for (ProcessSetup& candidate : candidates) {
-    const std::string why_not = try_setup(candidate);
-    if (why_not.empty()) {
-      candidate.isolation = isolation_of(candidate);
-      candidate.probe_notes = notes;
-      return candidate;
-    }
-    notes += (notes.empty() ? "" : "; ") + why_not;
-  }
-  // Nothing worked: keep the weakest setup; run() will report failed_to_start honestly.
-  ProcessSetup weakest = candidates.back();
-  weakest.isolation = isolation_of(weakest);
-  weakest.probe_notes = notes;
-  return weakest;
+  const bool root = ::geteuid() == 0;
+  // Without root, the namespaces need a user namespace of their own (uid mapped to itself).
+  setup.namespace_flags = (root ? 0 : CLONE_NEWUSER) | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS |
+                        CLONE_NEWIPC | CLONE_NEWUTS;
+  setup.distinct_uid = root;
+  setup.prologue = root_prologue(setup.staging);
+  setup.epilogue = root_epilogue(setup.staging);
+  Isolation& isolation = setup.isolation = base_isolation("process", root, false);
+  isolation.pid_namespace = true;
+  isolation.network_namespace = true;
+  isolation.mount_namespace = true;
+  isolation.read_only_system = true;
+  isolation.scratch = "one tmpfs per run for /work, /tmp, /var/tmp, /dev/shm and /run together";
+  setup.why_not = probe_with_true(setup);
+  setup.usable = setup.why_not.empty();
 }
 
-const ProcessSetup& cached_probe(const ProcessOptions& options) {
-  static std::mutex mutex;
-  static std::map<std::pair<bool, bool>, ProcessSetup> cache;
-  const std::lock_guard lock(mutex);
-  const auto key = std::make_pair(options.namespaces, options.drop_privileges);
-  auto found = cache.find(key);
-  if (found == cache.end()) found = cache.emplace(key, probe(options)).first;
-  return found->second;
+const ProcessSetup& cached_probe() {
+  static std::once_flag once;
+  static ProcessSetup setup;
+  std::call_once(once, [] { probe(setup); });
+  return setup;
 }
-
-class ProcessSandbox final : public Sandbox {
- public:
-  explicit ProcessSandbox(const ProcessSetup& setup) : m_setup(setup) {}
-
-  Result run(const Request& request) override {
-    const Isolation& isolation = m_setup.isolation;
-    if (request.argv.empty()) return start_failure("empty argv: nothing to run", isolation);
-    const auto executable = find_executable(request.argv[0]);
-    if (!executable) {
-      return start_failure("\"" + request.argv[0] + "\": no such executable (looked up in PATH=" +
-                               k_fixed_path + "; relative paths are not allowed)",
-                           isolation);
-    }
-    try {
-      WorkDir dir(m_setup.run_as);
-      dir.write_files(request.files);
-      std::vector<std::string> args(request.argv.begin() + 1, request.argv.end());
-      LaunchOutcome outcome =
-          launch(plan_for(m_setup, *executable, std::move(args),
-                          scrubbed_environment(request, dir.path()), dir.path(), request.limits));
-      Result result = make_result(std::move(outcome), request.limits,
-                                  StatusConvention::wait_status, &dir);
-      if (result.reason == EndReason::failed_to_start && !m_setup.probe_notes.empty() &&
-          !isolation.pid_namespace) {
-        result.error += " (namespace probe: " + m_setup.probe_notes + ")";
-      }
-      std::size_t max_read = request.limits.file_size_bytes;
-      for (const File& file : request.files) max_read = std::max(max_read, file.content.size());
-      result.files = dir.read_back(request.read_back, max_read);
-      result.isolation = isolation;
-      return result;
-    } catch (const std::exception& e) {
-      return start_failure(e.what(), isolation);
-    }
-  }
-
-  Isolation isolation() const override { return m_setup.isolation; }
-
- private:
-  const ProcessSetup& m_setup;
-};
 
 }  // namespace
-}  // namespace detail
 
-std::unique_ptr<Sandbox> make_process_sandbox(const ProcessOptions& options) {
-  return std::make_unique<detail::ProcessSandbox>(detail::cached_probe(options));
+std::unique_ptr<Sandbox> make_process_sandbox(std::string* why_not) {
+  return make_probed(cached_probe(), why_not);
 }
 
-}  // namespace goodput::sandbox
+}  // namespace goodput::sandbox::detail

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-// make_sandbox, to_string, Isolation::describe and the helpers both backends share: executable
-// lookup, the scrubbed environment, the unprivileged user, and the classification of how a
-// run ended.
+// make_sandbox, to_string, Isolation::describe and the helpers the backends share: executable
+// lookup, the scrubbed environment, the memory cgroup, and the classification of how a run
+// ended.
 #include "goodput/sandbox/sandbox.hpp"
 
 #include "common.hpp"
-#include "work_dir.hpp"
+#include "child_init.hpp"
+#include "memory_cgroup.hpp"
 
-#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -29,6 +29,7 @@ std::string_view to_string(EndReason reason) {
     case EndReason::memory_limit: return "memory_limit";
     case EndReason::output_limit: return "output_limit";
     case EndReason::file_size_limit: return "file_size_limit";
+    case EndReason::scratch_limit: return "scratch_limit";
     case EndReason::failed_to_start: return "failed_to_start";
   }
   return "unknown";
@@ -48,25 +49,56 @@ std::string Isolation::describe() const {
     text += " namespaces";
   }
   if (!network_namespace) text += ", network NOT isolated";
-  text += read_only_system ? ", read-only system, only the work directory writable"
-                           : ", system NOT read-only";
+  text += read_only_system ? ", minimal read-only root (no host paths)"
+                           : ", host file system visible (NOT isolated)";
   text += ", user " + (user.empty() ? std::string("?") : user);
   if (!dropped_privileges) text += " (privileges NOT dropped)";
+  text += seccomp ? ", seccomp" : ", NO seccomp";
+  if (!memory.empty()) text += ", memory: " + memory;
+  if (!scratch.empty()) text += ", scratch: " + scratch;
   text += ", rlimits";
   return text;
 }
 
+int Isolation::strength() const {
+  int score = 0;
+  score += pid_namespace ? 4 : 0;
+  score += network_namespace ? 4 : 0;
+  score += mount_namespace && read_only_system ? 8 : 0;
+  score += seccomp ? 2 : 0;
+  score += distinct_uid ? 2 : dropped_privileges ? 1 : 0;
+  score += memory.rfind("cgroup", 0) == 0 ? 1 : 0;
+  return score;
+}
+
 std::unique_ptr<Sandbox> make_sandbox(const std::string& backend) {
-  if (backend == "process") return make_process_sandbox(ProcessOptions{});
-  if (backend == "bwrap" || backend == "auto") {
-    std::string why_not;
-    auto sandbox = detail::make_bwrap_sandbox_if_usable(&why_not);
+  std::string why_not;
+  if (backend == "process" || backend == "bwrap" || backend == "unsafe-none") {
+    auto sandbox = backend == "process" ? detail::make_process_sandbox(&why_not)
+                   : backend == "bwrap" ? detail::make_bwrap_sandbox(&why_not)
+                                        : detail::make_unsafe_sandbox(&why_not);
     if (sandbox) return sandbox;
-    if (backend == "auto") return make_process_sandbox(ProcessOptions{});
-    throw std::runtime_error("the bwrap sandbox is not usable here: " + why_not);
+    throw std::runtime_error("the " + backend + " sandbox is not usable here: " + why_not);
   }
-  throw std::invalid_argument("unknown sandbox backend \"" + backend +
-                              "\" (expected process, bwrap or auto)");
+  if (backend == "auto") {
+    std::string why_not_bwrap;
+    auto process = detail::make_process_sandbox(&why_not);
+    auto bwrap = detail::make_bwrap_sandbox(&why_not_bwrap);
+    if (process && bwrap) {
+      // Equal strength: the process backend (no external program, and cheaper per run).
+      return bwrap->isolation().strength() > process->isolation().strength() ? std::move(bwrap)
+                                                                              : std::move(process);
+    }
+    if (process) return process;
+    if (bwrap) return bwrap;
+    throw std::runtime_error(
+        "no sandbox that isolates generated code works on this machine (process backend: " +
+        why_not + "; bwrap backend: " + why_not_bwrap +
+        "). To run generated code with no isolation anyway, set `sandbox: unsafe-none` on the "
+        "task: the code can then read and write what goodput's user can");
+  }
+  throw std::invalid_argument("unknown sandbox backend \"" + backend + "\" (expected " +
+                              k_backend_names + ")");
 }
 
 namespace detail {
@@ -85,11 +117,25 @@ bool tail_contains(const std::string& tail, std::string_view needle) {
 // kernel reports (malloc just fails with ENOMEM), so look at how the program said it died, in
 // the last 4 KiB of stderr: Python's MemoryError, C++'s std::bad_alloc, strerror(ENOMEM),
 // glibc/C runtimes' "out of memory". Used only when the command failed (non-zero exit, or
-// SIGSEGV/SIGABRT/SIGBUS, which is how a C program that ignores a NULL from malloc ends).
+// SIGSEGV/SIGABRT/SIGBUS, which is how a C program that ignores a NULL from malloc ends). The
+// command writes that stderr, so it can choose among these names, but every one of them is a
+// limit the command ran into: none turns its failure into anything else.
 bool memory_evidence(const std::string& tail) {
   return tail_contains(tail, "MemoryError") || tail_contains(tail, "std::bad_alloc") ||
          tail_contains(tail, "Cannot allocate memory") || tail_contains(tail, "out of memory") ||
          tail_contains(tail, "Out of memory");
+}
+
+// A full tmpfs: ENOSPC, or EDQUOT from a quota.
+bool scratch_evidence(const std::string& tail) {
+  return tail_contains(tail, "No space left on device") ||
+         tail_contains(tail, "Disk quota exceeded");
+}
+
+// Whether bubblewrap's --json-status-fd reported the command's exit: it does so only for a
+// command it started, never when its own setup or the exec failed.
+bool bubblewrap_saw_exit(const std::string& status) {
+  return status.find("\"exit-code\"") != std::string::npos;
 }
 
 }  // namespace
@@ -112,16 +158,17 @@ std::optional<std::string> find_executable(const std::string& name) {
   return std::nullopt;
 }
 
-std::vector<std::string> scrubbed_environment(const Request& request, const std::string& home) {
+std::vector<std::string> scrubbed_environment(const Request& request, const std::string& home,
+                                              const std::string& tmp) {
   std::map<std::string, std::string> env = {
       {"PATH", k_fixed_path},
       {"LANG", "C.UTF-8"},
       {"HOME", home},
-      {"TMPDIR", home},
+      {"TMPDIR", tmp},
       {"PYTHONDONTWRITEBYTECODE", "1"},
   };
   for (const auto& [key, value] : request.env) {
-    if (key.empty() || key.find('=') != std::string::npos) continue;
+    if (key.empty() || key.find('=') != std::string::npos || key == k_result_fd_variable) continue;
     env[key] = value;
   }
   std::vector<std::string> result;
@@ -130,39 +177,55 @@ std::vector<std::string> scrubbed_environment(const Request& request, const std:
   return result;
 }
 
-std::optional<Credentials> unprivileged_user() {
-  if (::geteuid() != 0) return std::nullopt;
-  static const Credentials nobody = [] {
-    Credentials credentials{65534, 65534};
-    passwd entry{};
-    passwd* found = nullptr;
-    std::vector<char> buf(16384);
-    if (::getpwnam_r("nobody", &entry, buf.data(), buf.size(), &found) == 0 && found != nullptr &&
-        found->pw_uid != 0) {
-      credentials.uid = found->pw_uid;
-      credentials.gid = found->pw_gid;
-    }
-    return credentials;
-  }();
-  return nobody;
+Isolation base_isolation(std::string backend, bool distinct_uid, bool inside_nobody) {
+  Isolation isolation;
+  isolation.backend = std::move(backend);
+  isolation.dropped_privileges = distinct_uid;
+  isolation.distinct_uid = distinct_uid;
+  isolation.user = distinct_uid ? "a uid of the run's own (" + std::to_string(k_run_uid_base) +
+                                      " + the run's supervisor pid)"
+                                : "goodput's own uid " + std::to_string(::geteuid());
+  if (inside_nobody) isolation.user += ", nobody (65534) inside";
+  isolation.seccomp = true;
+  const CgroupSupport& support = memory_cgroup_support();
+  isolation.memory =
+      support.available
+          ? "cgroup v" + std::to_string(support.version) +
+                " memory limit for the whole run (processes, tmpfs, memfd)"
+          : "address-space limit per process only, memfd and SysV shm refused (no memory "
+            "cgroup: " + support.why_not + ")";
+  return isolation;
 }
 
-std::string user_description(const std::optional<Credentials>& run_as, bool own_user_namespace) {
-  const uid_t uid = run_as ? run_as->uid : ::geteuid();
-  std::string name;
-  passwd entry{};
-  passwd* found = nullptr;
-  std::vector<char> buf(16384);
-  if (::getpwuid_r(uid, &entry, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
-    name = found->pw_name;
+std::optional<Result> resolve_command(const Request& request, const Isolation& isolation,
+                                      std::string& executable) {
+  if (request.argv.empty()) return start_failure("empty argv: nothing to run", isolation);
+  const auto found = find_executable(request.argv[0]);
+  if (!found) {
+    return start_failure("\"" + request.argv[0] + "\": no such executable (looked up in PATH=" +
+                             k_fixed_path + "; relative paths are not allowed)",
+                         isolation);
   }
-  std::string text = (name.empty() ? std::string("uid ") + std::to_string(uid)
-                                   : name + " (uid " + std::to_string(uid));
-  if (!name.empty()) text += run_as ? ")" : ", goodput's own)";
-  else if (!run_as) text += " (goodput's own)";
-  text += own_user_namespace ? ", process limit per run"
-                             : ", process limit shared by all its processes on the machine";
-  return text;
+  executable = *found;
+  return std::nullopt;
+}
+
+Result launch_and_judge(LaunchPlan& plan, const Request& request, StatusConvention convention,
+                        const Isolation& isolation) {
+  std::unique_ptr<RunCgroup> cgroup;
+  const CgroupSupport& support = memory_cgroup_support();
+  if (support.available) {
+    try {
+      cgroup = std::make_unique<RunCgroup>(
+          support, std::max<std::uint64_t>(request.limits.memory_bytes, 16u << 20));
+    } catch (const std::exception& e) {
+      return start_failure(e.what(), isolation);
+    }
+    plan.cgroup_procs_fd = cgroup->procs_fd();
+  }
+  Result result = make_result(launch(plan), request.limits, convention, cgroup.get());
+  result.isolation = isolation;
+  return result;
 }
 
 Result start_failure(std::string message, const Isolation& isolation) {
@@ -174,14 +237,18 @@ Result start_failure(std::string message, const Isolation& isolation) {
 }
 
 Result make_result(LaunchOutcome&& outcome, const Limits& limits, StatusConvention convention,
-                   const WorkDir* work_dir) {
+                   const RunCgroup* cgroup) {
   Result result;
   result.stdout_text = std::move(outcome.stdout_text);
   result.stderr_text = std::move(outcome.stderr_text);
   result.stdout_truncated = outcome.stdout_truncated;
   result.stderr_truncated = outcome.stderr_truncated;
+  result.channel_text = std::move(outcome.channel_text);
+  result.channel_truncated = outcome.channel_truncated;
   result.wall_s = outcome.wall_s;
   result.cpu_s = outcome.cpu_s;
+  result.uid = outcome.run_uid;
+  if (cgroup != nullptr) result.memory_peak_bytes = cgroup->peak_bytes();
   if (!outcome.start_error.empty()) {
     result.reason = EndReason::failed_to_start;
     result.error = std::move(outcome.start_error);
@@ -204,8 +271,7 @@ Result make_result(LaunchOutcome&& outcome, const Limits& limits, StatusConventi
     } else if (WIFSIGNALED(status)) {
       sig = WTERMSIG(status);
     }
-    if (exited && convention == StatusConvention::exit_128_plus_signal && code > 128 &&
-        code < 128 + NSIG) {
+    if (exited && convention == StatusConvention::bubblewrap && code > 128 && code < 128 + NSIG) {
       exited = false;
       sig = code - 128;
     }
@@ -213,11 +279,15 @@ Result make_result(LaunchOutcome&& outcome, const Limits& limits, StatusConventi
   if (exited) result.exit_code = code;
   result.term_signal = sig;
 
-  if (convention == StatusConvention::exit_128_plus_signal && exited && code == 1 &&
-      outcome.cause == KillCause::none && result.stderr_text.rfind("bwrap: ", 0) == 0) {
-    // bwrap itself failed (bad option, a mount it could not make, exec of the command).
+  if (convention == StatusConvention::bubblewrap && outcome.cause == KillCause::none &&
+      !bubblewrap_saw_exit(outcome.bwrap_status_text)) {
+    // bwrap itself failed (bad option, a mount it could not make, exec of the command): only
+    // then does it not report an exit code. What the command prints cannot make this happen.
     result.reason = EndReason::failed_to_start;
-    result.error = result.stderr_text.substr(0, result.stderr_text.find('\n'));
+    result.exit_code = -1;
+    result.term_signal = 0;
+    const std::string first = result.stderr_text.substr(0, result.stderr_text.find('\n'));
+    result.error = first.empty() ? std::string("bwrap could not start the command") : first;
     return result;
   }
   if (outcome.cause == KillCause::output) {
@@ -226,6 +296,10 @@ Result make_result(LaunchOutcome&& outcome, const Limits& limits, StatusConventi
   }
   if (outcome.cause == KillCause::timeout) {
     result.reason = EndReason::timed_out;
+    return result;
+  }
+  if (cgroup != nullptr && cgroup->oom_killed()) {
+    result.reason = EndReason::memory_limit;
     return result;
   }
   if (!outcome.wait_status) {
@@ -244,8 +318,7 @@ Result make_result(LaunchOutcome&& outcome, const Limits& limits, StatusConventi
       result.reason = EndReason::cpu_limit;
     } else if (sig == SIGXFSZ) {
       result.reason = EndReason::file_size_limit;
-    } else if ((sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS) &&
-               memory_evidence(tail)) {
+    } else if ((sig == SIGSEGV || sig == SIGABRT || sig == SIGBUS) && memory_evidence(tail)) {
       result.reason = EndReason::memory_limit;
     } else {
       result.reason = EndReason::signalled;
@@ -254,13 +327,13 @@ Result make_result(LaunchOutcome&& outcome, const Limits& limits, StatusConventi
   }
   result.reason = EndReason::exited;
   if (code != 0) {
-    // Python ignores SIGXFSZ, so RLIMIT_FSIZE shows up as OSError EFBIG ("File too large")
-    // or, when the message is lost, as a file in the work directory that reached the limit.
+    // Python ignores SIGXFSZ, so RLIMIT_FSIZE shows up as OSError EFBIG ("File too large").
     if (memory_evidence(tail)) {
       result.reason = EndReason::memory_limit;
-    } else if (tail_contains(tail, "File too large") ||
-               (work_dir != nullptr && work_dir->has_file_of_at_least(limits.file_size_bytes))) {
+    } else if (tail_contains(tail, "File too large")) {
       result.reason = EndReason::file_size_limit;
+    } else if (scratch_evidence(tail)) {
+      result.reason = EndReason::scratch_limit;
     }
   }
   return result;

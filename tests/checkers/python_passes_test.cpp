@@ -322,7 +322,7 @@ TEST_F(PythonPassesScripted, ExpectedOutputsNeverEnterTheSandbox) {
   EXPECT_THAT(names, ::testing::Contains("inputs/flat.json"));
   EXPECT_THAT(names, ::testing::Contains("candidate.py"));
   EXPECT_EQ(box->last.argv.front(), "/usr/bin/python3");
-  EXPECT_THAT(box->last.read_back, ::testing::ElementsAre("result.json"));
+  EXPECT_TRUE(box->last.result_channel);
 }
 
 TEST_F(PythonPassesScripted, ASandboxThatCannotStartIsAnError) {
@@ -337,11 +337,22 @@ TEST_F(PythonPassesScripted, ASandboxThatCannotStartIsAnError) {
   EXPECT_EQ(verdict.facts.at("sandbox backend"), "scripted");
 }
 
+// The driver's channel, one JSON object per line.
+std::string channel(const std::vector<nlohmann::json>& events) {
+  std::string text;
+  for (const auto& event : events) text += event.dump() + "\n";
+  return text;
+}
+
+const nlohmann::json k_hello = {{"event", "hello"}, {"protocol", 2}, {"python", "3.11.2"}};
+const nlohmann::json k_load = {{"event", "load"}};
+
 TEST_F(PythonPassesScripted, ADriverThatDiesBeforeLoadingTheCodeIsAnError) {
   sandbox::Result result;
   result.reason = sandbox::EndReason::exited;
   result.exit_code = 1;
   result.stderr_text = "Traceback...\nModuleNotFoundError: No module named 'json'\n";
+  result.channel_text = channel({k_hello});
   use(result);
   const CheckResult verdict = check();
   EXPECT_EQ(verdict.outcome, Outcome::error);
@@ -349,15 +360,27 @@ TEST_F(PythonPassesScripted, ADriverThatDiesBeforeLoadingTheCodeIsAnError) {
   EXPECT_THAT(verdict.message, HasSubstr("No module named 'json'"));
 }
 
+TEST_F(PythonPassesScripted, APythonThatNeverGreetsIsAnError) {
+  sandbox::Result result;
+  result.reason = sandbox::EndReason::exited;
+  result.exit_code = 127;
+  use(result);
+  const CheckResult verdict = check();
+  EXPECT_EQ(verdict.outcome, Outcome::error);
+  EXPECT_THAT(verdict.message, HasSubstr("the goodput driver did not start"));
+}
+
 TEST_F(PythonPassesScripted, ATimeOutKeepsTheFixturesAlreadyDone) {
   sandbox::Result result;
   result.reason = sandbox::EndReason::timed_out;
-  const nlohmann::json state = {
-      {"protocol", 1}, {"python", "3.11.2"}, {"phase", "fixtures"}, {"import", {{"ok", true}}},
-      {"entry", "json_to_csv"}, {"style", "records"}, {"current", "empty"},
-      {"fixtures", {{{"name", "different_keys"}, {"ok", true},
-                     {"output", "id,name,email,phone\n1,Alice,,\n2,,bob@example.com,\n3,Carol,,090-1234-5678\n"}}}}};
-  result.files["result.json"] = state.dump();
+  result.channel_text = channel(
+      {k_hello, k_load, {{"event", "import"}, {"ok", true}},
+       {{"event", "functions"}, {"names", {"json_to_csv"}}},
+       {{"event", "attempt"}, {"function", "json_to_csv"}, {"style", "records"}, {"ok", true}},
+       {{"event", "chosen"}, {"entry", "json_to_csv"}, {"style", "records"}},
+       {{"event", "fixture"}, {"name", "different_keys"}, {"ok", true},
+        {"output", "id,name,email,phone\n1,Alice,,\n2,,bob@example.com,\n3,Carol,,090-1234-5678\n"}},
+       {{"event", "current"}, {"fixture", "empty"}}});
   use(result);
   const CheckResult verdict = check();
   EXPECT_EQ(verdict.outcome, Outcome::fail);
@@ -371,8 +394,9 @@ TEST_F(PythonPassesScripted, ATimeOutKeepsTheFixturesAlreadyDone) {
 TEST_F(PythonPassesScripted, ATimeOutWhileTryingTheCodeIsAFailure) {
   sandbox::Result result;
   result.reason = sandbox::EndReason::timed_out;
-  result.files["result.json"] =
-      R"({"phase": "probe", "python": "3.11.2", "import": {"ok": true}, "current": "flat", "attempts": []})";
+  result.channel_text = channel({k_hello, k_load, {{"event", "import"}, {"ok", true}},
+                                 {{"event", "functions"}, {"names", {"json_to_csv"}}},
+                                 {{"event", "current"}, {"fixture", "flat"}}});
   use(result);
   const CheckResult verdict = check();
   EXPECT_EQ(verdict.outcome, Outcome::fail);
@@ -383,7 +407,7 @@ TEST_F(PythonPassesScripted, ATimeOutWhileTryingTheCodeIsAFailure) {
 TEST_F(PythonPassesScripted, RunningOutOfMemoryWhileLoadingIsAFailure) {
   sandbox::Result result;
   result.reason = sandbox::EndReason::memory_limit;
-  result.files["result.json"] = R"({"phase": "load", "import": {"ok": true}})";
+  result.channel_text = channel({k_hello, k_load});
   use(result);
   const CheckResult verdict = check();
   EXPECT_EQ(verdict.outcome, Outcome::fail);
@@ -391,13 +415,95 @@ TEST_F(PythonPassesScripted, RunningOutOfMemoryWhileLoadingIsAFailure) {
             "python-passes: loading the code, the Python process ran out of memory (limit 512 MB)");
 }
 
-TEST_F(PythonPassesScripted, AnUnreadableReportIsAFailure) {
+// Whatever the channel holds after "load" came from a process the candidate controls: any line
+// the driver would not write is interference, a failure, never an error and never a pass.
+TEST_F(PythonPassesScripted, LinesTheDriverWouldNotWriteAreInterference) {
+  const nlohmann::json fixture_ok = {{"event", "fixture"}, {"name", "flat"}, {"ok", true},
+                                     {"output", "x\n"}};
+  // The driver's own lines up to the fixtures of the chosen way.
+  const std::vector<nlohmann::json> chosen = {
+      k_hello, k_load, {{"event", "import"}, {"ok", true}},
+      {{"event", "functions"}, {"names", {"json_to_csv"}}},
+      {{"event", "chosen"}, {"entry", "json_to_csv"}, {"style", "records"}}};
+  auto after_chosen = [&chosen](std::vector<nlohmann::json> more) {
+    std::vector<nlohmann::json> all = chosen;
+    all.insert(all.end(), more.begin(), more.end());
+    return channel(all);
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"garbage", channel({k_hello, k_load}) + "forged\n"},
+      {"unterminated", channel({k_hello, k_load}) + "{\"event\": \"import\""},
+      {"second hello", channel({k_hello, k_load, k_hello})},
+      {"second load", channel({k_hello, k_load, k_load})},
+      {"unknown event", channel({k_hello, k_load, {{"event", "pass"}}})},
+      {"no event", channel({k_hello, k_load, {{"verdict", "pass"}}})},
+      {"not an object", channel({k_hello, k_load}) + "[1,2]\n"},
+      {"unknown fixture", after_chosen({{{"event", "fixture"}, {"name", "../x"}, {"ok", true}}})},
+      {"duplicate fixture", after_chosen({fixture_ok, fixture_ok})},
+      {"after done", after_chosen({{{"event", "done"}}, fixture_ok})},
+      {"done before import", channel({k_hello, k_load, {{"event", "done"}}})},
+      {"fixture before chosen", channel({k_hello, k_load, {{"event", "import"}, {"ok", true}},
+                                         {{"event", "functions"}, {"names", {"f"}}}, fixture_ok})},
+      {"deep nesting", channel({k_hello, k_load}) + std::string(100000, '[') + "\n"},
+  };
+  for (const auto& [name, text] : cases) {
+    sandbox::Result result;
+    result.reason = sandbox::EndReason::exited;
+    result.exit_code = 0;
+    result.channel_text = text;
+    use(result);
+    const CheckResult verdict = check();
+    EXPECT_EQ(verdict.outcome, Outcome::fail) << name << ": " << verdict.message;
+    EXPECT_THAT(verdict.message, HasSubstr("interfered with the harness")) << name;
+  }
+  // The specific reasons, for the record.
   sandbox::Result result;
   result.reason = sandbox::EndReason::exited;
   result.exit_code = 0;
-  result.files["result.json"] = "forged";
+  result.channel_text = after_chosen({fixture_ok, fixture_ok});
   use(result);
-  EXPECT_EQ(check().outcome, Outcome::fail);
+  EXPECT_THAT(check().message, HasSubstr("reports fixture 'flat' a second time"));
+  result.channel_text = after_chosen({{{"event", "fixture"}, {"name", "../x"}, {"ok", true}}});
+  use(result);
+  EXPECT_THAT(check().message, HasSubstr("reports a fixture the job does not have: '../x'"));
+  result.channel_text = channel({k_hello, k_load, {{"event", "done"}}});
+  use(result);
+  EXPECT_THAT(check().message, HasSubstr("line 3 is out of the driver's order (\"done\" after \"load\")"));
+}
+
+TEST_F(PythonPassesScripted, ACutChannelIsInterference) {
+  sandbox::Result result;
+  result.reason = sandbox::EndReason::output_limit;
+  result.channel_truncated = true;
+  result.channel_text = channel({k_hello, k_load}) + "{\"event\": \"fixture\", \"output\": \"xxxx";
+  use(result);
+  const CheckResult verdict = check();
+  EXPECT_EQ(verdict.outcome, Outcome::fail);
+  EXPECT_THAT(verdict.message, HasSubstr("interfered with the harness"));
+  EXPECT_THAT(verdict.message, HasSubstr("result channel"));
+}
+
+TEST_F(PythonPassesScripted, AnUncleanExitAfterTheLastReportIsInterference) {
+  sandbox::Result result;
+  result.reason = sandbox::EndReason::signalled;
+  result.term_signal = 9;
+  result.channel_text = channel({k_hello, k_load, {{"event", "import"}, {"ok", true}},
+                                 {{"event", "functions"}, {"names", nlohmann::json::array()}},
+                                 {{"event", "done"}}});
+  use(result);
+  const CheckResult verdict = check();
+  EXPECT_EQ(verdict.outcome, Outcome::fail);
+  EXPECT_THAT(verdict.message, HasSubstr("after the driver's last report"));
+}
+
+TEST_F(PythonPassesScripted, GarbageBeforeLoadIsGoodputsError) {
+  // Before "load" nothing of the candidate's has run: a bad line there is the driver's.
+  sandbox::Result result;
+  result.reason = sandbox::EndReason::exited;
+  result.exit_code = 1;
+  result.channel_text = channel({k_hello}) + "not json\n";
+  use(result);
+  EXPECT_EQ(check().outcome, Outcome::error);
 }
 
 }  // namespace

@@ -73,44 +73,54 @@ time.sleep(30)
   EXPECT_LT(result.wall_s, 5.0);
 }
 
-TEST_P(SandboxTest, WritesFilesAndReadsBackResults) {
+TEST_P(SandboxTest, WritesFilesAndReturnsResultsThroughTheChannel) {
   const std::string marker = unique_marker();
   Request request = python_request(R"(
-import json, csv
+import json, csv, io, os
 rows = json.load(open("data/in.json"))
-with open("out.csv", "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["a", "b"])
-    for r in rows:
-        w.writerow([r["a"], r["b"]])
+out = io.StringIO()
+w = csv.writer(out)
+w.writerow(["a", "b"])
+for r in rows:
+    w.writerow([r["a"], r["b"]])
+with os.fdopen(int(os.environ["GOODPUT_RESULT_FD"]), "w", encoding="utf-8") as channel:
+    channel.write(out.getvalue())
 )", marker);
   request.files.push_back({"data/in.json", R"([{"a": 1, "b": "x,y"}, {"a": 2, "b": "名前"}])"});
-  request.read_back = {"out.csv", "missing.txt", "data/in.json"};
+  request.result_channel = true;
   const Result result = run_contained(request, marker);
   ASSERT_EQ(result.reason, EndReason::exited) << describe(result);
   EXPECT_EQ(result.exit_code, 0) << describe(result);
-  ASSERT_EQ(result.files.count("out.csv"), 1u);
-  EXPECT_EQ(result.files.at("out.csv"), "a,b\r\n1,\"x,y\"\r\n2,名前\r\n");
-  EXPECT_EQ(result.files.count("missing.txt"), 0u);
-  EXPECT_EQ(result.files.count("data/in.json"), 1u);
+  EXPECT_EQ(result.channel_text, "a,b\r\n1,\"x,y\"\r\n2,名前\r\n");
+  EXPECT_FALSE(result.channel_truncated);
 }
 
-TEST_P(SandboxTest, ReadBackDoesNotFollowSymlinksOrHardLinksOutOfTheWorkDirectory) {
+TEST_P(SandboxTest, WithoutAChannelRequestedThereIsNone) {
+  const std::string marker = unique_marker();
+  const Result result = run_contained(python_request(R"(
+import os
+print(os.environ.get("GOODPUT_RESULT_FD", "none"))
+)", marker), marker);
+  EXPECT_EQ(result.stdout_text, "none\n") << describe(result);
+  EXPECT_TRUE(result.channel_text.empty());
+}
+
+TEST_P(SandboxTest, TheChannelIsCappedAndFloodingItEndsTheRun) {
   const std::string marker = unique_marker();
   Request request = python_request(R"(
-import os
-os.symlink("/etc/passwd", "link.txt")
-os.mkdir("sub")
-os.symlink("/etc", "dirlink")
-try:
-    os.link("/etc/hostname", "hard.txt")
-except OSError:
-    pass
+import os, time
+fd = int(os.environ["GOODPUT_RESULT_FD"])
+block = b"c" * 65536
+while True:
+    os.write(fd, block)
 )", marker);
-  request.read_back = {"link.txt", "dirlink/passwd", "hard.txt"};
+  request.result_channel = true;
+  request.limits.channel_bytes = 1u << 20;
   const Result result = run_contained(request, marker);
-  EXPECT_EQ(result.reason, EndReason::exited) << describe(result);
-  EXPECT_TRUE(result.files.empty()) << "read back " << result.files.size() << " file(s)";
+  EXPECT_EQ(result.reason, EndReason::output_limit) << describe(result);
+  EXPECT_TRUE(result.channel_truncated);
+  EXPECT_EQ(result.channel_text.size(), std::size_t{1} << 20);
+  EXPECT_LT(result.wall_s, 5.0) << describe(result);
 }
 
 TEST_P(SandboxTest, EnvironmentIsScrubbed) {
@@ -137,6 +147,9 @@ print("cwd=" + os.getcwd())
   }
   EXPECT_EQ(keys.substr(0, keys.find("HOME=")),
             "GOODPUT_EXTRA\nHOME\nLANG\nPATH\nPYTHONDONTWRITEBYTECODE\nTMPDIR\n");
+  if (GetParam() != "unsafe-none") {
+    EXPECT_THAT(result.stdout_text, HasSubstr("cwd=/work\n"));
+  }
   // HOME is the work directory, which is also the working directory.
   const auto home = result.stdout_text.find("HOME=");
   const auto cwd = result.stdout_text.find("cwd=");
@@ -164,6 +177,19 @@ os.chmod("made", 0)
   EXPECT_EQ(result.stdout_text, "['main_" + marker + ".py', 'marker-" + marker + "']\n");
   const auto left = work_directories_of(marker);
   EXPECT_TRUE(left.empty()) << "work directory left behind: " << left.front();
+  if (GetParam() != "unsafe-none") {
+    // Not even during the run: the work directory exists only inside the sandbox.
+    const std::string marker2 = unique_marker();
+    Request look = python_request("import time\ntime.sleep(1.5)\n", marker2);
+    std::vector<std::filesystem::path> during;
+    std::thread watcher([&] {
+      ::usleep(700'000);
+      during = work_directories_of(marker2);
+    });
+    run_contained(look, marker2);
+    watcher.join();
+    EXPECT_TRUE(during.empty()) << "the run's files are on the host: " << during.front();
+  }
 }
 
 TEST_P(SandboxTest, ReportsDeathBySignal) {
@@ -237,22 +263,25 @@ TEST_P(SandboxTest, SeveralRunsInParallel) {
 TEST_P(SandboxTest, IsolationReportIsConsistent) {
   const Isolation& report = isolation();
   std::cout << "[ ISOLATION ] " << GetParam() << ": " << report.describe() << "\n";
-  EXPECT_FALSE(report.backend.empty());
+  EXPECT_EQ(report.backend, GetParam());
   EXPECT_FALSE(report.user.empty());
-  if (GetParam() == "process_fallback") {
+  EXPECT_TRUE(report.seccomp);
+  EXPECT_FALSE(report.memory.empty());
+  EXPECT_FALSE(report.scratch.empty());
+  if (GetParam() == "unsafe-none") {
     EXPECT_FALSE(report.pid_namespace);
     EXPECT_FALSE(report.network_namespace);
+    EXPECT_FALSE(report.read_only_system);
     EXPECT_THAT(report.describe(), HasSubstr("NO namespaces"));
-  }
-  if (GetParam() == "bwrap") {
+    EXPECT_THAT(report.describe(), HasSubstr("NOT isolated"));
+  } else {
     EXPECT_TRUE(report.pid_namespace && report.network_namespace && report.mount_namespace);
     EXPECT_TRUE(report.read_only_system);
+    EXPECT_GT(report.strength(), make_sandbox("unsafe-none")->isolation().strength());
   }
-  if (report.backend == "process") {
-    EXPECT_FALSE(report.read_only_system);
-  }
-  if (::geteuid() == 0 && report.dropped_privileges) {
-    EXPECT_THAT(report.user, HasSubstr("65534"));
+  if (::geteuid() == 0) {
+    EXPECT_TRUE(report.distinct_uid);
+    EXPECT_TRUE(report.dropped_privileges);
   }
 }
 
@@ -260,6 +289,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, SandboxTest, ::testing::ValuesIn(k_backends),
 
 TEST(SandboxFactory, NamesAndReasons) {
   EXPECT_THROW(make_sandbox("docker"), std::invalid_argument);
+  EXPECT_THROW(make_sandbox("none"), std::invalid_argument);
   EXPECT_NE(make_sandbox("auto"), nullptr);
   EXPECT_EQ(to_string(EndReason::exited), "exited");
   EXPECT_EQ(to_string(EndReason::signalled), "signalled");
@@ -268,19 +298,20 @@ TEST(SandboxFactory, NamesAndReasons) {
   EXPECT_EQ(to_string(EndReason::memory_limit), "memory_limit");
   EXPECT_EQ(to_string(EndReason::output_limit), "output_limit");
   EXPECT_EQ(to_string(EndReason::file_size_limit), "file_size_limit");
+  EXPECT_EQ(to_string(EndReason::scratch_limit), "scratch_limit");
   EXPECT_EQ(to_string(EndReason::failed_to_start), "failed_to_start");
 }
 
-TEST(SandboxFactory, AutoPicksBwrapOnlyWhenUsable) {
+TEST(SandboxFactory, AutoPicksTheStrongestIsolatingBackend) {
   const auto sandbox = make_sandbox("auto");
-  bool bwrap_usable = true;
-  try {
-    make_sandbox("bwrap");
-  } catch (const std::runtime_error& e) {
-    bwrap_usable = false;
-    std::cout << "[ NOTE ] bwrap not usable: " << e.what() << "\n";
+  EXPECT_NE(sandbox->isolation().backend, "unsafe-none");
+  for (const std::string name : {"process", "bwrap"}) {
+    try {
+      EXPECT_GE(sandbox->isolation().strength(), make_sandbox(name)->isolation().strength()) << name;
+    } catch (const std::runtime_error& e) {
+      std::cout << "[ NOTE ] " << name << " not usable: " << e.what() << "\n";
+    }
   }
-  EXPECT_EQ(sandbox->isolation().backend, bwrap_usable ? "bwrap" : "process");
 }
 
 }  // namespace
