@@ -551,7 +551,12 @@ pid_t spawn(const ChildPlan& plan, int* pidfd) {
   args.flags = CLONE_PIDFD | static_cast<std::uint64_t>(plan.namespace_flags);
   args.pidfd = reinterpret_cast<std::uint64_t>(pidfd);
   args.exit_signal = SIGCHLD;
-  const long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  long pid = ::syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0 && errno == ENOSYS) {
+    // Kernels before 5.3, and seccomp profiles that hide clone3 (as goodput's own filter does,
+    // so that glibc falls back to clone): the same with clone(2), the pidfd in parent_tid.
+    pid = ::syscall(SYS_clone, args.flags | SIGCHLD, nullptr, pidfd, nullptr, nullptr);
+  }
   if (pid != 0) return static_cast<pid_t>(pid);  // the parent (or -1 with errno)
   if (plan.namespace_flags & CLONE_NEWPID) init_main(plan);
   supervisor_main(plan);

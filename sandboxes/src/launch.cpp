@@ -491,7 +491,7 @@ LaunchOutcome launch(LaunchPlan& plan) {
   plan.passed_fds.clear();
 
   if (pid < 0) {
-    outcome.start_error = "cannot start the sandbox (clone3, Linux 5.3 or newer): " +
+    outcome.start_error = "cannot start the sandbox's first process (clone): " +
                           error_text(spawn_error);
     return outcome;
   }

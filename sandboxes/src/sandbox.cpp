@@ -183,7 +183,7 @@ Isolation base_isolation(std::string backend, bool distinct_uid, bool inside_nob
   isolation.dropped_privileges = distinct_uid;
   isolation.distinct_uid = distinct_uid;
   isolation.user = distinct_uid ? "a uid of the run's own (" + std::to_string(k_run_uid_base) +
-                                      " + the run's supervisor pid)"
+                                      " + the pid of the run's first process)"
                                 : "goodput's own uid " + std::to_string(::geteuid());
   if (inside_nobody) isolation.user += ", nobody (65534) inside";
   isolation.seccomp = true;
