@@ -135,6 +135,7 @@ Result run_with(const BwrapSetup& setup, const Request& request) {
     plan.env = scrubbed_environment(request, k_inside_work_dir, k_inside_tmp_dir);
     plan.cwd = "/";
     plan.distinct_uid = setup.distinct_uid;
+    plan.own_user_namespace = !setup.distinct_uid;
     plan.result_channel = request.result_channel;
     plan.limits = request.limits;
     plan.extra_processes = 2;  // bwrap's outer process and its PID 1

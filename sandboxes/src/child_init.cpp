@@ -319,7 +319,15 @@ void wire_command_descriptors(const ChildPlan& plan) {
     if (::syscall(SYS_setresuid, uid, uid, uid) != 0) fail(plan, SetupStage::setuid, errno);
     if (::getuid() != uid || ::geteuid() != uid) fail(plan, SetupStage::setuid, EPERM);
   }
-  // After the uid change: the run's processes are counted under the run's own uid.
+  if (plan.own_user_namespace) {
+    if (::unshare(CLONE_NEWUSER) != 0) fail(plan, SetupStage::user_map, errno);
+    if (!write_file("/proc/self/setgroups", "deny") ||
+        !write_file("/proc/self/uid_map", plan.uid_map) ||
+        !write_file("/proc/self/gid_map", plan.gid_map)) {
+      fail(plan, SetupStage::user_map, errno);
+    }
+  }
+  // After the uid change (or the user namespace): the run's processes are counted alone.
   apply_rlimits(plan, true);
   // No setuid binary (su, mount...) may give the command privileges back.
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(plan, SetupStage::no_new_privs, errno);

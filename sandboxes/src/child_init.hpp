@@ -111,6 +111,11 @@ struct ChildPlan {
   int passed_fd_count = 0;
   int cgroup_procs_fd = -1;            // joined by init, or by the command without one
   bool distinct_uid = false;           // run as k_run_uid_base + init's or the supervisor's pid
+  // Without a uid of its own, the command enters a user namespace of its own (its uid mapped to
+  // itself) before RLIMIT_NPROC is set, so that the limit counts this run's processes only
+  // (since Linux 5.14 the count is per user namespace, and a namespace's ancestors keep the
+  // limit its creator had). Used for bubblewrap, whose sandbox has no init of goodput's.
+  bool own_user_namespace = false;
   StepList steps[3];                   // setup steps: by init, or by the supervisor
   int step_list_count = 0;
   const sock_fprog* seccomp = nullptr; // installed in the command, last

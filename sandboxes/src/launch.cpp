@@ -467,6 +467,7 @@ LaunchOutcome launch(LaunchPlan& plan) {
   if (plan.result_channel) child.passed_fds[child.passed_fd_count++] = channel.write.get();
   child.cgroup_procs_fd = plan.cgroup_procs_fd;
   child.distinct_uid = plan.distinct_uid;
+  child.own_user_namespace = plan.own_user_namespace;
   for (const SetupScript* script : plan.scripts) {
     if (child.step_list_count == 3) break;
     child.steps[child.step_list_count++] = StepList{script->steps(), script->size()};

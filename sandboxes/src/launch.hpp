@@ -25,6 +25,7 @@ struct LaunchPlan {
   int namespace_flags = 0;            // CLONE_NEW* (see child_init.hpp)
   bool pid_namespace() const;
   bool distinct_uid = false;          // the run's own uid (needs root)
+  bool own_user_namespace = false;    // see ChildPlan::own_user_namespace
   std::vector<const SetupScript*> scripts;  // setup steps, in order (private_root.hpp)
   int cgroup_procs_fd = -1;           // the run's memory cgroup (owned by the caller)
   const sock_fprog* seccomp = nullptr;  // installed in the command (owned by the caller)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "memory_cgroup.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,10 +137,33 @@ CgroupSupport probe() {
 
 }  // namespace
 
+// Run cgroups of goodput processes that were killed before they could remove them (SIGKILL,
+// a crash): empty, but they would pile up. Named goodput-<pid>-<n>; removed when that pid is
+// gone. rmdir refuses a cgroup that still has processes, so nothing live is touched.
+void remove_stale_run_cgroups(const std::string& parent) {
+  DIR* dir = ::opendir(parent.c_str());
+  if (dir == nullptr) return;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name.rfind("goodput-", 0) != 0) continue;
+    std::size_t digits_start = std::string("goodput-").size();
+    if (name.rfind("goodput-probe-", 0) == 0) digits_start = std::string("goodput-probe-").size();
+    const std::size_t digits_end = name.find_first_not_of("0123456789", digits_start);
+    if (digits_end == digits_start) continue;
+    const auto pid = static_cast<pid_t>(std::stol(name.substr(digits_start, digits_end - digits_start)));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    ::rmdir((parent + "/" + name).c_str());
+  }
+  ::closedir(dir);
+}
+
 const CgroupSupport& memory_cgroup_support() {
   static std::once_flag once;
   static CgroupSupport support;
-  std::call_once(once, [] { support = probe(); });
+  std::call_once(once, [] {
+    support = probe();
+    if (support.available) remove_stale_run_cgroups(support.parent);
+  });
   return support;
 }
 
