@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <gmock/gmock.h>
+#include <memory>
+#include <utility>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -92,6 +94,49 @@ TEST(PythonCompilesScripted, ASandboxThatCannotStartIsAnError) {
   detail::set_python_sandbox_for_testing(nullptr);
   EXPECT_EQ(result.outcome, Outcome::error);
   EXPECT_THAT(result.message, HasSubstr("no such file: /usr/bin/python3"));
+}
+
+// A sandbox that returns a scripted result.
+class ScriptedCompileSandbox final : public sandbox::Sandbox {
+ public:
+  explicit ScriptedCompileSandbox(sandbox::Result result) : m_result(std::move(result)) {}
+  sandbox::Result run(const sandbox::Request& request) override {
+    EXPECT_TRUE(request.result_channel);
+    return m_result;
+  }
+  sandbox::Isolation isolation() const override { return {}; }
+
+ private:
+  sandbox::Result m_result;
+};
+
+CheckResult compile_with(sandbox::Result scripted) {
+  detail::set_python_sandbox_for_testing(std::make_shared<ScriptedCompileSandbox>(std::move(scripted)));
+  const CheckResult result = testing::run("python-compiles", {}, "```python\nx = 1\n```\n");
+  detail::set_python_sandbox_for_testing(nullptr);
+  return result;
+}
+
+TEST(PythonCompilesScripted, APythonThatNeverGreetsIsAnError) {
+  sandbox::Result scripted;
+  scripted.reason = sandbox::EndReason::exited;
+  scripted.exit_code = 1;
+  scripted.stderr_text = "python3: can't open file\n";
+  const CheckResult result = compile_with(scripted);
+  EXPECT_EQ(result.outcome, Outcome::error) << result.message;
+  EXPECT_THAT(result.message, HasSubstr("did not start"));
+}
+
+TEST(PythonCompilesScripted, ACompilerThatDiesOnTheCodeIsAFailure) {
+  // Python started (its greeting is there), then the code's text crashed or starved the
+  // compiler: that is the code's doing.
+  sandbox::Result scripted;
+  scripted.reason = sandbox::EndReason::signalled;
+  scripted.term_signal = 11;
+  scripted.channel_text = "{\"event\": \"hello\", \"python\": \"3.11.2\"}\n";
+  const CheckResult result = compile_with(scripted);
+  EXPECT_EQ(result.outcome, Outcome::fail) << result.message;
+  EXPECT_THAT(result.message, HasSubstr("without a verdict"));
 }
 
 TEST_F(PythonCompiles, TheTaskChoosesTheSandboxBackend) {
