@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <gmock/gmock.h>
-#include <memory>
-#include <utility>
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "checker_test_support.hpp"
 // The helpers are private to the checkers library, so they are included by path.
