@@ -3,21 +3,30 @@
 // a Python check is refused before any request (exit 2) unless it asks for `sandbox:
 // unsafe-none`, and then the log says so. Such a machine is made here by running goodput
 // itself inside the unsafe-none sandbox, whose seccomp filter refuses every new namespace.
+// That run has a uid of its own, which may not reach the build tree (a clone in a 0700
+// directory): the binary is copied to a directory it can reach, and everything else (task,
+// fixtures, models file) is in its work directory; the simulated model is served from here.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
 #include <string>
 
 #include "goodput/sandbox/sandbox.hpp"
+#include "sim/sim_server.hpp"
 
 namespace goodput {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+namespace fs = std::filesystem;
 
 std::string task_file(const std::string& sandbox) {
   return "suite: refusal\n"
@@ -26,9 +35,16 @@ std::string task_file(const std::string& sandbox) {
          "    prompt: PythonでJSON→CSV変換関数を書いてください\n"
          "    assert:\n"
          "      - type: python-passes\n"
-         "        fixtures: " GOODPUT_SOURCE_DIR "/tasks/seed/fixtures/json_to_csv/seed\n"
+         "        fixtures: fixtures\n"
          "        timeout: 20\n"
          "        sandbox: " + sandbox + "\n";
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 class SandboxChoiceTest : public ::testing::Test {
@@ -39,16 +55,34 @@ class SandboxChoiceTest : public ::testing::Test {
     } catch (const std::exception& e) {
       GTEST_SKIP() << "unsafe-none sandbox not usable: " << e.what();
     }
-    // The run's uid must be able to reach the binary and the fixtures.
-    if (::access(GOODPUT_BINARY, X_OK) != 0) GTEST_SKIP() << "no goodput binary";
+    std::string pattern = "/tmp/goodput-choice-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    m_bin_dir = pattern;
+    fs::permissions(m_bin_dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                   fs::perms::others_read | fs::perms::others_exec);
+    fs::copy_file(GOODPUT_BINARY, m_bin_dir / "goodput");
+    m_sim = std::make_unique<sim::SimServer>(
+        sim::load_sim_profiles(std::string(GOODPUT_SOURCE_DIR) + "/examples/sim/seed-profiles.yaml"));
+    m_sim->start();
+  }
+  void TearDown() override {
+    if (m_sim) m_sim->stop();
+    std::error_code ec;
+    if (!m_bin_dir.empty()) fs::remove_all(m_bin_dir, ec);
   }
 
-  // goodput run TASK --sim, inside the unsafe-none sandbox.
+  // goodput run task.yaml against the simulated sim-swift-4b, inside the unsafe-none sandbox.
   sandbox::Result run_goodput(const std::string& task) {
     sandbox::Request request;
-    request.argv = {GOODPUT_BINARY, "run", "task.yaml", "--sim", "--model", "sim-swift-4b",
-                    "-o", "out"};
-    request.files = {{"task.yaml", task}};
+    request.argv = {(m_bin_dir / "goodput").string(), "run", "task.yaml", "--models",
+                    "models.yaml", "-o", "out"};
+    request.files = {{"task.yaml", task},
+                     {"models.yaml", "models:\n  - {name: sim-swift-4b, base_url: '" +
+                                         m_sim->base_url() + "', model: sim-swift-4b}\n"}};
+    const fs::path fixtures = fs::path(GOODPUT_SOURCE_DIR) / "tasks/seed/fixtures/json_to_csv/seed";
+    for (const auto& entry : fs::directory_iterator(fixtures)) {
+      request.files.push_back({"fixtures/" + entry.path().filename().string(), read_file(entry.path())});
+    }
     // A sanitizer build reserves terabytes of address space and stops threads with ptrace at
     // exit for its leak check: neither is what this test is about.
     request.env = {{"ASAN_OPTIONS", "detect_leaks=0"}};
@@ -63,6 +97,8 @@ class SandboxChoiceTest : public ::testing::Test {
   }
 
   std::unique_ptr<sandbox::Sandbox> m_outer;
+  std::unique_ptr<sim::SimServer> m_sim;
+  fs::path m_bin_dir;
 };
 
 TEST_F(SandboxChoiceTest, WithoutAnIsolatingSandboxAPythonCheckIsRefusedBeforeAnyRequest) {
