@@ -390,9 +390,10 @@ pid_t pid_outside() {
 
 // PID 1 of the namespace. Reports the command's status as soon as it is reaped, then SIGKILLs
 // everything else in the namespace (kill(-1) from PID 1 reaches exactly the namespace) and
-// reaps it before exiting: exiting as PID 1 would have the kernel kill the rest too, but what
-// init reaps itself is counted in the CPU time goodput gets from wait4. goodput stops a run by
-// SIGKILLing init, which takes the whole namespace with it.
+// reaps it before exiting: exiting as PID 1 would have the kernel kill the rest too, but only
+// what init reaps itself is counted in the CPU time goodput gets from wait4. goodput stops a
+// run with SIGTERM to init, which starts the same killing while the command still runs (and
+// SIGKILLs init if that has not finished within a second).
 [[noreturn]] void reap_as_init(const ChildPlan& plan, pid_t command, const sigset_t* set) {
   bool killing = false;
   for (;;) {
@@ -414,7 +415,7 @@ pid_t pid_outside() {
       break;
     }
     if (killing) ::kill(-1, SIGKILL);
-    wait_for_signal(set);
+    if (wait_for_signal(set) == SIGTERM) killing = true;
   }
 }
 

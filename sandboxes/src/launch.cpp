@@ -281,13 +281,9 @@ class Supervision {
     if (m_kill_level > 0) return;
     m_kill_level = 1;
     m_killed_at = now;
-    if (m_namespaces) {
-      // The namespace's init: the kernel kills everything in the namespace with it.
-      signal_child(SIGKILL);
-      return;
-    }
-    // The supervisor blocks SIGTERM and answers it by sweeping the group and its subreaped
-    // orphans; it exits once all of them are reaped.
+    // init blocks SIGTERM and answers it by SIGKILLing the namespace and reaping it (so that
+    // the CPU time of what it kills is counted); the supervisor by sweeping the group and its
+    // subreaped orphans. Both exit once all of it is reaped; escalate() follows if not.
     signal_child(SIGTERM);
   }
 
@@ -297,8 +293,9 @@ class Supervision {
     ::kill(m_supervisor, sig);
   }
 
-  // The supervisor did not finish in time (or was killed by the command, which can happen
-  // only without a privilege drop): SIGKILL it and everything goodput knows of.
+  // init or the supervisor did not finish in time (or the supervisor was killed by the
+  // command, which can happen only without a privilege drop): SIGKILL it (for init, the kernel
+  // then kills the whole namespace) and everything goodput knows of.
   void escalate() {
     m_kill_level = 2;
     signal_child(SIGKILL);
