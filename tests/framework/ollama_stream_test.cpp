@@ -214,4 +214,19 @@ TEST(OllamaStream, ThinkTagsInContentAreReasoning) {
   EXPECT_EQ(spread.times.reasoning_chunks, 3);
 }
 
+// A tag split across two lines is still a tag: text held back as a possible partial tag
+// waits for the next line, and is released only when the stream ends.
+TEST(OllamaStream, ThinkTagSplitAcrossLinesIsReasoning) {
+  const std::string stream =
+      R"({"model":"m","message":{"role":"assistant","content":"<thi"},"done":false})" "\n"
+      R"({"model":"m","message":{"role":"assistant","content":"nk>60% of 1e6</thi"},"done":false})" "\n"
+      R"({"model":"m","message":{"role":"assistant","content":"nk>100,000 more. <"},"done":false})" "\n"
+      R"({"model":"m","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop"})" "\n";
+  for (const goodput::Completion& c : {decode(stream), decode_byte_by_byte(stream)}) {
+    EXPECT_EQ(c.answer, "100,000 more. <");  // a '<' that never became a tag is text
+    EXPECT_EQ(c.reasoning, "60% of 1e6");
+    EXPECT_TRUE(c.ok()) << c.error.message;
+  }
+}
+
 }  // namespace goodput_ollama_think_tags

@@ -1,5 +1,6 @@
-// What the fingerprint learns from each server's self-description (server_probe.hpp), fed
-// the documents of shared/wire-formats.md §B-§D, and how it merges with a completion.
+// What the fingerprint learns from each server's self-description (each dialect's
+// read_server_info, in the order of its probe_paths), fed the documents of
+// shared/wire-formats.md §B-§D, and how it merges with a completion (server_probe.hpp).
 #include <gtest/gtest.h>
 
 #include "framework/server_probe.hpp"
@@ -8,6 +9,12 @@ namespace goodput::detail {
 namespace {
 
 using nlohmann::json;
+
+ServerInfo info_from(const char* dialect, const std::string& model, std::vector<json> answers) {
+  const Dialect& d = find_dialect(dialect);
+  EXPECT_EQ(answers.size(), d.probe_paths.size());
+  return d.read_server_info(model, answers);
+}
 
 TEST(ServerProbe, RootDropsTheApiSuffix) {
   EXPECT_EQ(server_root("http://h:8080/v1"), "http://h:8080");
@@ -20,11 +27,11 @@ TEST(ServerProbe, LlamaCppPropsAndModelMeta) {
   const json models = json::parse(R"({"object":"list","data":[{"id":"/models/qwen.gguf","owned_by":"llamacpp",
       "meta":{"n_ctx_train":32768,"n_params":7000000000,"ftype":"Q4_K_M"}}]})");
   const json props = json::parse(R"({"build_info":"b6000-abc123","default_generation_settings":{"n_ctx":8192}})");
-  const ServerInfo info = server_info_from("whatever", models, props, nullptr, nullptr, nullptr);
+  const ServerInfo info = info_from("openai", "whatever", {models, props});
   EXPECT_EQ(info.version, "b6000-abc123");
   EXPECT_EQ(info.context_length, 8192);  // what the server allocated beats the training context
   EXPECT_EQ(info.quantisation, "Q4_K_M");
-  const ServerInfo no_props = server_info_from("whatever", models, nullptr, nullptr, nullptr, nullptr);
+  const ServerInfo no_props = info_from("openai", "whatever", {models, nullptr});
   EXPECT_EQ(no_props.context_length, 32768);
 }
 
@@ -32,7 +39,7 @@ TEST(ServerProbe, OllamaTagsAndVersion) {
   const json tags = json::parse(R"({"models":[{"name":"qwen3:8b","model":"qwen3:8b",
       "details":{"family":"qwen3","parameter_size":"8.2B","quantization_level":"Q4_K_M"}},
       {"name":"llama3:latest","details":{"quantization_level":"Q8_0"}}]})");
-  const ServerInfo info = server_info_from("qwen3:8b", nullptr, nullptr, tags, json{{"version", "0.12.3"}}, nullptr);
+  const ServerInfo info = info_from("ollama", "qwen3:8b", {json{{"version", "0.12.3"}}, tags});
   EXPECT_EQ(info.version, "0.12.3");
   EXPECT_EQ(info.quantisation, "Q4_K_M");
   EXPECT_EQ(info.arch, "qwen3");
@@ -41,7 +48,7 @@ TEST(ServerProbe, OllamaTagsAndVersion) {
 TEST(ServerProbe, LmStudioModels) {
   const json models = json::parse(R"({"data":[{"id":"granite-3.0-2b","arch":"granite","quantization":"Q4_K_M",
       "state":"loaded","max_context_length":4096},{"id":"other","quantization":"Q8_0"}]})");
-  const ServerInfo info = server_info_from("granite-3.0-2b", nullptr, nullptr, nullptr, nullptr, models);
+  const ServerInfo info = info_from("lmstudio", "granite-3.0-2b", {models});
   EXPECT_EQ(info.quantisation, "Q4_K_M");
   EXPECT_EQ(info.context_length, 4096);
   EXPECT_EQ(info.arch, "granite");

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Provider: sends one chat request to a model server and measures the streamed reply. One
-// implementation per dialect (framework/src/providers/), chosen by ModelSpec::dialect.
-// Measuring happens here; judging happens in checkers; nothing else touches the network.
+// HTTP implementation speaks every dialect of the dialect table (framework/src/providers/
+// dialect.hpp), chosen by ModelSpec::dialect; a dialect supplies only what differs (paths,
+// request body, stream decoder, hints). Measuring happens here; judging happens in checkers;
+// nothing else touches the network. Sees only model_spec.hpp, never the checkers.
 #pragma once
 
 #include <atomic>
@@ -12,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goodput/completion.hpp"
-#include "goodput/spec.hpp"
+#include "goodput/model_spec.hpp"
 
 namespace goodput {
 
@@ -38,8 +40,9 @@ class Provider {
   virtual nlohmann::json request_body(const CompletionRequest& request) const = 0;
 };
 
-// Throws ConfigError for an unknown dialect, or when the model's api_key_env names an
-// environment variable that is not set.
+// Throws ConfigError for an unknown dialect (naming the closest known one), for a base_url
+// the dialect cannot use, or when the model's api_key_env names an environment variable
+// that is not set.
 std::unique_ptr<Provider> make_provider(const ModelSpec& model);
 
 }  // namespace goodput

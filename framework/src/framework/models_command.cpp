@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `goodput models`: is each endpoint up, what does it serve, and, when something is wrong,
 // what to do about it. Plain GETs (and, for OpenAI-style servers, one request no server
-// runs, to learn whether it wants a key), so checking never loads a model.
+// runs, to learn whether it wants a key), so checking never loads a model. What to ask is
+// each model's dialect's (Dialect::check_server); the report and its diagnoses are here.
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -12,7 +13,9 @@
 #include "framework/server_probe.hpp"
 #include "goodput/commands.hpp"
 #include "goodput/spec.hpp"
+#include "providers/api_key.hpp"
 #include "providers/curl_session.hpp"
+#include "providers/dialect.hpp"
 #include "reporters/terminal_text.hpp"
 #include "sim/sim_server.hpp"
 
@@ -20,30 +23,19 @@ namespace goodput {
 
 namespace {
 
-struct Answer {
-  detail::HttpOutcome outcome;
-  std::string body;
-  nlohmann::json json;  // discarded when the body is not JSON
-  bool connected() const { return outcome.error.kind == ErrorKind::none || outcome.status != 0; }
-  bool ok() const { return outcome.error.kind == ErrorKind::none && outcome.status >= 200 && outcome.status < 300; }
-  bool html() const {
-    const auto first = body.find_first_not_of(" \t\r\n");
-    return first != std::string::npos && body[first] == '<';
-  }
-};
-
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
   return out.empty() ? "(none)" : out;
 }
 
-class ModelCheck {
+// One model's check. What to ask is its dialect's (Dialect::check_server); what every
+// dialect's check shares (requests, the report's lines, the usual diagnoses) is here.
+class ModelCheck final : public detail::ServerCheck {
  public:
   ModelCheck(const ModelSpec& model, double timeout_s, std::ostream& out)
-      : m_model(model), m_timeout_s(timeout_s), m_out(out), m_root(detail::server_root(model.base_url)) {
-    m_headers = detail::auth_headers(model);
-  }
+      : m_model(model), m_timeout_s(timeout_s), m_out(out), m_root(detail::server_root(model.base_url)),
+        m_headers(detail::auth_headers(model)) {}
 
   // Returns the number of problems found.
   int run() {
@@ -52,38 +44,56 @@ class ModelCheck {
           << (m_model.simulated ? ", SIMULATED" : "") << ")\n";
     if (!m_model.api_key_env.empty() && m_headers.empty())
       problem("api_key_env names $" + m_model.api_key_env + ", which is not set: export it before running (the key itself never goes in a file)");
-    if (m_model.dialect == "ollama")
-      check_ollama();
-    else if (m_model.dialect == "lmstudio")
-      check_lmstudio();
-    else
-      check_openai();
+    try {
+      m_dialect = &detail::find_dialect(m_model.dialect, m_model.where);
+    } catch (const ConfigError& e) {
+      problem(e.message());
+      return m_problems;
+    }
+    if (m_dialect->check_server) m_dialect->check_server(*this);
+    else note("the " + m_dialect->name + " dialect has no server check: only the key variable was checked");
     return m_problems;
   }
 
- private:
-  Answer get(const std::string& url) {
-    Answer a;
-    a.outcome = m_session.get(url, m_headers, m_timeout_s, a.body);
-    a.json = nlohmann::json::parse(a.body, nullptr, false);
-    if (a.json.is_discarded()) a.json = nullptr;
-    return a;
+  const ModelSpec& model() const override { return m_model; }
+  const std::string& root() const override { return m_root; }
+  bool sends_key() const override { return !m_headers.empty(); }
+
+  detail::HttpAnswer get(const std::string& url) override {
+    detail::HttpAnswer a;
+    const detail::HttpOutcome outcome = m_session.get(url, m_headers, m_timeout_s, a.body);
+    return with_json(outcome, std::move(a));
+  }
+
+  detail::HttpAnswer post(const std::string& url, const nlohmann::json& body) override {
+    detail::HttpRequest request;
+    request.url = url;
+    request.body = body.dump();
+    request.headers = m_headers;
+    request.headers.push_back("Content-Type: application/json");
+    request.connect_timeout_s = m_timeout_s;
+    request.request_timeout_s = m_timeout_s;
+    request.stall_timeout_s = m_timeout_s;
+    detail::HttpAnswer a;
+    const detail::HttpOutcome outcome = m_session.post(request, [](std::string_view, double) { return true; }, nullptr);
+    a.body = outcome.error_body;  // a 2xx body is not kept: no check needs it
+    return with_json(outcome, std::move(a));
   }
 
   // The texts hold what the server answered (model ids, versions, error messages) and names
   // from the models file: escaped, so a server cannot print lines of its own.
-  void ok(const std::string& text) { m_out << "  [ OK      ] " << detail::terminal_text(text) << "\n"; }
-  void note(const std::string& text) { m_out << "  [ NOTE    ] " << detail::terminal_text(text) << "\n"; }
-  void problem(const std::string& text) {
+  void ok(const std::string& text) override { m_out << "  [ OK      ] " << detail::terminal_text(text) << "\n"; }
+  void note(const std::string& text) override { m_out << "  [ NOTE    ] " << detail::terminal_text(text) << "\n"; }
+  void problem(const std::string& text) override {
     m_out << "  [ PROBLEM ] " << detail::terminal_text(text) << "\n";
     ++m_problems;
   }
 
-  void not_listening(const Answer& a) {
-    problem("nothing listens at " + m_root + ": is the server running, and is base_url right? (" + a.outcome.error.message + ")");
+  void not_listening(const detail::HttpAnswer& a) override {
+    problem("nothing listens at " + m_root + ": is the server running, and is base_url right? (" + a.error.message + ")");
   }
 
-  void auth_problem(long status, const std::string& url) {
+  void auth_problem(long status, const std::string& url) override {
     const std::string what = "HTTP " + std::to_string(status) + " from " + url;
     if (m_model.api_key_env.empty())
       problem("the server wants an API key (" + what +
@@ -94,16 +104,26 @@ class ModelCheck {
       problem("the server rejected the key in $" + m_model.api_key_env + " (" + what + "): check the key");
   }
 
-  // Is `id` among `served`? Ollama ids may leave out ":latest".
-  bool served(const std::vector<std::string>& ids) const {
-    return std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
-      return id == m_model.model || (m_model.dialect == "ollama" && id == m_model.model + ":latest");
-    });
+  bool expect_model_list(const detail::HttpAnswer& a, const std::string& url, const char* key, const std::string& api,
+                         const std::string& hint) override {
+    if (!a.connected()) {
+      not_listening(a);
+      return false;
+    }
+    if (a.refused_key()) {
+      auth_problem(a.status, url);
+      return false;
+    }
+    if (a.ok() && a.json.is_object() && a.json.contains(key) && a.json[key].is_array()) return true;
+    const std::string what = a.html() ? "an HTML page" : a.ok() ? "something that is not a model list" : "HTTP " + std::to_string(a.status);
+    problem("this is not " + api + ": GET " + url + " answered " + what + hint);
+    return false;
   }
 
-  void check_listed(const std::vector<std::string>& ids, bool single_model_server) {
+  bool check_listed(const std::vector<std::string>& ids, bool single_model_server) override {
     ok("serves " + std::to_string(ids.size()) + (ids.size() == 1 ? " model: " : " models: ") + join(ids));
-    if (served(ids)) {
+    const bool found = served(ids);
+    if (found) {
       ok("model '" + m_model.model + "' is served");
     } else if (single_model_server) {
       note("model '" + m_model.model + "' is not the name the server gives its one model ('" + ids.front() +
@@ -111,114 +131,10 @@ class ModelCheck {
     } else {
       problem("model '" + m_model.model + "' not found; the server has: " + join(ids) + " (set model: to one of them)");
     }
+    return found;
   }
 
-  void check_openai() {
-    // llama.cpp's /health: up, loading or absent (other servers have none).
-    const Answer health = get(m_root + "/health");
-    if (!health.connected()) return not_listening(health);
-    if (health.outcome.status == 503) problem("the server is up but still loading the model (HTTP 503 from /health): wait and try again");
-    else if (health.ok()) ok("the server is up (" + m_root + "/health answered " + std::to_string(health.outcome.status) + ")");
-
-    const std::string models_url = m_model.base_url + "/models";
-    const Answer models = get(models_url);
-    if (!models.connected()) return not_listening(models);
-    if (models.outcome.status == 401 || models.outcome.status == 403) return auth_problem(models.outcome.status, models_url);
-    const bool listed = models.ok() && models.json.is_object() && models.json.contains("data") && models.json["data"].is_array();
-    if (!listed) {
-      std::string why = models.html() ? "an HTML page" : models.ok() ? "something that is not a model list" : "HTTP " + std::to_string(models.outcome.status);
-      problem("this is not an OpenAI-compatible endpoint: GET " + models_url + " answered " + why);
-      suggest_dialect();
-      return;
-    }
-    std::vector<std::string> ids;
-    bool llamacpp = false;
-    for (const auto& entry : models.json["data"]) {
-      if (entry.is_object() && entry.contains("id") && entry["id"].is_string()) ids.push_back(entry["id"].get<std::string>());
-      llamacpp = llamacpp || (entry.is_object() && entry.value("owned_by", "") == "llamacpp");
-    }
-    check_listed(ids, llamacpp && ids.size() == 1);
-    check_auth();
-    report_server_info();
-  }
-
-  // A base_url that misses /v1, or an Ollama / LM Studio server named with the wrong dialect.
-  void suggest_dialect() {
-    const Answer tags = get(m_root + "/api/tags");
-    if (tags.ok() && tags.json.is_object() && tags.json.contains("models")) {
-      note("this is Ollama (" + m_root + "/api/tags answers): use dialect: ollama with base_url: " + m_root +
-           ", or keep dialect: openai with base_url: " + m_root + "/v1");
-      return;
-    }
-    if (m_model.base_url.find("/v1") == std::string::npos) {
-      const Answer v1 = get(m_root + "/v1/models");
-      if (v1.ok() && v1.json.is_object() && v1.json.contains("data"))
-        note("an OpenAI-compatible API answers at " + m_root + "/v1: set base_url: " + m_root + "/v1");
-    }
-  }
-
-  // A request no server runs (no messages): only the key check before parsing can refuse it.
-  void check_auth() {
-    detail::HttpRequest request;
-    request.url = m_model.base_url + "/chat/completions";
-    request.body = nlohmann::json{{"model", m_model.model}, {"max_tokens", 1}, {"messages", nullptr}}.dump();
-    request.headers = m_headers;
-    request.headers.push_back("Content-Type: application/json");
-    request.connect_timeout_s = m_timeout_s;
-    request.request_timeout_s = m_timeout_s;
-    request.stall_timeout_s = m_timeout_s;
-    const detail::HttpOutcome outcome = m_session.post(request, [](std::string_view, double) { return true; }, nullptr);
-    if (outcome.status == 401 || outcome.status == 403) return auth_problem(outcome.status, request.url);
-    if (outcome.status != 0) ok(m_headers.empty() ? "no API key needed" : "the API key in $" + m_model.api_key_env + " is accepted");
-  }
-
-  void check_ollama() {
-    const Answer version = get(m_root + "/api/version");
-    if (!version.connected()) return not_listening(version);
-    if (version.ok() && version.json.is_object() && version.json.contains("version"))
-      ok("Ollama " + version.json.value("version", std::string("?")) + " is up");
-    const std::string tags_url = m_root + "/api/tags";
-    const Answer tags = get(tags_url);
-    if (tags.outcome.status == 401 || tags.outcome.status == 403) return auth_problem(tags.outcome.status, tags_url);
-    if (!tags.ok() || !tags.json.is_object() || !tags.json.contains("models")) {
-      problem("this is not Ollama's API: GET " + tags_url + " answered " +
-              (tags.html() ? std::string("an HTML page") : "HTTP " + std::to_string(tags.outcome.status)) +
-              " (for an OpenAI-compatible server use dialect: openai with a base_url ending in /v1)");
-      return;
-    }
-    std::vector<std::string> ids;
-    for (const auto& entry : tags.json["models"])
-      if (entry.is_object()) ids.push_back(entry.value("name", entry.value("model", std::string())));
-    check_listed(ids, false);
-    if (!served(ids) && !ids.empty()) note("to fetch it: ollama pull " + m_model.model);
-    report_server_info();
-  }
-
-  void check_lmstudio() {
-    const std::string url = m_root + "/api/v0/models";
-    const Answer models = get(url);
-    if (!models.connected()) return not_listening(models);
-    if (models.outcome.status == 401 || models.outcome.status == 403) return auth_problem(models.outcome.status, url);
-    if (!models.ok() || !models.json.is_object() || !models.json.contains("data")) {
-      problem("this is not LM Studio's REST API: GET " + url + " answered " +
-              (models.html() ? std::string("an HTML page") : "HTTP " + std::to_string(models.outcome.status)) +
-              " (for another OpenAI-compatible server use dialect: openai)");
-      return;
-    }
-    ok("LM Studio is up");
-    std::vector<std::string> ids;
-    std::string state;
-    for (const auto& entry : models.json["data"]) {
-      if (!entry.is_object()) continue;
-      ids.push_back(entry.value("id", std::string()));
-      if (ids.back() == m_model.model) state = entry.value("state", std::string());
-    }
-    check_listed(ids, false);
-    if (state == "not-loaded") note("'" + m_model.model + "' is not loaded yet: the first request loads it (warmup: true keeps that out of the figures)");
-    report_server_info();
-  }
-
-  void report_server_info() {
+  void report_server_info() override {
     const detail::ServerInfo info = detail::probe_server_info(m_model, m_timeout_s);
     std::string text;
     if (!info.version.empty()) text += "version " + info.version;
@@ -227,11 +143,29 @@ class ModelCheck {
     if (!text.empty()) ok(text);
   }
 
+ private:
+  static detail::HttpAnswer with_json(const detail::HttpOutcome& outcome, detail::HttpAnswer a) {
+    a.status = outcome.status;
+    a.error = outcome.error;
+    a.json = nlohmann::json::parse(a.body, nullptr, false);
+    if (a.json.is_discarded()) a.json = nullptr;
+    return a;
+  }
+
+  // Is `id` among `served`? A server may add a tag the models file leaves out (Ollama's ":latest").
+  bool served(const std::vector<std::string>& ids) const {
+    const std::string& tag = m_dialect->implied_model_tag;
+    return std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
+      return id == m_model.model || (!tag.empty() && id == m_model.model + tag);
+    });
+  }
+
   const ModelSpec& m_model;
   double m_timeout_s;
   std::ostream& m_out;
   std::string m_root;
   std::vector<std::string> m_headers;
+  const detail::Dialect* m_dialect = nullptr;
   detail::CurlSession m_session;
   int m_problems = 0;
 };

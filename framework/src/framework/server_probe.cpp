@@ -3,7 +3,9 @@
 
 #include <cstdlib>
 
+#include "providers/api_key.hpp"
 #include "providers/curl_session.hpp"
+#include "providers/json_fields.hpp"
 
 #ifndef GOODPUT_VERSION
 #define GOODPUT_VERSION "unknown"
@@ -13,46 +15,11 @@ namespace goodput::detail {
 
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 nlohmann::json get_json(CurlSession& session, const std::string& url, const std::vector<std::string>& headers, double timeout_s) {
   std::string body;
   const HttpOutcome outcome = session.get(url, headers, timeout_s, body);
   if (outcome.error.kind != ErrorKind::none || outcome.status < 200 || outcome.status >= 300) return nullptr;
   return nlohmann::json::parse(body, nullptr, false);  // discarded (not an error) when not JSON
-}
-
-std::string string_at(const nlohmann::json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key)) return {};
-  const auto& v = j[key];
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number()) return v.dump();
-  return {};
-}
-
-std::optional<std::int64_t> integer_at(const nlohmann::json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key)) return std::nullopt;
-  const auto& v = j[key];
-  if (v.is_number_integer() || v.is_number_unsigned()) return v.get<std::int64_t>();
-  if (v.is_number_float()) return static_cast<std::int64_t>(v.get<double>());
-  if (v.is_string()) {
-    char* end = nullptr;
-    const long long n = std::strtoll(v.get_ref<const std::string&>().c_str(), &end, 10);
-    if (end && *end == '\0' && !v.get_ref<const std::string&>().empty()) return n;
-  }
-  return std::nullopt;
-}
-
-// The entry of `list` (an array) whose `key` is `id`; a list of one stands for the model
-// (llama.cpp serves exactly one model whatever it is called).
-const nlohmann::json* find_entry(const nlohmann::json& list, const std::string& id, std::initializer_list<const char*> keys) {
-  if (!list.is_array()) return nullptr;
-  for (const auto& entry : list)
-    for (const char* key : keys)
-      if (string_at(entry, key) == id) return &entry;
-  return list.size() == 1 ? &list.front() : nullptr;
 }
 
 }  // namespace
@@ -61,51 +28,11 @@ std::string server_root(const std::string& base_url) {
   std::string root = base_url;
   while (!root.empty() && root.back() == '/') root.pop_back();
   for (const char* suffix : {"/api/v0", "/v1", "/api"})
-    if (ends_with(root, suffix)) {
+    if (root.ends_with(suffix)) {
       root.resize(root.size() - std::string(suffix).size());
       break;
     }
   return root;
-}
-
-std::vector<std::string> auth_headers(const ModelSpec& model) {
-  if (model.api_key_env.empty()) return {};
-  const char* key = std::getenv(model.api_key_env.c_str());
-  if (!key || !*key) return {};
-  return {std::string("Authorization: Bearer ") + key};
-}
-
-ServerInfo server_info_from(const std::string& model, const nlohmann::json& v1_models, const nlohmann::json& props,
-                            const nlohmann::json& ollama_tags, const nlohmann::json& ollama_version,
-                            const nlohmann::json& lmstudio_models) {
-  ServerInfo info;
-  // llama.cpp: /props build_info and the context actually allocated; /v1/models meta.
-  info.version = string_at(props, "build_info");
-  if (props.is_object() && props.contains("default_generation_settings"))
-    info.context_length = integer_at(props["default_generation_settings"], "n_ctx");
-  if (v1_models.is_object() && v1_models.contains("data"))
-    if (const auto* entry = find_entry(v1_models["data"], model, {"id"}); entry && entry->contains("meta")) {
-      const auto& meta = (*entry)["meta"];
-      if (!info.context_length) info.context_length = integer_at(meta, "n_ctx_train");
-      info.quantisation = string_at(meta, "ftype");
-    }
-  // Ollama: /api/version, /api/tags details.
-  if (info.version.empty()) info.version = string_at(ollama_version, "version");
-  if (ollama_tags.is_object() && ollama_tags.contains("models"))
-    if (const auto* entry = find_entry(ollama_tags["models"], model, {"name", "model"}); entry && entry->contains("details")) {
-      const auto& details = (*entry)["details"];
-      if (info.quantisation.empty()) info.quantisation = string_at(details, "quantization_level");
-      if (info.arch.empty()) info.arch = string_at(details, "family");
-    }
-  // LM Studio: /api/v0/models.
-  if (lmstudio_models.is_object() && lmstudio_models.contains("data"))
-    if (const auto* entry = find_entry(lmstudio_models["data"], model, {"id"})) {
-      if (info.quantisation.empty()) info.quantisation = string_at(*entry, "quantization");
-      if (info.arch.empty()) info.arch = string_at(*entry, "arch");
-      if (!info.context_length) info.context_length = integer_at(*entry, "loaded_context_length");
-      if (!info.context_length) info.context_length = integer_at(*entry, "max_context_length");
-    }
-  return info;
 }
 
 bool endpoint_is_goodput_sim(const ModelSpec& model, double timeout_s) {
@@ -114,7 +41,7 @@ bool endpoint_is_goodput_sim(const ModelSpec& model, double timeout_s) {
     const nlohmann::json models = get_json(session, server_root(model.base_url) + "/v1/models", auth_headers(model), timeout_s);
     if (!models.is_object() || !models.contains("data") || !models["data"].is_array() || models["data"].empty()) return false;
     for (const auto& entry : models["data"])
-      if (string_at(entry, "owned_by") != "goodput-sim") return false;
+      if (text_at(entry, "owned_by") != "goodput-sim") return false;
     return true;
   } catch (const std::exception&) {
     return false;
@@ -123,20 +50,17 @@ bool endpoint_is_goodput_sim(const ModelSpec& model, double timeout_s) {
 
 ServerInfo probe_server_info(const ModelSpec& model, double timeout_s) {
   try {
+    const Dialect& dialect = find_dialect(model.dialect, model.where);
+    if (!dialect.read_server_info) return {};
     CurlSession session;
     const std::string root = server_root(model.base_url);
     const auto headers = auth_headers(model);
-    nlohmann::json v1_models, props, tags, version, lmstudio;
-    if (model.dialect == "ollama") {
-      version = get_json(session, root + "/api/version", headers, timeout_s);
-      if (!version.is_null()) tags = get_json(session, root + "/api/tags", headers, timeout_s);
-    } else if (model.dialect == "lmstudio") {
-      lmstudio = get_json(session, root + "/api/v0/models", headers, timeout_s);
-    } else {
-      v1_models = get_json(session, root + "/v1/models", headers, timeout_s);
-      if (!v1_models.is_null()) props = get_json(session, root + "/props", headers, timeout_s);
+    std::vector<nlohmann::json> answers(dialect.probe_paths.size());
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+      answers[i] = get_json(session, root + dialect.probe_paths[i], headers, timeout_s);
+      if (answers[i].is_null()) break;  // the server is not there, or not this kind
     }
-    return server_info_from(model.model, v1_models, props, tags, version, lmstudio);
+    return dialect.read_server_info(model.model, answers);
   } catch (const std::exception&) {
     return {};  // best effort: a fingerprint without these fields
   }

@@ -9,6 +9,7 @@
 
 #include "framework/yaml_util.hpp"
 #include "goodput/spec.hpp"
+#include "providers/dialect.hpp"
 
 namespace goodput {
 
@@ -173,9 +174,7 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
   model.model = yaml.string(yaml.require(node, "model", field), join_field(field, "model"));
   if (node["dialect"]) {
     model.dialect = yaml.string(node["dialect"], join_field(field, "dialect"));
-    if (model.dialect != "openai" && model.dialect != "ollama" && model.dialect != "lmstudio")
-      yaml.fail(node["dialect"], join_field(field, "dialect"),
-                "unknown dialect '" + model.dialect + "' (known: openai, ollama, lmstudio)");
+    detail::find_dialect(model.dialect, yaml.where(node["dialect"]), join_field(field, "dialect"));
   }
   if (node["params"]) model.params = read_request_params(yaml, node["params"], join_field(field, "params"));
   if (node["extra_body"]) {

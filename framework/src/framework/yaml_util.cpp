@@ -66,6 +66,16 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+const std::string* closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string* best = nullptr;
+  std::size_t best_distance = 3;  // suggest only near misses
+  for (const auto& candidate : candidates) {
+    const std::size_t d = edit_distance(word, candidate);
+    if (d < best_distance) { best_distance = d; best = &candidate; }
+  }
+  return best;
+}
+
 YAML::Node YamlReader::load() const {
   if (!std::filesystem::exists(m_file)) throw ConfigError({m_file, 0, 0}, "", "file not found");
   try {
@@ -107,13 +117,7 @@ void YamlReader::check_keys(const YAML::Node& map, const std::string& field,
     const std::string key = entry.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string message = "unknown key '" + key + "'";
-    const std::string* best = nullptr;
-    std::size_t best_distance = 3;  // suggest only near misses
-    for (const auto& candidate : allowed) {
-      const std::size_t d = edit_distance(key, candidate);
-      if (d < best_distance) { best_distance = d; best = &candidate; }
-    }
-    if (best) message += "; did you mean '" + *best + "'?";
+    if (const std::string* best = closest_match(key, allowed)) message += "; did you mean '" + *best + "'?";
     std::string known;
     for (const auto& candidate : allowed) known += (known.empty() ? "" : ", ") + candidate;
     message += " (allowed: " + known + ")";

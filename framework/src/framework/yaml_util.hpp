@@ -50,6 +50,9 @@ class YamlReader {
   std::string m_file;
 };
 
+// The candidate a few edits away from `word` (a typo of it), for "did you mean"; else null.
+const std::string* closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
 // "tasks[2].assert[0].expected"
 inline std::string join_field(const std::string& parent, const std::string& child) {
   return parent.empty() ? child : parent + "." + child;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "providers/lmstudio_stream.hpp"
 
-#include <cmath>
-
 #include <nlohmann/json.hpp>
+
+#include "providers/json_fields.hpp"
 
 namespace goodput {
 
@@ -16,40 +16,27 @@ std::string text_of(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::optional<double> seconds_member(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_number()) return std::nullopt;
-  const double value = it->get<double>();
-  if (!std::isfinite(value) || value < 0) return std::nullopt;
-  return value;
-}
-
 }  // namespace
 
-LmStudioStreamDecoder::LmStudioStreamDecoder(Completion& out) : m_out(out), m_openai(out) {}
-
-void LmStudioStreamDecoder::feed(std::string_view bytes, double t_seconds) {
-  if (m_openai.finished()) return;
+void LmStudioStreamDecoder::decode(std::string_view bytes, double t_seconds) {
   m_scan.feed(bytes, [&](const detail::SseEvent& event) { scan_event(event); });
-  m_openai.feed(bytes, t_seconds);
+  OpenAiStreamDecoder::decode(bytes, t_seconds);
 }
 
-void LmStudioStreamDecoder::finish(double t_seconds) {
+void LmStudioStreamDecoder::drain(double t_seconds) {
   m_scan.finish([&](const detail::SseEvent& event) { scan_event(event); });
-  // stats.stop_reason stands in for a missing finish_reason: passed to the OpenAI decoder as
+  // stats.stop_reason stands in for a missing finish_reason: passed to the OpenAI decoding as
   // one, it also counts as the server saying it is done.
   if (!m_stats_stop_reason.empty() && m_out.server_stop_reason.empty() && m_out.ok()) {
-    if (!m_openai.finished()) {
+    if (!stopped()) {
       const json finish_chunk{{"choices", json::array({json{{"index", 0}, {"delta", json::object()},
                                                             {"finish_reason", m_stats_stop_reason}}})}};
-      m_openai.feed_json(finish_chunk.dump(), t_seconds);
+      feed_json(finish_chunk.dump(), t_seconds);
     } else {
-      m_out.server_stop_reason = m_stats_stop_reason;
-      m_out.stop_reason = normalise_stop_reason(m_stats_stop_reason);
+      set_stop_reason(m_stats_stop_reason);
     }
   }
-  m_openai.finish(t_seconds);
-  apply_extras();
+  OpenAiStreamDecoder::drain(t_seconds);
 }
 
 void LmStudioStreamDecoder::scan_event(const detail::SseEvent& event) {
@@ -66,9 +53,9 @@ void LmStudioStreamDecoder::scan_event(const detail::SseEvent& event) {
     for (const auto& [name, value] : stats->items()) {
       if (value.is_number()) m_stats[name] = value.get<double>();
     }
-    m_stats_ttft = seconds_member(*stats, "time_to_first_token");
-    m_stats_generation = seconds_member(*stats, "generation_time");
-    m_stats_tps = seconds_member(*stats, "tokens_per_second");
+    m_stats_ttft = detail::non_negative_member(*stats, "time_to_first_token");
+    m_stats_generation = detail::non_negative_member(*stats, "generation_time");
+    m_stats_tps = detail::non_negative_member(*stats, "tokens_per_second");
     if (const auto reason = stats->find("stop_reason"); reason != stats->end() && reason->is_string())
       m_stats_stop_reason = reason->get<std::string>();
   }
@@ -87,7 +74,8 @@ void LmStudioStreamDecoder::scan_event(const detail::SseEvent& event) {
   }
 }
 
-void LmStudioStreamDecoder::apply_extras() {
+void LmStudioStreamDecoder::finish_server_figures() {
+  OpenAiStreamDecoder::finish_server_figures();
   if (!m_stats.empty()) {
     m_out.server_timings = m_stats;
     m_out.server_timings_source = "lmstudio stats (s)";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Decodes LM Studio's REST v0 stream (POST /api/v0/chat/completions, wire-formats.md §D):
-// OpenAI-style SSE chunks, decoded by OpenAiStreamDecoder, plus LM Studio's own objects on
-// the last chunks, read here in a second light pass over the same bytes:
+// OpenAI-style SSE chunks, decoded as OpenAiStreamDecoder does, plus LM Studio's own objects
+// on the last chunks, read here in a second light pass over the same bytes:
 //   stats      {tokens_per_second, time_to_first_token, generation_time (seconds), stop_reason}
 //   model_info {arch, quant, format, context_length}
 //   runtime    {name, version, supported_formats}
@@ -16,28 +16,23 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json_fwd.hpp>
-
-#include "goodput/completion.hpp"
 #include "providers/openai_stream.hpp"
 #include "providers/sse_parser.hpp"
 
 namespace goodput {
 
-class LmStudioStreamDecoder {
+class LmStudioStreamDecoder final : public OpenAiStreamDecoder {
  public:
-  explicit LmStudioStreamDecoder(Completion& out);
+  using OpenAiStreamDecoder::OpenAiStreamDecoder;  // (Completion& out)
 
-  void feed(std::string_view bytes, double t_seconds);
-  void finish(double t_seconds);
-  bool finished() const { return m_openai.finished(); }
+ protected:
+  void decode(std::string_view bytes, double t_seconds) override;
+  void drain(double t_seconds) override;
+  void finish_server_figures() override;
 
  private:
   void scan_event(const detail::SseEvent& event);
-  void apply_extras();
 
-  Completion& m_out;
-  OpenAiStreamDecoder m_openai;
   detail::SseParser m_scan;  // a second parser over the same bytes, for LM Studio's objects
   std::map<std::string, double> m_stats;
   std::optional<double> m_stats_ttft;

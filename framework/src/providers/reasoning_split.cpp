@@ -144,14 +144,10 @@ void ReasoningSplitter::take_marker(SplitText& out, MarkerKind kind, bool answer
       m_mode = Mode::after_block;
       break;
     case MarkerKind::harmony_start:
-      m_mode = Mode::harmony_header;
-      m_header.clear();
-      m_header_has_channel = false;
-      break;
     case MarkerKind::harmony_channel:
       m_mode = Mode::harmony_header;
       m_header.clear();
-      m_header_has_channel = true;
+      m_header_has_channel = kind == MarkerKind::harmony_channel;
       break;
     case MarkerKind::harmony_constrain:
       if (m_mode == Mode::harmony_header) m_header += ' ';  // ends the channel word

@@ -3,7 +3,7 @@
 // (wire-formats.md §B reasoning formats, §F harmony). Incremental: fed the content deltas
 // in order, split anywhere (even inside a tag), it returns what is answer and what is
 // reasoning so far, holding back a possible partial tag ("<thi") until the next delta
-// decides. Private to framework/; any decoder (OpenAI SSE, Ollama NDJSON) can use it:
+// decides. Private to framework/; StreamDecoder::add_text runs it for every dialect:
 //
 //   detail::ReasoningSplitter splitter;
 //   for each content delta:

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// The request body of the `openai` dialect: roles, parameters, reasoning_effort, extra_body.
+// The request body of the `openai` dialect (openai_dialect.cpp, through make_provider): roles,
+// parameters, reasoning_effort, extra_body.
 #include <gtest/gtest.h>
 
 #include <memory>
 
 #include "goodput/provider.hpp"
-#include "providers/dialects.hpp"
 
 namespace goodput {
 namespace {
@@ -28,7 +28,7 @@ CompletionRequest request(json params = json::object()) {
 }
 
 json body_for(const ModelSpec& model, json params = json::object()) {
-  return detail::make_openai_provider(model)->request_body(request(std::move(params)));
+  return make_provider(model)->request_body(request(std::move(params)));
 }
 
 TEST(OpenAiRequestBody, SystemRoleByDefault) {
