@@ -90,18 +90,15 @@ class RunCollector final : public Reporter {
     RunSet& set = m_sets[run.model->name];
     set.label = set.model = run.model->name;
     set.tasks[run.task->id()] = {{"prompt", run.task->prompt}};
-    const RunOutcome outcome = run.verdict == Verdict::pass    ? RunOutcome::pass
-                               : run.verdict == Verdict::error ? RunOutcome::error
-                                                               : RunOutcome::fail;
-    set.runs.push_back({run.task->id(), run.sample, outcome, run.completion.metrics.e2e_s, run.completion.metrics.ttft_s});
-    m_errors += outcome == RunOutcome::error;
+    set.runs.push_back({run.key(), run.verdict, run.completion});
+    m_errors += run.verdict == Verdict::error;
   }
   std::map<std::string, RunSet> m_sets;
   int m_errors = 0;
 };
 
 int passed(const RunSet& set) {
-  return static_cast<int>(std::count_if(set.runs.begin(), set.runs.end(), [](const CompareRun& r) { return r.outcome == RunOutcome::pass; }));
+  return static_cast<int>(std::count_if(set.runs.begin(), set.runs.end(), [](const StoredRun& r) { return r.verdict == Verdict::pass; }));
 }
 
 std::string profile(const std::string& id, double chance, int seed, int tasks) {

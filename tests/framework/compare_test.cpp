@@ -1,5 +1,6 @@
 // The statistics, verdicts and gate of `goodput compare`, on in-memory runs (compare.hpp),
-// and the command's config file and refusals on small hand-written results files.
+// its renderings (reporters.hpp), and the command's config file and refusals on small
+// hand-written results files.
 #include "goodput/compare.hpp"
 
 #include <unistd.h>
@@ -12,6 +13,8 @@
 #include <gtest/gtest.h>
 
 #include "goodput/commands.hpp"
+#include "goodput/reporters.hpp"
+#include "goodput/stats.hpp"
 
 namespace goodput {
 namespace {
@@ -90,6 +93,16 @@ TEST(CompareBootstrapTest, DeterministicWithASeedAndCoversTheTrueShift) {
 
 // ---- verdicts on constructed runs ----
 
+StoredRun stored(const std::string& model, const std::string& task, int sample, Verdict verdict, std::optional<double> e2e,
+                 std::optional<double> ttft) {
+  StoredRun r;
+  r.key = {model, task, sample};
+  r.verdict = verdict;
+  r.completion.metrics.e2e_s = e2e;
+  r.completion.metrics.ttft_s = ttft;
+  return r;
+}
+
 RunSet make_set(const std::string& model, const std::map<std::string, std::pair<int, int>>& pass_fail, double e2e = 1.0,
                 const std::string& prompt_suffix = "") {
   RunSet s;
@@ -99,8 +112,8 @@ RunSet make_set(const std::string& model, const std::map<std::string, std::pair<
   for (const auto& [task, counts] : pass_fail) {
     s.tasks[task] = {{"system", ""}, {"prompt", "Prompt of " + task + prompt_suffix}, {"params", {{"max_tokens", 64}}}};
     int sample = 0;
-    for (int i = 0; i < counts.first; ++i) s.runs.push_back({task, sample++, RunOutcome::pass, e2e, e2e / 10});
-    for (int i = 0; i < counts.second; ++i) s.runs.push_back({task, sample++, RunOutcome::fail, e2e, e2e / 10});
+    for (int i = 0; i < counts.first; ++i) s.runs.push_back(stored(model, task, sample++, Verdict::pass, e2e, e2e / 10));
+    for (int i = 0; i < counts.second; ++i) s.runs.push_back(stored(model, task, sample++, Verdict::fail, e2e, e2e / 10));
   }
   return s;
 }
@@ -172,7 +185,7 @@ TEST(CompareVerdictTest, ChangedPromptIsNotComparableAndNeverGates) {
 TEST(CompareVerdictTest, ErrorsAreNotFailuresAndTasksInOneRunOnlyAreListed) {
   RunSet base = make_set("a", {{"t", {3, 0}}, {"only.base", {1, 0}}});
   RunSet cand = make_set("a", {{"t", {3, 0}}});
-  cand.runs.push_back({"t", 9, RunOutcome::error, std::nullopt, std::nullopt});
+  cand.runs.push_back(stored("a", "t", 9, Verdict::error, std::nullopt, std::nullopt));
   const Comparison c = compare_runs(base, cand);
   EXPECT_EQ(task_of(c, "t").verdict, TaskVerdict::unchanged);
   EXPECT_EQ(task_of(c, "t").candidate.errors, 1);
@@ -233,7 +246,7 @@ TEST(CompareGateTest, LatencyAndTimeToCorrectLimits) {
   ASSERT_TRUE(c.e2e.difference_s);
   EXPECT_NEAR(c.e2e.difference_s->estimate, 0.5, 1e-12);
   ASSERT_EQ(c.gate_failures.size(), 1u);
-  EXPECT_THAT(c.gate_failures[0], HasSubstr("median end-to-end time rose +50.0%"));
+  EXPECT_THAT(gate_failure_text(c, c.gate_failures[0]), HasSubstr("median end-to-end time rose +50.0%"));
   gate.max_latency_increase = 0.6;
   EXPECT_EQ(gate_exit_code(compare_runs(base, slow, gate)), 0);
   gate.max_latency_increase.reset();
@@ -258,6 +271,60 @@ TEST(CompareOutputTest, MarkdownAndJsonCarryTheVerdicts) {
   std::ostringstream console;
   print_comparison(c, console);
   EXPECT_THAT(console.str(), HasSubstr("gate: FAILED"));
+}
+
+// ---- per-side statistics: `goodput run`'s, and time to a correct answer at its edges ----
+
+TEST(CompareSideStatsTest, AreTheRunSummarysStatistics) {
+  RunSet base = make_set("a", {{"t", {3, 1}}, {"u", {1, 1}}}, 2.0);
+  base.runs.push_back(stored("a", "t", 7, Verdict::truncated, 4.0, 0.4));  // judged, not passed, timed
+  base.runs.push_back(stored("a", "t", 8, Verdict::error, 99.0, 9.0));     // left out
+  StatsCollector summary;
+  for (const auto& run : base.runs) summary.add(run);
+  const Comparison c = compare_runs(base, make_set("b", {{"t", {4, 0}}, {"u", {2, 0}}}, 2.0));
+  const RunStats& side = task_of(c, "t").baseline;
+  const RunStats& run_side = summary.models().at("a").per_task.at("t");
+  EXPECT_EQ(side.judged(), run_side.judged());
+  EXPECT_EQ(side.not_passed(), 2);  // the failure and the truncated run
+  EXPECT_EQ(side.errors, 1);
+  EXPECT_DOUBLE_EQ(*side.time_to_correct_s(), *run_side.time_to_correct_s());  // mean(2,2,2,2,4) / (3/5)
+  EXPECT_DOUBLE_EQ(*side.time_to_correct_s(), 2.4 / 0.6);
+  EXPECT_DOUBLE_EQ(*c.baseline_ttc_s, *summary.models().at("a").suite_time_to_correct_s());
+  EXPECT_EQ(comparison_json(c)["tasks"][0]["baseline"]["failed"], 2);
+}
+
+// DESIGN.md: L / p, infinite when p = 0, with or without a latency. (compare used to say
+// infinite and the run summary "unknown" for a task whose runs all failed before any token.)
+TEST(CompareSideStatsTest, NothingPassedIsInfiniteEvenWithoutALatency) {
+  RunSet cand = make_set("b", {{"t", {2, 0}}});
+  cand.runs.clear();
+  for (int i = 0; i < 2; ++i) cand.runs.push_back(stored("b", "t", i, Verdict::fail, std::nullopt, std::nullopt));
+  const Comparison c = compare_runs(make_set("a", {{"t", {2, 0}}}), cand);
+  EXPECT_TRUE(std::isinf(*task_of(c, "t").candidate.time_to_correct_s()));
+  EXPECT_TRUE(std::isinf(*c.candidate_ttc_s));
+  const auto j = comparison_json(c);
+  EXPECT_EQ(j["tasks"][0]["candidate"]["never_passed"], true);
+  EXPECT_EQ(j["time_to_correct_s"]["candidate"], "inf");
+}
+
+// A task whose runs passed but measured no latency has no known time; the suite total of that
+// side is unknown too (not the sum of the others), and the other side keeps its own.
+TEST(CompareSideStatsTest, APassWithoutALatencyLeavesThatSidesSuiteUnknown) {
+  RunSet cand = make_set("b", {{"t", {2, 0}}, {"u", {2, 0}}});
+  for (auto& run : cand.runs)
+    if (run.key.task == "u") run.completion.metrics.e2e_s.reset();
+  const Comparison c = compare_runs(make_set("a", {{"t", {2, 0}}, {"u", {2, 0}}}), cand);
+  EXPECT_FALSE(task_of(c, "u").candidate.time_to_correct_s().has_value());
+  EXPECT_FALSE(c.candidate_ttc_s.has_value());
+  EXPECT_DOUBLE_EQ(*c.baseline_ttc_s, 2.0);
+}
+
+// A task in one run only is not compared, and so not in either side's suite total.
+TEST(CompareSideStatsTest, ATaskMissingOnOneSideIsNotInTheSuiteTotal) {
+  const Comparison c = compare_runs(make_set("a", {{"t", {2, 0}}, {"only.base", {1, 1}}}, 1.0), make_set("b", {{"t", {1, 1}}}, 1.0));
+  EXPECT_EQ(task_of(c, "only.base").verdict, TaskVerdict::not_comparable);
+  EXPECT_DOUBLE_EQ(*c.baseline_ttc_s, 1.0);   // t alone: 1 s / 100%
+  EXPECT_DOUBLE_EQ(*c.candidate_ttc_s, 2.0);  // 1 s / 50%
 }
 
 // ---- the command: config file and refusals ----

@@ -66,7 +66,7 @@ class ConsoleReporterTest : public ::testing::Test {
     auto console = make_console_reporter(out, stats, {false, false});
     console->on_plan(m_plan);
     console->on_run_start(*r.model, *r.task, r.sample);
-    stats.on_run_end(r);
+    stats.add(r);
     console->on_run_end(r);
     console->on_finish(false);
     return out.str();

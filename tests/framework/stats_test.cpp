@@ -67,17 +67,61 @@ TEST(RunStats, TimeToCorrectIsInfiniteWhenNothingPassed) {
   EXPECT_FALSE(only_errors.time_to_correct_s().has_value());
 }
 
+// DESIGN.md's time to a correct answer, L / p, at its edges.
+TEST(RunStats, TimeToCorrectIsInfiniteWhenNothingPassedEvenWithoutALatency) {
+  Fixture f;
+  RunRecord silent = f.run(f.task_a, Verdict::fail, 0);
+  silent.completion.metrics.e2e_s.reset();  // failed before any token
+  RunStats s;
+  s.add(silent);
+  ASSERT_TRUE(s.time_to_correct_s().has_value());
+  EXPECT_TRUE(std::isinf(*s.time_to_correct_s()));
+}
+
+TEST(RunStats, TimeToCorrectIsUnknownWhenRunsPassedButNoneMeasuredALatency) {
+  Fixture f;
+  RunRecord unmeasured = f.run(f.task_a, Verdict::pass, 0);
+  unmeasured.completion.metrics.e2e_s.reset();
+  RunStats s;
+  s.add(unmeasured);
+  EXPECT_DOUBLE_EQ(*s.pass_rate(), 1.0);
+  EXPECT_FALSE(s.time_to_correct_s().has_value());
+}
+
+TEST(ModelStats, SuiteTimeToCorrectAtTheEdges) {
+  Fixture f;
+  TaskSpec task_c;
+  task_c.suite = "s";
+  task_c.name = "c";
+  StatsCollector c;
+  c.add(f.run(f.task_a, Verdict::pass, 4));
+  c.add(f.run(f.task_b, Verdict::error, 9));  // errors only: no evidence, left out
+  EXPECT_DOUBLE_EQ(*c.models().at("m").suite_time_to_correct_s(), 4);
+  RunRecord unmeasured = f.run(task_c, Verdict::pass, 0);
+  unmeasured.completion.metrics.e2e_s.reset();
+  c.add(unmeasured);  // a part of the suite whose time nobody measured: the total is unknown
+  EXPECT_FALSE(c.models().at("m").suite_time_to_correct_s().has_value());
+  RunRecord silent = f.run(f.task_b, Verdict::fail, 0);
+  silent.completion.metrics.e2e_s.reset();
+  StatsCollector d;
+  d.add(f.run(f.task_a, Verdict::pass, 4));
+  d.add(silent);  // never passed, no latency: infinite, and counted as never passed
+  EXPECT_TRUE(std::isinf(*d.models().at("m").suite_time_to_correct_s()));
+  EXPECT_EQ(d.models().at("m").tasks_never_passed(), 1);
+  EXPECT_FALSE(suite_time_to_correct_s({}).has_value());
+}
+
 TEST(ModelStats, SuiteTimeToCorrectSumsTasks) {
   Fixture f;
   StatsCollector c;
-  c.on_run_end(f.run(f.task_a, Verdict::pass, 4));
-  c.on_run_end(f.run(f.task_a, Verdict::fail, 6));   // a: mean 5 / 0.5 = 10
-  c.on_run_end(f.run(f.task_b, Verdict::pass, 2));   // b: 2 / 1 = 2
+  c.add(f.run(f.task_a, Verdict::pass, 4));
+  c.add(f.run(f.task_a, Verdict::fail, 6));   // a: mean 5 / 0.5 = 10
+  c.add(f.run(f.task_b, Verdict::pass, 2));   // b: 2 / 1 = 2
   const ModelStats& m = c.models().at("m");
   EXPECT_DOUBLE_EQ(*m.suite_time_to_correct_s(), 12);
   EXPECT_EQ(m.tasks_never_passed(), 0);
-  c.on_run_end(f.run(f.task_b, Verdict::fail, 2));
-  c.on_run_end(f.run(f.task_b, Verdict::fail, 2));  // b: 2 / (1/3) = 6
+  c.add(f.run(f.task_b, Verdict::fail, 2));
+  c.add(f.run(f.task_b, Verdict::fail, 2));  // b: 2 / (1/3) = 6
   EXPECT_DOUBLE_EQ(*c.models().at("m").suite_time_to_correct_s(), 16);
 }
 
@@ -105,7 +149,7 @@ TEST(RunStats, TruncatedRunsAreCountedApartAndJudgedNotPassed) {
 TEST(ModelStats, ATaskOnlyEverTruncatedNeverPassed) {
   Fixture f;
   StatsCollector c;
-  c.on_run_end(f.run(f.task_a, Verdict::truncated, 5));
+  c.add(f.run(f.task_a, Verdict::truncated, 5));
   const ModelStats& m = c.models().at("m");
   EXPECT_EQ(m.tasks_never_passed(), 1);
   EXPECT_TRUE(std::isinf(*m.suite_time_to_correct_s()));
@@ -145,12 +189,12 @@ TEST(RunStats, GoodputCountsPassedRunsWithinEveryLimit) {
   slo.ttft_s = 1.0;
   slo.e2e_s = 20.0;
   StatsCollector c(slo);
-  c.on_run_end(f.run(f.task_a, Verdict::pass, 10, 0.5));   // good
-  c.on_run_end(f.run(f.task_a, Verdict::pass, 10, 1.5));   // passed, TTFT over the limit
-  c.on_run_end(f.run(f.task_a, Verdict::pass, 25, 0.5));   // passed, e2e over the limit
-  c.on_run_end(f.run(f.task_a, Verdict::fail, 5, 0.1));    // within limits but wrong
-  c.on_run_end(f.run(f.task_b, Verdict::pass, 20, 1.0));   // good: limits are inclusive
-  c.on_run_end(f.run(f.task_b, Verdict::error, 1, 0.1));   // not judged
+  c.add(f.run(f.task_a, Verdict::pass, 10, 0.5));   // good
+  c.add(f.run(f.task_a, Verdict::pass, 10, 1.5));   // passed, TTFT over the limit
+  c.add(f.run(f.task_a, Verdict::pass, 25, 0.5));   // passed, e2e over the limit
+  c.add(f.run(f.task_a, Verdict::fail, 5, 0.1));    // within limits but wrong
+  c.add(f.run(f.task_b, Verdict::pass, 20, 1.0));   // good: limits are inclusive
+  c.add(f.run(f.task_b, Verdict::error, 1, 0.1));   // not judged
   const ModelStats& m = c.models().at("m");
   EXPECT_EQ(m.all.met_slo, 2);
   EXPECT_EQ(m.all.judged(), 5);
@@ -166,10 +210,10 @@ TEST(ModelStats, PassAtKIsTheMeanOverTasksForKUpToEveryTasksN) {
   Fixture f;
   StatsCollector c;
   // a: n = 4, c = 1; b: n = 2, c = 2.
-  c.on_run_end(f.run(f.task_a, Verdict::pass, 1));
-  for (int i = 0; i < 3; ++i) c.on_run_end(f.run(f.task_a, Verdict::fail, 1));
-  c.on_run_end(f.run(f.task_b, Verdict::pass, 1));
-  c.on_run_end(f.run(f.task_b, Verdict::pass, 1));
+  c.add(f.run(f.task_a, Verdict::pass, 1));
+  for (int i = 0; i < 3; ++i) c.add(f.run(f.task_a, Verdict::fail, 1));
+  c.add(f.run(f.task_b, Verdict::pass, 1));
+  c.add(f.run(f.task_b, Verdict::pass, 1));
   const ModelStats& m = c.models().at("m");
   EXPECT_EQ(m.reported_ks(), (std::vector<int>{1, 2}));
   EXPECT_DOUBLE_EQ(*m.pass_at_k(1), (0.25 + 1.0) / 2);

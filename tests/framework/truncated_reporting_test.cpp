@@ -60,7 +60,7 @@ TEST_F(ReportingTest, ConsolePrintsTruncatedRuns) {
   auto console = make_console_reporter(out, stats, {false, false});
   console->on_plan(m_plan);
   const RunRecord run = truncated_run();
-  stats.on_run_end(run);
+  stats.add(run);
   console->on_run_end(run);
   console->on_finish(false);
   EXPECT_THAT(out.str(), HasSubstr("[ TRUNCATED ] thinker / mini.capital\n"));
@@ -101,7 +101,7 @@ TEST_F(ReportingTest, ConsoleShowsWarmupAndServerFigures) {
   run.completion.server.prompt_s = 0.5;
   run.completion.server.decode_tps = 52;
   run.completion.retries.push_back({0.5, "connect: cannot connect"});
-  stats.on_run_end(run);
+  stats.add(run);
   console->on_run_end(run);
   console->on_finish(false);
   EXPECT_THAT(out.str(), HasSubstr("[ WARM-UP  ] thinker: load time 3.50 s (TTFT 3.40 s), not counted in the statistics"));

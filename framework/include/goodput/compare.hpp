@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Comparing two runs (baseline vs candidate) and gating a model swap. The pure part: it works
-// on in-memory run lists, so it is testable without files; `goodput compare`
-// (compare_command.cpp) reads results.json files into these structures.
+// Comparing two runs (baseline vs candidate) and gating a model swap. It computes only: it
+// works on in-memory runs of the results model, so it is testable without files; `goodput
+// compare` (compare_command.cpp) reads results.json files into these structures
+// (results_json.hpp), and the reporters render the outcome (reporters.hpp print_comparison,
+// comparison_markdown, comparison_json).
 //
 // Definitions (also in the README):
 // - A run counts as passed (verdict pass), failed (fail or truncated: judged, not passed) or
@@ -17,18 +19,23 @@
 // - Latency: change of the median end-to-end time (and TTFT) over the runs of the comparable
 //   tasks, with a percentile-bootstrap 95% interval (each side resampled independently,
 //   2000 resamples, fixed seed: deterministic).
-// - Time to a correct answer: per task mean e2e / pass rate; over the suite the sum over tasks.
+// - Per side, the statistics are RunStats (stats.hpp), built from each run's RunFigures as
+//   `goodput run`'s summary builds them: the same pass rate, Wilson interval, percentiles and
+//   time to a correct answer (per task mean e2e / pass rate, +infinity when nothing passed;
+//   over the suite suite_time_to_correct_s over the compared tasks).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "goodput/results.hpp"
+#include "goodput/stats.hpp"
 
 namespace goodput {
 
@@ -71,22 +78,13 @@ std::optional<BootstrapInterval> bootstrap_median_difference(const std::vector<d
 
 // ---- the runs being compared ----
 
-enum class RunOutcome { pass, fail, error };
-
-struct CompareRun {
-  std::string task;
-  std::int64_t sample = 0;
-  RunOutcome outcome = RunOutcome::fail;
-  std::optional<double> e2e_s;
-  std::optional<double> ttft_s;
-};
-
+// One model's runs of one evaluation.
 struct RunSet {
   std::string label;          // e.g. "base.json:sim-fast"
   std::string model;          // the model's name
   nlohmann::json fingerprint = nlohmann::json::object();  // model id, quantisation, server version, params...
   std::map<std::string, nlohmann::json> tasks;             // id -> {system, prompt, params, ...}: the task's text
-  std::vector<CompareRun> runs;
+  std::vector<StoredRun> runs;  // this model's
 };
 
 // ---- the comparison ----
@@ -101,23 +99,13 @@ struct GateOptions {
   std::optional<double> max_ttc_increase;      // fraction, of the suite's time to a correct answer
 };
 
-struct SideStats {
-  int passed = 0;
-  int failed = 0;  // fail and truncated
-  int errors = 0;
-  bool flaky = false;  // passed and failed within this run
-  int judged() const { return passed + failed; }
-  std::optional<double> pass_rate() const;
-  double wilson_low = 0, wilson_high = 1;  // 95% Wilson interval of the pass rate (statistics.hpp)
-  std::optional<double> e2e_p50_s, ttft_p50_s, e2e_mean_s;
-  std::optional<double> time_to_correct_s() const;  // mean e2e / pass rate; +inf when none passed
-};
-
 struct TaskComparison {
   std::string id;
   TaskVerdict verdict = TaskVerdict::unchanged;
   std::string reason;  // why not comparable / what is flaky
-  SideStats baseline, candidate;
+  // Each side's runs of this task. "Failed" in a comparison is judged and not passed
+  // (RunStats::not_passed: fail and truncated); errors are left out.
+  RunStats baseline, candidate;
   std::optional<double> difference;  // candidate pass rate - baseline pass rate
   FisherResult fisher;
   // One-sided p-values adjusted by Holm's step-down method over the compared tasks: with many
@@ -131,6 +119,19 @@ struct LatencyChange {
   std::optional<double> relative() const;          // candidate / baseline - 1
 };
 
+// A condition of the gate that failed; the reporters put it in words (gate_failure_text).
+struct GateFailure {
+  enum class Kind {
+    task_regressed,   // `task`'s pass rate dropped (Holm-adjusted one-sided Fisher)
+    overall_dropped,  // the pooled pass rate dropped (or, one sample per task, McNemar)
+    latency_rose,     // the median end-to-end time rose beyond max_latency_increase
+    ttc_rose,         // the suite's time to a correct answer rose beyond max_ttc_increase
+  };
+  Kind kind = Kind::task_regressed;
+  std::string task;       // task_regressed
+  double increase = 0;    // latency_rose, ttc_rose: candidate / baseline - 1 (+infinity possible)
+};
+
 struct Comparison {
   std::string baseline_label, candidate_label;
   std::vector<std::string> warnings;  // fingerprints differ, tasks only in one run...
@@ -142,12 +143,12 @@ struct Comparison {
   // Every judged run of the compared tasks pooled per side: the overall pass rate's test.
   FisherResult pooled;
   bool one_sample_per_task = false;
-  SideStats baseline_all, candidate_all;
+  RunStats baseline_all, candidate_all;
   LatencyChange e2e, ttft;
   std::optional<double> baseline_ttc_s, candidate_ttc_s;  // suite time to a correct answer
   // The gate.
   GateOptions gate;
-  std::vector<std::string> gate_failures;  // empty: passes
+  std::vector<GateFailure> gate_failures;  // empty: passes
   bool regressed_overall = false;
   int count(TaskVerdict verdict) const;
 };
@@ -158,10 +159,5 @@ Comparison compare_runs(const RunSet& baseline, const RunSet& candidate, const G
 
 // 1 when the gate is on (fail_on_regression) and failed, else 0.
 int gate_exit_code(const Comparison& comparison);
-
-// Outputs.
-void print_comparison(const Comparison& comparison, std::ostream& out);
-std::string comparison_markdown(const Comparison& comparison);
-nlohmann::json comparison_json(const Comparison& comparison);
 
 }  // namespace goodput

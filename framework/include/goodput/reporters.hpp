@@ -1,34 +1,28 @@
 // SPDX-License-Identifier: MIT
-// Built-in reporters: the gtest-like console log with its summary table, the JSONL journal
-// (one line per finished run, flushed at once), the results JSON written at the end and
-// JUnit XML for CI.
+// Built-in reporters, chosen by name from one registry: the gtest-like console log with its
+// summary table, the JSONL journal (one line per finished run, flushed at once), the results
+// JSON written at the end, JUnit XML for CI, and the recording `--replay` answers from. Also
+// the renderings of a comparison (`goodput compare`): console table, Markdown and JSON.
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "goodput/runner.hpp"
+#include "goodput/compare.hpp"
+#include "goodput/plan.hpp"  // Shard
+#include "goodput/reporter.hpp"
+#include "goodput/results_json.hpp"
 #include "goodput/stats.hpp"
 
 namespace goodput {
-
-// One run as a journal line / results entry. Never contains an API key.
-nlohmann::json to_json(const RunRecord& run);
-nlohmann::json to_json(const RunStats& stats);
-// A model's totals as to_json(RunStats), with pass@k / pass^k as the mean over its tasks, and
-// its time to a correct answer over the suite.
-nlohmann::json to_json(const ModelStats& stats);
-// results.json's "slo": the latency limits goodput was measured against, or null.
-nlohmann::json slo_to_json(const std::optional<Slo>& slo);
-// results.json's "summary": per model, the totals, time to a correct answer over the suite
-// and per task. Shared by the results writer and `goodput merge`.
-nlohmann::json summary_to_json(const StatsCollector& stats);
 
 struct ConsoleOptions {
   bool color = false;
@@ -37,11 +31,8 @@ struct ConsoleOptions {
 std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, const StatsCollector& stats, ConsoleOptions options);
 
 // Appends each finished run to `path` as one JSON line and flushes it, so an interruption
-// loses only the runs in flight. Throws std::runtime_error if the file cannot be opened.
+// loses only the runs in flight. Throws ConfigError if the file cannot be opened.
 std::unique_ptr<Reporter> make_journal_reporter(const std::string& path);
-
-// results.json's "schema_version": raised when a field changes meaning or goes away.
-inline constexpr int k_results_schema_version = 1;
 
 struct ResultsInfo {
   std::string results_path;
@@ -63,7 +54,56 @@ std::unique_ptr<Reporter> make_results_reporter(ResultsInfo info, const StatsCol
 // temporary file renamed over `path`, so a reader never sees half a file.
 std::unique_ptr<Reporter> make_junit_reporter(std::string path);
 
+// Writes DIR/meta.json at on_plan and appends one line to DIR/recording.jsonl per finished
+// run (results_json.hpp describes both). Throws ConfigError when DIR cannot be created or
+// already holds a recording.
+std::unique_ptr<Reporter> make_recording_reporter(const std::string& dir);
+
+// ---- the registry ----
+
+// What one evaluation's reporters are made from.
+struct ReporterContext {
+  // What console, results (and junit, its own) read. The caller fires events at it before
+  // the reporters (it is a Reporter too), so the statistics are complete when they read them.
+  const StatsCollector* stats = nullptr;
+  std::ostream* console = nullptr;
+  ConsoleOptions console_options;
+  ResultsInfo results;  // its results_path and journal_path are the results' and journal's outputs
+};
+
+// A reporter by name, with its output (a file or directory; the console's is the context's
+// stream): {"junit", "out/junit.xml"}.
+struct ReporterSpec {
+  std::string name;
+  std::string out;
+};
+
+struct ReporterType {
+  std::string name;
+  std::string summary;  // one line, for people
+  std::function<std::unique_ptr<Reporter>(const ReporterSpec& spec, const ReporterContext& context)> make;
+};
+
+// console, journal, results, junit, recording: listed once, in reporter_registry.cpp.
+const std::vector<ReporterType>& reporter_types();
+const ReporterType* find_reporter_type(std::string_view name);
+
+// One reporter per spec, in the order given (the journal must come before the results
+// writer, which copies it). Throws ConfigError for an unknown name or an output that cannot be
+// opened.
+std::vector<std::unique_ptr<Reporter>> make_reporters(const std::vector<ReporterSpec>& specs, const ReporterContext& context);
+
 // Formats for people: "0.20 s", "1 m 02 s", "76.0 tok/s", "∞".
 std::string format_seconds(std::optional<double> seconds);
+
+// ---- a comparison (goodput/compare.hpp), rendered ----
+
+// Labels, task ids and the warnings and reasons that quote them come from results files, which
+// anyone can edit: the console table escapes them (reporters/terminal_text.hpp).
+void print_comparison(const Comparison& comparison, std::ostream& out);
+std::string comparison_markdown(const Comparison& comparison);
+nlohmann::json comparison_json(const Comparison& comparison);
+// A failed gate condition in words: "task t regressed: 10/10 100% -> 2/10 20% (...)".
+std::string gate_failure_text(const Comparison& comparison, const GateFailure& failure);
 
 }  // namespace goodput

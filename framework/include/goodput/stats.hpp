@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Aggregates finished runs per model and per (model, task): pass rate, latency medians,
-// tokens and time to a correct answer, as DESIGN.md defines them. Every report reads these.
+// tokens and time to a correct answer, as DESIGN.md defines them. Every report reads these,
+// and `goodput compare` builds its per-side figures from the same RunStats. They read the
+// results model (goodput/results.hpp), whether the runs were just run or read from a file.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "goodput/runner.hpp"
+#include "goodput/reporter.hpp"
+#include "goodput/results.hpp"
 #include "goodput/statistics.hpp"
 
 namespace goodput {
@@ -25,24 +28,11 @@ class Samples {
   std::optional<double> median() const { return percentile(50); }
   std::optional<double> mean() const;
   double sum() const;
+  const std::vector<double>& values() const { return m_values; }  // in the order added
 
  private:
   std::vector<double> m_values;
 };
-
-// What the statistics read from one finished run. Built from a RunRecord while running, or
-// from a run's JSON when `goodput merge` recomputes a summary, so both paths go through the
-// one definition of each statistic below.
-struct RunFigures {
-  Verdict verdict = Verdict::error;
-  bool truncated = false;  // stop reason `length`
-  Metrics metrics;
-  std::optional<std::int64_t> completion_tokens;
-  bool tokens_estimated = false;  // the completion count was estimated by the client
-  ServerFigures server;  // what the server reported for this run, beside the client's figures
-  int retries = 0;       // failed attempts retried before this run's completion
-};
-RunFigures figures_of(const RunRecord& run);
 
 // Verdict::truncated (the token limit cut the reasoning before any answer) is counted apart
 // in `cut_before_answer` and, unlike an error, counts as judged and not passed: the model
@@ -69,8 +59,12 @@ struct RunStats {
   void add(const RunRecord& run) { add(figures_of(run)); }
   int judged() const { return passed + failed + cut_before_answer; }
   std::optional<double> pass_rate() const;  // passed / judged()
-  // Mean end-to-end latency / pass rate: the expected time to a correct answer when retrying
-  // until one passes. +infinity when nothing passed; nullopt with no judged run.
+  int not_passed() const { return failed + cut_before_answer; }  // judged, not passed
+  bool flaky() const { return passed > 0 && not_passed() > 0; }  // passed and failed alike
+  // DESIGN.md's time to a correct answer, L / p: mean end-to-end latency over the judged runs
+  // / pass rate, the expected time when retrying until one passes. +infinity when p = 0
+  // (with or without a latency: nothing passed); nullopt with no judged run, or when runs
+  // passed but none measured a latency.
   std::optional<double> time_to_correct_s() const;
   // Wilson 95% interval of the pass rate (passed of judged); nullopt with no judged run.
   std::optional<Interval> pass_rate_ci95() const;
@@ -89,8 +83,8 @@ struct RunStats {
 struct ModelStats {
   RunStats all;
   std::map<std::string, RunStats> per_task;  // by task id
-  // Sum over tasks of each task's time to a correct answer (+infinity when a task never
-  // passed): how long this model takes to get the whole suite right.
+  // suite_time_to_correct_s over every task of the model: how long it takes to get the whole
+  // suite right.
   std::optional<double> suite_time_to_correct_s() const;
   int tasks_never_passed() const;
   // Over tasks (those with a judged run): the mean of each task's pass@k / pass^k, only when
@@ -100,11 +94,22 @@ struct ModelStats {
   std::vector<int> reported_ks() const;  // k_reported_ks up to the smallest judged count
 };
 
+// Time to a correct answer over a suite: the sum of each task's time_to_correct_s. A task with
+// no judged run (errors only) gives no evidence either way and is left out; a task that never
+// passed makes the sum +infinity; a task whose time is unknown (it passed, but no latency was
+// measured) makes the sum unknown (nullopt), as does a suite with no judged task. The one
+// definition, for `goodput run`'s summary and for each side of `goodput compare`.
+std::optional<double> suite_time_to_correct_s(const std::vector<const RunStats*>& tasks);
+
+// Per model and per (model, task), as the runs finish (or as a file lists them). As a
+// Reporter it takes each finished run; reporters that read the statistics come after it.
 class StatsCollector : public Reporter {
  public:
   explicit StatsCollector(std::optional<Slo> slo = std::nullopt) : m_slo(std::move(slo)) {}
   const std::optional<Slo>& slo() const { return m_slo; }
-  void on_run_end(const RunRecord& run) override;
+  void on_run_end(const RunRecord& run) override { add(run); }
+  void add(const RunRecord& run) { add(run.model->name, run.task->id(), figures_of(run)); }
+  void add(const StoredRun& run) { add(run.key.model, run.key.task, run.figures()); }
   void add(const std::string& model_name, const std::string& task_id, const RunFigures& run);
   const std::map<std::string, ModelStats>& models() const { return m_models; }  // by model name
 

@@ -18,16 +18,6 @@
 
 namespace goodput {
 
-std::string_view to_string(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::pass: return "pass";
-    case Verdict::fail: return "fail";
-    case Verdict::error: return "error";
-    case Verdict::truncated: return "truncated";
-  }
-  return "error";
-}
-
 namespace {
 
 bool is_blank(const std::string& text) {
@@ -196,142 +186,201 @@ WarmupResult warm_up(Provider& provider, const ModelSpec& model, const std::atom
   return result;
 }
 
-thread_local const PlannedRun* t_current_run = nullptr;
+// One Runner::run: the providers, server probes, per-server gates and worker threads of one
+// evaluation. Runner::run calls the steps in order; the workers ask, this thread judges and
+// reports.
+class Session {
+ public:
+  Session(const std::vector<ModelSpec>& models, const std::vector<PlannedRun>& runs, const ProviderFactory& make_provider,
+          const RunProviderFactory& make_run_provider, const std::vector<Reporter*>& reporters, const std::atomic<bool>& interrupt)
+      : m_models(models), m_make_provider(make_provider), m_make_run_provider(make_run_provider), m_reporters(reporters),
+        m_interrupt(interrupt), m_jobs(models.size()), m_providers(models.size()), m_server_info(models.size()) {
+    // Each model's runs, in plan order.
+    for (const auto& r : runs) m_jobs[static_cast<std::size_t>(r.model - m_models.data())].push_back({r.task, r.sample});
+    for (std::size_t m = 0; m < m_models.size(); ++m) m_next.push_back(std::make_unique<std::atomic<std::size_t>>(0));
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
-}  // namespace
-
-const PlannedRun* current_run() { return t_current_run; }
-
-Runner::Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, std::vector<PlannedRun> runs,
-               PlanOptions options, ProviderFactory make_provider)
-    : m_models(models), m_tasks(tasks), m_runs(std::move(runs)), m_options(options),
-      m_make_provider(std::move(make_provider)) {}
-
-void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool>& interrupt) {
-  Plan plan;
-  plan.models = &m_models;
-  plan.tasks = &m_tasks;
-  plan.repeat = m_options.repeat;
-  plan.total_runs = m_runs.size();
-  plan.simulated = !m_models.empty();
-  for (const auto& model : m_models) plan.simulated = plan.simulated && model.simulated;
-
-  // Each model's runs, in plan order.
-  std::vector<std::vector<Job>> jobs(m_models.size());
-  for (const auto& r : m_runs) jobs[static_cast<std::size_t>(r.model - m_models.data())].push_back({r.task, r.sample});
-
-  // Providers first: a missing API key variable is a configuration error, before any request.
-  std::vector<std::vector<std::unique_ptr<Provider>>> providers(m_models.size());
-  for (std::size_t m = 0; m < m_models.size(); ++m)
-    for (int w = 0; w < m_models[m].concurrency; ++w)
-      providers[m].push_back(m_make_provider ? m_make_provider(m_models[m])
-                                             : detail::make_retrying_provider(make_provider(m_models[m]),
-                                                                              {m_models[m].retry_attempts,
-                                                                               m_models[m].retry_max_wait_s, 0.5}));
+  // First: a missing API key variable is a configuration error, before any request.
+  void make_providers() {
+    for (std::size_t m = 0; m < m_models.size(); ++m)
+      for (int w = 0; w < m_models[m].concurrency; ++w) m_providers[m].push_back(make_worker_provider(m_models[m]));
+  }
 
   // Once per model, all at once: what the server says it is (best effort, never fails).
-  std::vector<detail::ServerInfo> server_info(m_models.size());
-  {
+  void probe_servers() {
     std::vector<std::thread> probes;
     for (std::size_t m = 0; m < m_models.size(); ++m)
-      probes.emplace_back([&, m] { server_info[m] = detail::probe_server_info(m_models[m], k_probe_timeout_s); });
+      probes.emplace_back([this, m] { m_server_info[m] = detail::probe_server_info(m_models[m], k_probe_timeout_s); });
     for (auto& t : probes) t.join();
   }
-  const auto fingerprint = [&](std::size_t m, const TaskSpec* task, const Completion* c) {
-    TaskSpec empty;
-    return detail::make_fingerprint(m_models[m], server_info[m], c,
-                                    providers[m].front()->request_body(make_request(task ? *task : empty, m_models[m])));
-  };
-  for (std::size_t m = 0; m < m_models.size(); ++m)
-    if (!providers[m].empty()) plan.fingerprints[m_models[m].name] = fingerprint(m, nullptr, nullptr);
 
-  std::map<std::string, std::unique_ptr<Gate>> gates;
-  std::map<std::string, int> slots;
-  for (const auto& model : m_models)
-    if (!model.simulated) slots[server_endpoint(model)] = std::max(slots[server_endpoint(model)], model.concurrency);
-  for (const auto& [url, n] : slots) gates[url] = std::make_unique<Gate>(n);
-
-  for (auto* r : reporters) r->on_plan(plan);
-
-  // Warm-ups before any measured run, one model at a time (loading two models at once on
-  // one GPU would measure neither).
-  for (std::size_t m = 0; m < m_models.size() && !interrupt.load(); ++m) {
-    if (!m_models[m].warmup || providers[m].empty() || jobs[m].empty()) continue;
-    const WarmupResult warmup = warm_up(*providers[m].front(), m_models[m], &interrupt);
-    if (interrupt.load()) break;
-    for (auto* r : reporters) r->on_warmup(m_models[m], warmup);
+  // What each model is, as far as known before any run (from probing its server).
+  void add_fingerprints(Plan& plan) const {
+    for (std::size_t m = 0; m < m_models.size(); ++m)
+      if (!m_providers[m].empty()) plan.fingerprints[m_models[m].name] = fingerprint(m, nullptr, nullptr);
   }
 
-  EventQueue queue;
-  std::atomic<bool> cancel{false};
-  std::vector<std::unique_ptr<std::atomic<std::size_t>>> next;
-  for (std::size_t m = 0; m < m_models.size(); ++m) next.push_back(std::make_unique<std::atomic<std::size_t>>(0));
+  // Two "models" that are one local GPU server with different settings share one gate.
+  void make_gates() {
+    std::map<std::string, int> slots;
+    for (const auto& model : m_models)
+      if (!model.simulated) slots[server_endpoint(model)] = std::max(slots[server_endpoint(model)], model.concurrency);
+    for (const auto& [url, n] : slots) m_gates[url] = std::make_unique<Gate>(n);
+  }
 
-  std::vector<std::thread> workers;
-  for (std::size_t m = 0; m < m_models.size(); ++m) {
-    Gate* gate = m_models[m].simulated ? nullptr : gates[server_endpoint(m_models[m])].get();
-    for (auto& provider : providers[m]) {
-      queue.add_producer();
-      workers.emplace_back([&, m, gate, p = provider.get()] {
-        const ModelSpec& model = m_models[m];
-        while (!interrupt.load()) {
-          const std::size_t i = next[m]->fetch_add(1);
-          if (i >= jobs[m].size()) break;
-          const Job& job = jobs[m][i];
-          if (gate) gate->acquire();
-          if (interrupt.load()) {
-            if (gate) gate->release();
-            break;
-          }
-          RunRecord record;
-          record.model = &model;
-          record.task = job.task;
-          record.sample = job.sample;
-          record.started_at = utc_now_iso();
-          queue.push({true, record});
-          const PlannedRun current{&model, job.task, job.sample};
-          t_current_run = &current;
-          // A C++ task case asks (maybe several times) and checks on this worker, with this
-          // worker's provider and connection; its record comes back already judged.
-          if (job.task->body)
-            run_task_case(record, *p, &cancel);
-          else
-            record.completion = p->complete(make_request(*job.task, model), &cancel);
-          t_current_run = nullptr;
-          if (gate) gate->release();
-          if (interrupt.load()) break;  // in flight when interrupted: lost, not reported
-          record.fingerprint = fingerprint(m, job.task, &record.completion);
-          queue.push({false, std::move(record)});
-        }
-        queue.producer_done();
-      });
+  // Before any measured run, one model at a time (loading two models at once on one GPU would
+  // measure neither).
+  void warm_up_models() {
+    for (std::size_t m = 0; m < m_models.size() && !m_interrupt.load(); ++m) {
+      if (!m_models[m].warmup || m_providers[m].empty() || m_jobs[m].empty()) continue;
+      const WarmupResult warmup = warm_up(*m_providers[m].front(), m_models[m], &m_interrupt);
+      if (m_interrupt.load()) break;
+      for (auto* r : m_reporters) r->on_warmup(m_models[m], warmup);
     }
   }
 
-  // A watcher turns the caller's interrupt into cancelling requests in flight.
-  std::atomic<bool> finished{false};
-  std::thread watcher([&] {
-    while (!finished.load()) {
-      if (interrupt.load()) {
-        cancel.store(true);
+  void start_workers() {
+    for (std::size_t m = 0; m < m_models.size(); ++m) {
+      Gate* gate = m_models[m].simulated ? nullptr : m_gates[server_endpoint(m_models[m])].get();
+      for (auto& provider : m_providers[m]) {
+        m_queue.add_producer();
+        m_workers.emplace_back([this, m, gate, p = provider.get()] { work(m, *p, gate); });
+      }
+    }
+    m_watcher = std::thread([this] { watch_interrupt(); });
+  }
+
+  // On this thread until every worker is done: judging one run overlaps the next request.
+  void deliver_events() {
+    while (auto event = m_queue.pop()) {
+      RunRecord& record = event->record;
+      if (event->started) {
+        for (auto* r : m_reporters) r->on_run_start(*record.model, *record.task, record.sample);
+        continue;
+      }
+      if (!record.task->body) judge(record);
+      for (auto* r : m_reporters) r->on_run_end(record);
+    }
+  }
+
+  void finish() {
+    for (auto& w : m_workers) w.join();
+    m_finished.store(true);
+    m_watcher.join();
+    for (auto* r : m_reporters) r->on_finish(m_interrupt.load());
+  }
+
+ private:
+  std::unique_ptr<Provider> make_worker_provider(const ModelSpec& model) const {
+    if (m_make_provider) return m_make_provider(model);
+    return detail::make_retrying_provider(make_provider(model), {model.retry_attempts, model.retry_max_wait_s, 0.5});
+  }
+
+  nlohmann::json fingerprint(std::size_t m, const TaskSpec* task, const Completion* c) const {
+    const TaskSpec empty;
+    return detail::make_fingerprint(m_models[m], m_server_info[m], c,
+                                    m_providers[m].front()->request_body(make_request(task ? *task : empty, m_models[m])));
+  }
+
+  // One worker: takes the model's next run until none is left or the run is interrupted.
+  void work(std::size_t m, Provider& provider, Gate* gate) {
+    while (!m_interrupt.load()) {
+      const std::size_t i = m_next[m]->fetch_add(1);
+      if (i >= m_jobs[m].size()) break;
+      if (gate) gate->acquire();
+      if (m_interrupt.load()) {
+        if (gate) gate->release();
+        break;
+      }
+      RunRecord record = ask(m, provider, m_jobs[m][i]);
+      if (gate) gate->release();
+      if (m_interrupt.load()) break;  // in flight when interrupted: lost, not reported
+      record.fingerprint = fingerprint(m, record.task, &record.completion);
+      m_queue.push({false, std::move(record)});
+    }
+    m_queue.producer_done();
+  }
+
+  // One run's requests, with the worker's provider or, when the factory is given, one made for
+  // this run. A C++ task case asks (maybe several times) and checks on this worker, with this
+  // worker's connection; its record comes back already judged.
+  RunRecord ask(std::size_t m, Provider& worker_provider, const Job& job) {
+    RunRecord record;
+    record.model = &m_models[m];
+    record.task = job.task;
+    record.sample = job.sample;
+    record.started_at = utc_now_iso();
+    m_queue.push({true, record});
+    const std::unique_ptr<Provider> run_provider =
+        m_make_run_provider ? m_make_run_provider(PlannedRun{record.model, job.task, job.sample}) : nullptr;
+    Provider& provider = run_provider ? *run_provider : worker_provider;
+    if (job.task->body)
+      run_task_case(record, provider, &m_cancel);
+    else
+      record.completion = provider.complete(make_request(*job.task, *record.model), &m_cancel);
+    return record;
+  }
+
+  // Turns the caller's interrupt into cancelling the requests in flight.
+  void watch_interrupt() {
+    while (!m_finished.load()) {
+      if (m_interrupt.load()) {
+        m_cancel.store(true);
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-  });
-
-  while (auto event = queue.pop()) {
-    if (event->started) {
-      for (auto* r : reporters) r->on_run_start(*event->record.model, *event->record.task, event->record.sample);
-      continue;
-    }
-    if (!event->record.task->body) judge(event->record);
-    for (auto* r : reporters) r->on_run_end(event->record);
   }
-  for (auto& w : workers) w.join();
-  finished.store(true);
-  watcher.join();
-  for (auto* r : reporters) r->on_finish(interrupt.load());
+
+  const std::vector<ModelSpec>& m_models;
+  const ProviderFactory& m_make_provider;
+  const RunProviderFactory& m_make_run_provider;
+  const std::vector<Reporter*>& m_reporters;
+  const std::atomic<bool>& m_interrupt;
+  std::vector<std::vector<Job>> m_jobs;                          // per model
+  std::vector<std::vector<std::unique_ptr<Provider>>> m_providers;  // per model, one per worker
+  std::vector<detail::ServerInfo> m_server_info;                 // per model
+  std::vector<std::unique_ptr<std::atomic<std::size_t>>> m_next;  // per model: its next job
+  std::map<std::string, std::unique_ptr<Gate>> m_gates;          // per server
+  EventQueue m_queue;
+  std::atomic<bool> m_cancel{false};
+  std::atomic<bool> m_finished{false};
+  std::vector<std::thread> m_workers;
+  std::thread m_watcher;
+};
+
+Plan plan_of(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, int repeat, std::size_t total_runs) {
+  Plan plan;
+  plan.models = &models;
+  plan.tasks = &tasks;
+  plan.repeat = repeat;
+  plan.total_runs = total_runs;
+  plan.simulated = !models.empty();
+  for (const auto& model : models) plan.simulated = plan.simulated && model.simulated;
+  return plan;
+}
+
+}  // namespace
+
+Runner::Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks, std::vector<PlannedRun> runs,
+               PlanOptions options, ProviderFactory make_provider, RunProviderFactory make_run_provider)
+    : m_models(models), m_tasks(tasks), m_runs(std::move(runs)), m_options(options),
+      m_make_provider(std::move(make_provider)), m_make_run_provider(std::move(make_run_provider)) {}
+
+void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool>& interrupt) {
+  Session session(m_models, m_runs, m_make_provider, m_make_run_provider, reporters, interrupt);
+  session.make_providers();
+  session.probe_servers();
+  Plan plan = plan_of(m_models, m_tasks, m_options.repeat, m_runs.size());
+  session.add_fingerprints(plan);
+  session.make_gates();
+  for (auto* r : reporters) r->on_plan(plan);
+  session.warm_up_models();
+  session.start_workers();
+  session.deliver_events();
+  session.finish();
 }
 
 }  // namespace goodput

@@ -15,19 +15,6 @@ std::optional<double> Samples::mean() const {
 
 double Samples::sum() const { return std::accumulate(m_values.begin(), m_values.end(), 0.0); }
 
-RunFigures figures_of(const RunRecord& run) {
-  const Completion& c = run.completion;
-  RunFigures figures;
-  figures.verdict = run.verdict;
-  figures.truncated = c.stop_reason == StopReason::length;
-  figures.metrics = c.metrics;
-  figures.completion_tokens = c.tokens.completion;
-  figures.tokens_estimated = c.tokens.completion_estimated;
-  figures.server = c.server;
-  figures.retries = static_cast<int>(c.retries.size());
-  return figures;
-}
-
 void RunStats::add(const RunFigures& run) {
   ++runs;
   retries += run.retries;
@@ -61,9 +48,11 @@ std::optional<double> RunStats::pass_rate() const {
 
 std::optional<double> RunStats::time_to_correct_s() const {
   const auto p = pass_rate();
-  const auto latency = e2e_s.mean();
-  if (!p || !latency) return std::nullopt;
+  if (!p) return std::nullopt;
+  // Retrying never yields a correct answer, however long each attempt takes.
   if (*p == 0) return std::numeric_limits<double>::infinity();
+  const auto latency = e2e_s.mean();
+  if (!latency) return std::nullopt;
   return *latency / *p;
 }
 
@@ -94,17 +83,24 @@ std::optional<Interval> RunStats::goodput_ci95() const {
 
 std::optional<double> RunStats::passed_per_minute() const { return goodput::passed_per_minute(passed, e2e_s.sum()); }
 
-std::optional<double> ModelStats::suite_time_to_correct_s() const {
+std::optional<double> suite_time_to_correct_s(const std::vector<const RunStats*>& tasks) {
   double total = 0;
   bool any = false;
-  for (const auto& [id, stats] : per_task) {
-    const auto t = stats.time_to_correct_s();
-    if (!t) continue;  // only errors so far: no evidence either way
+  for (const RunStats* stats : tasks) {
+    if (stats->judged() == 0) continue;  // only errors so far: no evidence either way
+    const auto t = stats->time_to_correct_s();
+    if (!t) return std::nullopt;  // a part of the suite whose time nobody measured
     total += *t;
     any = true;
   }
   if (!any) return std::nullopt;
   return total;
+}
+
+std::optional<double> ModelStats::suite_time_to_correct_s() const {
+  std::vector<const RunStats*> tasks;
+  for (const auto& [id, stats] : per_task) tasks.push_back(&stats);
+  return goodput::suite_time_to_correct_s(tasks);
 }
 
 int ModelStats::tasks_never_passed() const {
@@ -145,8 +141,6 @@ std::vector<int> ModelStats::reported_ks() const {
     if (stats.judged() > 0 && (smallest < 0 || stats.judged() < smallest)) smallest = stats.judged();
   return smallest < 0 ? std::vector<int>{} : goodput::reported_ks(smallest);
 }
-
-void StatsCollector::on_run_end(const RunRecord& run) { add(run.model->name, run.task->id(), figures_of(run)); }
 
 void StatsCollector::add(const std::string& model_name, const std::string& task_id, const RunFigures& run) {
   auto [it, inserted] = m_models.try_emplace(model_name);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-// The journal: one JSON line per finished run, written and flushed at once.
+// The journal: one JSON line per finished run (results_json.hpp journal_line), written and
+// flushed at once.
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <stdexcept>
 
+#include "goodput/error.hpp"
 #include "goodput/reporters.hpp"
 
 namespace goodput {
@@ -15,7 +16,7 @@ class JournalReporter final : public Reporter {
  public:
   explicit JournalReporter(const std::string& path) : m_path(path) {
     m_file = std::fopen(path.c_str(), "a");
-    if (!m_file) throw std::runtime_error("cannot open the journal " + path + ": " + std::strerror(errno));
+    if (!m_file) throw ConfigError({path, 0, 0}, "", std::string("cannot open the journal: ") + std::strerror(errno));
   }
   ~JournalReporter() override {
     if (m_file) std::fclose(m_file);
@@ -24,8 +25,7 @@ class JournalReporter final : public Reporter {
   JournalReporter& operator=(const JournalReporter&) = delete;
 
   void on_run_end(const RunRecord& run) override {
-    // Invalid UTF-8 from a model must not make the journal unwritable.
-    const std::string line = to_json(run).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    const std::string line = journal_line(run);
     if (std::fwrite(line.data(), 1, line.size(), m_file) != line.size() || std::fflush(m_file) != 0)
       std::fprintf(stderr, "goodput: writing the journal %s failed: %s\n", m_path.c_str(), std::strerror(errno));
   }

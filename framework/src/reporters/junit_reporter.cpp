@@ -116,7 +116,7 @@ class JunitReporter final : public Reporter {
   }
 
   void on_run_end(const RunRecord& run) override {
-    m_stats.on_run_end(run);
+    m_stats.add(run);
     const Completion& c = run.completion;
     TestCase tc;
     const auto order = m_task_order.find(run.task->id());

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 // results.json, written once at the end: what ran (models, tasks), the summary per model and
 // per task, and every run, copied line by line from the journal rather than held in memory.
-#include <cerrno>
-#include <cmath>
-#include <chrono>
-#include <cstring>
+// Each part's shape is results_json.hpp's, as `goodput merge` and `goodput compare` read it.
+#include <cstdio>
 #include <ctime>
-#include <filesystem>
 #include <fstream>
+#include <map>
+#include <stdexcept>
 
 #include "goodput/reporters.hpp"
 
@@ -34,11 +33,7 @@ class ResultsReporter final : public Reporter {
 
   void on_plan(const Plan& plan) override { m_plan = plan; }
 
-  void on_warmup(const ModelSpec& model, const WarmupResult& warmup) override {
-    const auto number = [](std::optional<double> v) { return v && std::isfinite(*v) ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-    m_warmups[model.name] = {{"e2e_s", number(warmup.e2e_s)}, {"ttft_s", number(warmup.ttft_s)},
-                             {"error", warmup.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(warmup.error)}};
-  }
+  void on_warmup(const ModelSpec& model, const WarmupResult& warmup) override { m_warmups[model.name] = warmup_to_json(warmup); }
 
   // The model's fingerprint: its first completed run's (the probe's, merged with what the
   // server said while answering), else the probe's alone. Its request_params are the
@@ -54,7 +49,7 @@ class ResultsReporter final : public Reporter {
   void on_finish(bool interrupted) override {
     nlohmann::json head = {
         {"schema_version", k_results_schema_version},
-        {"kind", "goodput.results"},
+        {"kind", k_results_kind},
         {"goodput_version", GOODPUT_VERSION},
         {"command", m_info.command_line},
         {"started_at", m_info.started_at},
@@ -70,22 +65,14 @@ class ResultsReporter final : public Reporter {
     };
     nlohmann::json models = nlohmann::json::array();
     for (const auto& m : *m_plan.models) {
-      models.push_back({{"name", m.name}, {"base_url", m.base_url}, {"dialect", m.dialect}, {"model", m.model},
-                        {"params", m.params}, {"extra_body", m.extra_body}, {"api_key_env", m.api_key_env},
-                        {"concurrency", m.concurrency}, {"simulated", m.simulated},
-                        {"timeouts", {{"connect_s", m.timeouts.connect_s}, {"request_s", m.timeouts.request_s}, {"stall_s", m.timeouts.stall_s}}},
-                        {"retry", {{"attempts", m.retry_attempts}, {"max_wait_s", m.retry_max_wait_s}}},
-                        {"warmup", warmup_of(m)},
-                        {"fingerprint", fingerprint_of(m)}});
+      nlohmann::json entry = model_to_json(m);
+      entry["warmup"] = warmup_of(m);
+      entry["fingerprint"] = fingerprint_of(m);
+      models.push_back(std::move(entry));
     }
     head["models"] = std::move(models);
     nlohmann::json tasks = nlohmann::json::array();
-    for (const auto& t : *m_plan.tasks) {
-      nlohmann::json types = nlohmann::json::array();
-      for (const auto& a : t.assertions) types.push_back(a.type);
-      tasks.push_back({{"id", t.id()}, {"file", t.where.file}, {"line", t.where.line}, {"tags", t.tags},
-                       {"repeat", t.repeat}, {"system", t.system}, {"prompt", t.prompt}, {"params", t.params}, {"assertions", types}});
-    }
+    for (const auto& t : *m_plan.tasks) tasks.push_back(task_to_json(t));
     head["tasks"] = std::move(tasks);
     head["slo"] = slo_to_json(m_stats.slo());
     head["summary"] = summary_to_json(m_stats);
@@ -93,26 +80,18 @@ class ResultsReporter final : public Reporter {
   }
 
  private:
-  void write(const nlohmann::json& head) {
-    const std::string tmp = m_info.results_path + ".tmp";
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    std::string text = head.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    text.pop_back();  // the closing brace: runs are appended from the journal
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    out << text << ",\n  \"runs\": [";
+  void write(const nlohmann::json& head) const {
     std::ifstream journal(m_info.journal_path, std::ios::binary);
-    std::string line;
-    bool first = true;
-    while (std::getline(journal, line)) {
-      if (line.empty()) continue;
-      out << (first ? "\n    " : ",\n    ") << line;
-      first = false;
+    const RunLineSource next_run = [&journal](std::string& line) {
+      while (std::getline(journal, line))
+        if (!line.empty()) return true;
+      return false;
+    };
+    try {
+      write_results_file(m_info.results_path, head, next_run);
+    } catch (const std::exception&) {
+      std::fprintf(stderr, "goodput: writing %s failed\n", m_info.results_path.c_str());
     }
-    out << (first ? "]\n}\n" : "\n  ]\n}\n");
-    out.close();
-    std::error_code ec;
-    std::filesystem::rename(tmp, m_info.results_path, ec);
-    if (!out || ec) std::fprintf(stderr, "goodput: writing %s failed\n", m_info.results_path.c_str());
   }
 
   // null when the model did not warm up

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// `goodput run --record DIR`: the evaluation's completions with their timing, for `--replay`
+// (results_json.hpp describes the files and reads them back).
+#include <filesystem>
+#include <fstream>
+
+#include "goodput/error.hpp"
+#include "goodput/reporters.hpp"
+
+namespace goodput {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+class RecordingReporter final : public Reporter {
+ public:
+  explicit RecordingReporter(std::string dir) : m_dir(std::move(dir)) {
+    std::error_code ec;
+    fs::create_directories(m_dir, ec);
+    if (ec) throw ConfigError({m_dir, 0, 0}, "--record", "cannot create the directory: " + ec.message());
+    if (fs::exists(fs::path(m_dir) / "recording.jsonl"))
+      throw ConfigError({m_dir, 0, 0}, "--record", "already holds a recording; choose another directory");
+    m_out.open(fs::path(m_dir) / "recording.jsonl", std::ios::binary | std::ios::app);
+    if (!m_out) throw ConfigError({m_dir, 0, 0}, "--record", "cannot write recording.jsonl there");
+  }
+
+  void on_plan(const Plan& plan) override {
+    std::ofstream out(fs::path(m_dir) / "meta.json", std::ios::binary | std::ios::trunc);
+    out << recording_meta(plan).dump(2) << "\n";
+  }
+
+  // Flushed per run: an interrupted evaluation keeps what it finished.
+  void on_run_end(const RunRecord& run) override { m_out << recording_line(run) << std::flush; }
+
+ private:
+  std::string m_dir;
+  std::ofstream m_out;
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> make_recording_reporter(const std::string& dir) { return std::make_unique<RecordingReporter>(dir); }
+
+}  // namespace goodput
