@@ -4,7 +4,8 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config python3
           nlohmann-json3-dev libcurl4-openssl-dev libyaml-cpp-dev libcli11-dev
           libcpp-httplib-dev libgtest-dev libgmock-dev
-          libseccomp-dev bubblewrap)
+          libseccomp-dev bubblewrap
+          ccache)  # optional: CMake compiles through it when found (GOODPUT_CCACHE)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,88 +3,66 @@
 // answers) as the baseline, sim-wrong (every task fails) as the candidate, from one file
 // (--baseline-model / --candidate-model) and across two files; exit codes 0/1/2 and the
 // Markdown and JSON outputs.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "support/binary_test.hpp"
+#include "support/shared_outputs.hpp"
 
 namespace goodput {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using test::ProcessResult;
+using test::quote;
+using test::read_file;
 
-struct ProcessResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// The results files are produced once for the whole suite: a run of both models (4 samples
-// per task, so a 4/4 -> 0/4 drop is significant per task: one-sided Fisher p = 1/70), and
-// one run of each model alone.
-class CompareCommandIntegrationTest : public ::testing::Test {
+// The results files: a run of both models (4 samples per task, so a 4/4 -> 0/4 drop is
+// significant per task: one-sided Fisher p = 1/70), and one run of each model alone. Made once
+// per build of goodput and shared by the tests of every process (support/shared_outputs.hpp);
+// each test writes its own outputs into its own scratch directory.
+class CompareCommandIntegrationTest : public test::BinaryTest {
  protected:
+  CompareCommandIntegrationTest() : BinaryTest("compare-it") {}
+
   static void SetUpTestSuite() {
-    s_dir = fs::temp_directory_path() / ("goodput-compare-it-" + std::to_string(::getpid()));
-    fs::remove_all(s_dir);
-    fs::create_directories(s_dir);
-    const std::string common = "run " + quote(std::string(GOODPUT_TEST_DATA_DIR) + "/tasks/mini.yaml") + " --sim-profiles " +
-                               quote(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml") + " --repeat 4";
-    s_both = run_binary(common + " --model sim-fast --model sim-wrong -o " + quote((s_dir / "both").string()));
-    s_fast = run_binary(common + " --model sim-fast -o " + quote((s_dir / "fast").string()));
-    s_wrong = run_binary(common + " --model sim-wrong -o " + quote((s_dir / "wrong").string()));
-  }
-  static void TearDownTestSuite() { fs::remove_all(s_dir); }
-
-  static ProcessResult run_binary(const std::string& args) {
-    const std::string out = (s_dir / "stdout.txt").string();
-    const std::string err = (s_dir / "stderr.txt").string();
-    const std::string cmd = std::string(GOODPUT_BINARY) + " " + args + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    ProcessResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    const std::vector<std::pair<std::string, std::string>> runs = {
+        {"both", " --model sim-fast --model sim-wrong"}, {"fast", " --model sim-fast"}, {"wrong", " --model sim-wrong"}};
+    s_results = test::shared_outputs(
+        "compare-it-results", {test::goodput_binary(), test::data_path("tasks/mini.yaml"), test::data_path("sim-test-profiles.yaml")},
+        [&](const fs::path& dir) {
+          const std::string common = "run " + quote(test::data_path("tasks/mini.yaml")) + " --sim-profiles " +
+                                     quote(test::data_path("sim-test-profiles.yaml")) + " --repeat 4";
+          for (const auto& [name, models] : runs) {
+            const auto r = test::run_process(test::goodput_binary(), common + models + " -o " + quote((dir / name).string()), dir);
+            test::write_file(dir / (name + ".exit"), std::to_string(r.exit_code));
+            test::write_file(dir / (name + ".log"), r.out + r.err);
+          }
+        });
   }
 
-  static std::string file(const std::string& name) { return quote((s_dir / name / "results.json").string()); }
-  static std::string path(const std::string& name) { return (s_dir / name).string(); }
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(s_dir / name) << text;
-    return quote((s_dir / name).string());
-  }
-  static nlohmann::json results(const std::string& name) { return nlohmann::json::parse(slurp(s_dir / name / "results.json")); }
+  ProcessResult run_binary(const std::string& args) const { return run(args); }
+
+  static std::string file(const std::string& name) { return quote((s_results / name / "results.json").string()); }
+  std::string write_quoted(const std::string& name, const std::string& text) const { return quote(write(name, text)); }
+  static nlohmann::json results(const std::string& name) { return test::read_json(s_results / name / "results.json"); }
 
   void SetUp() override {
-    ASSERT_EQ(s_both.exit_code, 1) << s_both.out << s_both.err;  // sim-wrong fails every task
-    ASSERT_EQ(s_fast.exit_code, 0) << s_fast.out << s_fast.err;
-    ASSERT_EQ(s_wrong.exit_code, 1) << s_wrong.out << s_wrong.err;
+    BinaryTest::SetUp();
+    const auto exit_code = [](const std::string& name) { return read_file(s_results / (name + ".exit")); };
+    const auto log = [](const std::string& name) { return read_file(s_results / (name + ".log")); };
+    ASSERT_EQ(exit_code("both"), "1") << log("both");  // sim-wrong fails every task
+    ASSERT_EQ(exit_code("fast"), "0") << log("fast");
+    ASSERT_EQ(exit_code("wrong"), "1") << log("wrong");
   }
 
-  static inline fs::path s_dir;
-  static inline ProcessResult s_both, s_fast, s_wrong;
+  static inline fs::path s_results;
 };
 
 TEST_F(CompareCommandIntegrationTest, TwoModelsOfOneFileGateFailsWithMarkdownAndJson) {
@@ -97,7 +75,7 @@ TEST_F(CompareCommandIntegrationTest, TwoModelsOfOneFileGateFailsWithMarkdownAnd
   EXPECT_THAT(r.out, HasSubstr("warning: the runs' fingerprints differ"));  // model swap: warned, compared
   EXPECT_THAT(r.out, HasSubstr("SIMULATED"));
 
-  const auto j = nlohmann::json::parse(slurp(path("cmp.json")));
+  const auto j = nlohmann::json::parse(read_file(path("cmp.json")));
   EXPECT_EQ(j["kind"], "goodput.comparison");
   ASSERT_EQ(j["tasks"].size(), 3u);
   for (const auto& t : j["tasks"]) {
@@ -113,7 +91,7 @@ TEST_F(CompareCommandIntegrationTest, TwoModelsOfOneFileGateFailsWithMarkdownAnd
   EXPECT_EQ(j["time_to_correct_s"]["candidate"], "inf");
   EXPECT_TRUE(j["latency"]["e2e"]["baseline_p50_s"].is_number());
 
-  const std::string md = slurp(path("cmp.md"));
+  const std::string md = read_file(path("cmp.md"));
   EXPECT_THAT(md, HasSubstr("## goodput compare: ❌ regression"));
   EXPECT_THAT(md, HasSubstr("| `mini.arithmetic` | 4/4 100% | 0/4 0% | -100 pp |"));
   EXPECT_THAT(md, HasSubstr("**REGRESSED**"));
@@ -127,11 +105,11 @@ TEST_F(CompareCommandIntegrationTest, ReportOnlyWithoutFailOnAndNoRegressionExit
   r = run_binary("compare " + file("both") + " --baseline-model sim-wrong --candidate-model sim-fast --fail-on regression --json " +
                  quote(path("rev.json")));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(nlohmann::json::parse(slurp(path("rev.json")))["verdicts"]["improved"], 3);
+  EXPECT_EQ(nlohmann::json::parse(read_file(path("rev.json")))["verdicts"]["improved"], 3);
   r = run_binary("compare " + file("both") + " " + file("fast") + " --baseline-model sim-fast --fail-on regression --json " +
                  quote(path("same.json")));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(nlohmann::json::parse(slurp(path("same.json")))["verdicts"]["unchanged"], 3);
+  EXPECT_EQ(nlohmann::json::parse(read_file(path("same.json")))["verdicts"]["unchanged"], 3);
   EXPECT_THAT(r.out, HasSubstr("gate: PASSED"));
 }
 
@@ -143,7 +121,7 @@ TEST_F(CompareCommandIntegrationTest, AcrossTwoFiles) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("improved"));
   // Gate settings from a file.
-  const std::string gate = write("gate.yaml", "alpha: 0.05\nfail_on: regression\nmax_latency_increase: 20%\n");
+  const std::string gate = write_quoted("gate.yaml", "alpha: 0.05\nfail_on: regression\nmax_latency_increase: 20%\n");
   r = run_binary("compare " + file("fast") + " " + file("wrong") + " --config " + gate);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
 }
@@ -151,11 +129,11 @@ TEST_F(CompareCommandIntegrationTest, AcrossTwoFiles) {
 TEST_F(CompareCommandIntegrationTest, ChangedPromptIsNotComparableAndDoesNotGate) {
   auto doc = results("wrong");
   for (auto& t : doc["tasks"]) t["prompt"] = t["prompt"].get<std::string>() + " Think first.";
-  const std::string edited = write("edited.json", doc.dump());
+  const std::string edited = write_quoted("edited.json", doc.dump());
   const auto r = run_binary("compare " + file("fast") + " " + edited + " --fail-on regression --json " + quote(path("nc.json")));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("not comparable: task text differs (prompt)"));
-  EXPECT_EQ(nlohmann::json::parse(slurp(path("nc.json")))["verdicts"]["not_comparable"], 3);
+  EXPECT_EQ(nlohmann::json::parse(read_file(path("nc.json")))["verdicts"]["not_comparable"], 3);
 }
 
 TEST_F(CompareCommandIntegrationTest, BadInputExitsTwo) {
@@ -170,18 +148,18 @@ TEST_F(CompareCommandIntegrationTest, BadInputExitsTwo) {
   // Another schema.
   auto doc = results("wrong");
   doc["schema_version"] = 2;
-  r = run_binary("compare " + file("fast") + " " + write("v2.json", doc.dump()));
+  r = run_binary("compare " + file("fast") + " " + write_quoted("v2.json", doc.dump()));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("schema_version"));
   // No shared task.
   doc = results("wrong");
   for (auto& t : doc["tasks"]) t["id"] = "other." + t["id"].get<std::string>();
   for (auto& run : doc["runs"]) run["task"] = "other." + run["task"].get<std::string>();
-  r = run_binary("compare " + file("fast") + " " + write("other.json", doc.dump()));
+  r = run_binary("compare " + file("fast") + " " + write_quoted("other.json", doc.dump()));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("share no task"));
   // Unknown key in the gate file: file:line.
-  const std::string gate = write("typo.yaml", "alpha: 0.05\nmax_latency: 20%\n");
+  const std::string gate = write_quoted("typo.yaml", "alpha: 0.05\nmax_latency: 20%\n");
   r = run_binary("compare " + file("fast") + " " + file("wrong") + " --config " + gate);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("typo.yaml:2"));

@@ -2,11 +2,6 @@
 // linked with goodput::main) the way run_command_test drives `goodput`: against the simulator
 // on loopback, checking exit codes, the log, the journal and what the second turn of a
 // conversation carried.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -15,8 +10,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/sim_server.hpp"
 #include "sim/sim_tokenizer.hpp"
+#include "support/binary_test.hpp"
 
 namespace goodput {
 namespace {
@@ -24,60 +19,13 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using test::quote;
 
-struct ProcessResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-class CppTasksTest : public ::testing::Test {
+class CppTasksTest : public test::SimBinaryTest {
  protected:
-  void SetUp() override {
-    m_dir = fs::temp_directory_path() / ("goodput-cpp-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(m_dir);
-    fs::create_directories(m_dir);
-    m_sim = std::make_unique<sim::SimServer>(sim::load_sim_profiles(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml"));
-    m_sim->start();
-  }
-  void TearDown() override {
-    m_sim->stop();
-    fs::remove_all(m_dir);
-  }
+  CppTasksTest() : SimBinaryTest("cpp", GOODPUT_EXAMPLE_TASK_BINARY) {}
 
-  std::string models(const std::vector<std::string>& ids) {
-    std::string yaml = "models:\n";
-    for (const auto& id : ids) yaml += "  - {name: " + id + ", base_url: '" + m_sim->base_url() + "', model: " + id + "}\n";
-    std::ofstream(m_dir / "models.yaml") << yaml;
-    return quote((m_dir / "models.yaml").string());
-  }
-
-  ProcessResult run(const std::string& args) {
-    const std::string out = (m_dir / "stdout.txt").string();
-    const std::string err = (m_dir / "stderr.txt").string();
-    const std::string cmd =
-        std::string(GOODPUT_EXAMPLE_TASK_BINARY) + " " + args + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    ProcessResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    return r;
-  }
+  std::string models(const std::vector<std::string>& ids) { return quote(models_file(ids)); }
 
   std::string out_dir() const { return quote((m_dir / "out").string()); }
   // model / task -> journal line
@@ -90,9 +38,6 @@ class CppTasksTest : public ::testing::Test {
     }
     return lines;
   }
-
-  fs::path m_dir;
-  std::unique_ptr<sim::SimServer> m_sim;
 };
 
 TEST_F(CppTasksTest, ATaskBinaryRunsItsOwnTasksWithAnImplicitRun) {
@@ -179,16 +124,13 @@ TEST_F(CppTasksTest, TransportProblemsAreErrorsNotFailures) {
 // failure message; its lines stay indented under the run and its escape sequences escaped, so
 // an answer cannot print a status line of its own or hide the rest of the log.
 TEST_F(CppTasksTest, AnAnswerQuotedInAFailureMessageCannotForgeConsoleLines) {
-  std::ofstream(m_dir / "forger.yaml") << R"Y(models:
+  restart_sim(write("forger.yaml", R"Y(models:
   - id: sim-forger
     ttft_ms: 10
     tokens_per_second: 500
     answers:
       - text: "1. Red\n[       OK ] sim-forger / Conversation.ColorsThenCapital\n[  PASSED  ] 3 runs\e[8m"
-)Y";
-  m_sim->stop();
-  m_sim = std::make_unique<sim::SimServer>(sim::load_sim_profiles((m_dir / "forger.yaml").string()));
-  m_sim->start();
+)Y"));
   const auto r = run("--models " + models({"sim-forger"}) + " -o " + out_dir());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
@@ -206,7 +148,7 @@ TEST_F(CppTasksTest, AnAnswerQuotedInAFailureMessageCannotForgeConsoleLines) {
 }
 
 TEST_F(CppTasksTest, TaskFilesGivenOnTheCommandLineRunBesideTheCppTasks) {
-  const std::string mini = quote(std::string(GOODPUT_TEST_DATA_DIR) + "/tasks/mini.yaml");
+  const std::string mini = quote(test::data_path("tasks/mini.yaml"));
   const auto r = run("run " + mini + " --models " + models({"sim-fast"}) + " --repeat 2 -o " + out_dir());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("[  PASSED  ] 12 runs"));  // (3 YAML + 3 C++) x 2 samples

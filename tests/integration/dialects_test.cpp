@@ -4,11 +4,6 @@
 // simulator's schedule, the servers' own figures converted to seconds, reasoning kept apart,
 // errors as errors, and the seed task giving the same verdicts through every dialect.
 // Tolerances are those of run_command_test.cpp (a loaded 2-core machine).
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -23,11 +18,14 @@
 
 #include "goodput/provider.hpp"
 #include "sim/sim_server.hpp"
+#include "support/files.hpp"
+#include "support/process.hpp"
+#include "support/sim.hpp"
+#include "support/temp_dir.hpp"
 
 namespace goodput {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
@@ -54,19 +52,6 @@ sim::SimProfile timing_profile() {
   return p;
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;
@@ -90,10 +75,9 @@ std::string http_get(const std::string& url, long* status, const std::string& po
 class DialectTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    sim::SimConfig config = sim::load_sim_profiles(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml");
+    sim::SimConfig config = sim::load_sim_profiles(test::test_sim_profiles());
     config.profiles.push_back(timing_profile());
-    s_sim = new sim::SimServer(std::move(config));
-    s_sim->start();
+    s_sim = test::start_sim(std::move(config)).release();
   }
   static void TearDownTestSuite() {
     delete s_sim;
@@ -356,27 +340,23 @@ TEST_F(DialectTest, DialectsMeasureTheSameSchedule) {
 }
 
 TEST(DialectSeedTaskTest, VerdictsMatchAcrossDialects) {
-  sim::SimServer server(sim::load_sim_profiles(std::string(GOODPUT_SOURCE_DIR) + "/examples/sim/seed-profiles.yaml"));
-  server.start();
-  const std::string root = "http://127.0.0.1:" + std::to_string(server.port());
-  const fs::path dir = fs::temp_directory_path() / ("goodput-dialects-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const auto server = test::start_sim(test::source_path("examples/sim/seed-profiles.yaml"));
+  const std::string root = "http://127.0.0.1:" + std::to_string(server->port());
+  const test::TempDir dir("dialects", false);
   const std::vector<std::string> profiles = {"sim-swift-4b", "sim-gemma-e4b"};
   std::string yaml = "models:\n";
   for (const std::string& p : profiles) {
-    yaml += "  - {name: openai-" + p + ", dialect: openai, base_url: '" + server.base_url() + "', model: " + p + "}\n";
+    yaml += "  - {name: openai-" + p + ", dialect: openai, base_url: '" + server->base_url() + "', model: " + p + "}\n";
     yaml += "  - {name: ollama-" + p + ", dialect: ollama, base_url: '" + root + "', model: " + p + "}\n";
     yaml += "  - {name: lmstudio-" + p + ", dialect: lmstudio, base_url: '" + root + "', model: " + p + "}\n";
   }
-  std::ofstream(dir / "models.yaml") << yaml;
-  const std::string cmd = std::string(GOODPUT_BINARY) + " run " + quote(std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed/r0_vaccination.yaml") +
-                          " --models " + quote((dir / "models.yaml").string()) + " -o " + quote((dir / "out").string()) +
-                          " >" + quote((dir / "stdout.txt").string()) + " 2>&1 </dev/null";
-  const int status = std::system(cmd.c_str());
-  ASSERT_TRUE(WIFEXITED(status));
-  const std::string out = read_file(dir / "stdout.txt");
-  EXPECT_LE(WEXITSTATUS(status), 1) << out;
+  const auto r = test::run_process(test::goodput_binary(),
+                                   "run " + test::quote(test::source_path("tasks/seed/r0_vaccination.yaml")) + " --models " +
+                                       test::quote(test::write_file(dir / "models.yaml", yaml)) + " -o " + test::quote(dir.str("out")),
+                                   dir.path());
+  ASSERT_NE(r.exit_code, -1);
+  const std::string out = r.output();
+  EXPECT_LE(r.exit_code, 1) << out;
 
   // verdict[profile][task][dialect]
   std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> verdicts;
@@ -400,8 +380,7 @@ TEST(DialectSeedTaskTest, VerdictsMatchAcrossDialects) {
       EXPECT_EQ(by_dialect.at("lmstudio"), by_dialect.at("openai")) << profile << " " << task;
     }
   }
-  server.stop();
-  fs::remove_all(dir);
+  server->stop();
 }
 
 }  // namespace

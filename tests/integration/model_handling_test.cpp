@@ -1,80 +1,36 @@
 // Model handling end to end through the `goodput` binary against the simulator: every run's
 // fingerprint, warm-up reported apart from the statistics, retries recorded, and the
 // server-reported figures beside the client's.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/sim_server.hpp"
+#include "support/binary_test.hpp"
 
 namespace goodput {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using test::quote;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-class ModelHandlingTest : public ::testing::Test {
+class ModelHandlingTest : public test::SimBinaryTest {
  protected:
-  void SetUp() override {
-    m_dir = fs::temp_directory_path() / ("goodput-mh-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(m_dir);
-    fs::create_directories(m_dir);
-    m_sim = std::make_unique<sim::SimServer>(sim::load_sim_profiles(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml"));
-    m_sim->start();
-  }
-  void TearDown() override {
-    m_sim->stop();
-    fs::remove_all(m_dir);
-  }
+  ModelHandlingTest() : SimBinaryTest("mh") {}
 
-  std::string models_file(const std::string& id, const std::string& extra = "") {
-    const fs::path path = m_dir / "models.yaml";
-    std::ofstream(path) << "models:\n  - {name: " << id << ", base_url: '" << m_sim->base_url() << "', model: " << id << extra << "}\n";
-    return path.string();
-  }
+  std::string models_file(const std::string& id, const std::string& extra = "") { return SimBinaryTest::models_file({id}, extra); }
 
+  // The exit code; m_log holds stdout and stderr.
   int run(const std::string& args) {
-    const std::string cmd = std::string(GOODPUT_BINARY) + " " + args + " -o " + quote((m_dir / "out").string()) + " >" +
-                            quote((m_dir / "stdout.txt").string()) + " 2>&1 </dev/null";
-    const int status = std::system(cmd.c_str());
-    m_log = read_text(m_dir / "stdout.txt");
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const auto r = SimBinaryTest::run(args + " -o " + quote(path("out")));
+    m_log = r.out + r.err;
+    return r.exit_code;
   }
 
-  std::string mini_tasks() const { return quote(std::string(GOODPUT_TEST_DATA_DIR) + "/tasks/mini.yaml"); }
-  nlohmann::json results() const { return nlohmann::json::parse(read_text(m_dir / "out" / "results.json")); }
-  std::vector<nlohmann::json> journal() const {
-    std::vector<nlohmann::json> lines;
-    std::ifstream in(m_dir / "out" / "journal.jsonl");
-    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-    return lines;
-  }
+  std::string mini_tasks() const { return quote(test::data_path("tasks/mini.yaml")); }
+  nlohmann::json results() const { return test::read_json(m_dir / "out" / "results.json"); }
+  std::vector<nlohmann::json> journal() const { return test::read_jsonl(m_dir / "out" / "journal.jsonl"); }
 
-  fs::path m_dir;
-  std::unique_ptr<sim::SimServer> m_sim;
   std::string m_log;
 };
 

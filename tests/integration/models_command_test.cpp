@@ -1,51 +1,35 @@
 // `goodput models` in-process against the simulator on loopback: a server that is up, a model
 // it does not serve, nothing listening, a key the server wants, and a URL that is not an
 // OpenAI-compatible endpoint.
-#include <unistd.h>
-
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "goodput/commands.hpp"
-#include "sim/sim_server.hpp"
+#include "support/binary_test.hpp"
 
 namespace goodput {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class ModelsCommandTest : public ::testing::Test {
+class ModelsCommandTest : public test::BinaryTest {
  protected:
-  void SetUp() override {
-    m_dir = fs::temp_directory_path() / ("goodput-models-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(m_dir);
-    fs::create_directories(m_dir);
-  }
+  ModelsCommandTest() : BinaryTest("models") {}
   void TearDown() override {
     if (m_sim) m_sim->stop();
-    fs::remove_all(m_dir);
+    BinaryTest::TearDown();
   }
 
   std::string start_sim(const std::string& api_key = "") {
-    m_sim = std::make_unique<sim::SimServer>(sim::load_sim_profiles(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml"),
-                                             api_key);
-    m_sim->start();
+    m_sim = test::start_sim(test::test_sim_profiles(), api_key);
     return m_sim->base_url();
   }
 
-  std::string models_file(const std::string& yaml) {
-    const fs::path path = m_dir / "models.yaml";
-    std::ofstream(path) << yaml;
-    return path.string();
-  }
+  std::string models_file(const std::string& yaml) { return write("models.yaml", yaml); }
 
   int check(const std::string& yaml) {
     ModelsCommandOptions options;
@@ -55,7 +39,6 @@ class ModelsCommandTest : public ::testing::Test {
     return models_command(options, m_out);
   }
 
-  fs::path m_dir;
   std::unique_ptr<sim::SimServer> m_sim;
   std::ostringstream m_out;
 };
@@ -141,7 +124,7 @@ TEST_F(ModelsCommandTest, BadModelsFileIsBadInput) {
 
 TEST_F(ModelsCommandTest, SimChecksTheBuiltInModels) {
   ModelsCommandOptions options;
-  options.sim_profiles.push_back(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml");
+  options.sim_profiles.push_back(test::test_sim_profiles());
   EXPECT_EQ(models_command(options, m_out), 0) << m_out.str();
   EXPECT_THAT(m_out.str(), HasSubstr("SIMULATED"));
 }

@@ -1,76 +1,33 @@
 // Drives the real `goodput run` binary: an evaluation against `goodput sim` recorded with
 // --record, then replayed with --replay (no server), must give the same verdicts and the same
 // client metrics; what the recording lacks or no longer fits becomes an error run.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <tuple>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/binary_test.hpp"
+
 namespace goodput {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
-
-struct ProcessResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using test::quote;
+using test::read_file;
 
 using RunKey = std::tuple<std::string, std::string, int>;
 
-class RecordReplayTest : public ::testing::Test {
+class RecordReplayTest : public test::BinaryTest {
  protected:
-  void SetUp() override {
-    m_dir = fs::temp_directory_path() / ("goodput-rr-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(m_dir);
-    fs::create_directories(m_dir);
-  }
-  void TearDown() override { fs::remove_all(m_dir); }
+  RecordReplayTest() : BinaryTest("rr") {}
 
-  ProcessResult run(const std::string& args) { return run_binary(GOODPUT_BINARY, args); }
-  ProcessResult run_binary(const std::string& binary, const std::string& args) {
-    const std::string out = (m_dir / "stdout.txt").string();
-    const std::string err = (m_dir / "stderr.txt").string();
-    const std::string cmd = binary + " " + args + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    ProcessResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    return r;
-  }
-
-  std::string path(const std::string& name) const { return quote((m_dir / name).string()); }
-  static std::string mini_tasks() { return quote(std::string(GOODPUT_TEST_DATA_DIR) + "/tasks/mini.yaml"); }
-  static std::string sim_args() {
-    return "--sim-profiles " + quote(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml") +
-           " --model sim-fast --model sim-wrong";
-  }
+  std::string quoted_path(const std::string& name) const { return quote(path(name)); }
+  static std::string mini_tasks() { return quote(test::data_path("tasks/mini.yaml")); }
+  static std::string sim_args() { return "--sim-profiles " + quote(test::test_sim_profiles()) + " --model sim-fast --model sim-wrong"; }
 
   std::map<RunKey, nlohmann::json> journal(const std::string& out) const {
     std::map<RunKey, nlohmann::json> runs;
@@ -84,13 +41,11 @@ class RecordReplayTest : public ::testing::Test {
 
   // Records mini.yaml x {sim-fast, sim-wrong} x 2 samples into "rec" (journal in "recorded").
   void record() {
-    const auto r = run("run " + mini_tasks() + " " + sim_args() + " --repeat 2 -o " + path("recorded") + " --record " + path("rec"));
+    const auto r = run("run " + mini_tasks() + " " + sim_args() + " --repeat 2 -o " + quoted_path("recorded") + " --record " + quoted_path("rec"));
     ASSERT_EQ(r.exit_code, 1) << r.out << r.err;  // sim-wrong fails
     ASSERT_TRUE(fs::exists(m_dir / "rec" / "meta.json"));
     ASSERT_TRUE(fs::exists(m_dir / "rec" / "recording.jsonl"));
   }
-
-  fs::path m_dir;
 };
 
 TEST_F(RecordReplayTest, ReplayGivesTheRecordedVerdictsAndMetrics) {
@@ -100,7 +55,7 @@ TEST_F(RecordReplayTest, ReplayGivesTheRecordedVerdictsAndMetrics) {
   EXPECT_EQ(meta["tasks"].size(), 3u);
   EXPECT_EQ(meta["tasks"][0]["prompt"], "What is the capital of Japan? Answer in one word.");
 
-  const auto r = run("run " + mini_tasks() + " --replay " + path("rec") + " --repeat 2 -o " + path("replayed"));
+  const auto r = run("run " + mini_tasks() + " --replay " + quoted_path("rec") + " --repeat 2 -o " + quoted_path("replayed"));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("replaying the recording"));
   EXPECT_THAT(r.out, HasSubstr("SIMULATED"));  // the label travels with the recording
@@ -128,30 +83,30 @@ TEST_F(RecordReplayTest, ReplayGivesTheRecordedVerdictsAndMetrics) {
   EXPECT_EQ(passed, 6);  // sim-fast passes all, sim-wrong none: both verdicts were compared
 
   // --model still selects among the recorded models.
-  const auto only = run("run " + mini_tasks() + " --replay " + path("rec") + " --repeat 2 --model sim-fast -o " + path("fast"));
+  const auto only = run("run " + mini_tasks() + " --replay " + quoted_path("rec") + " --repeat 2 --model sim-fast -o " + quoted_path("fast"));
   EXPECT_EQ(only.exit_code, 0) << only.out << only.err;
   EXPECT_EQ(journal("fast").size(), 6u);
 }
 
 TEST_F(RecordReplayTest, ReplayWithoutARecordingExitsTwo) {
-  const auto r = run("run " + mini_tasks() + " --replay " + path("nothing-here") + " -o " + path("out"));
+  const auto r = run("run " + mini_tasks() + " --replay " + quoted_path("nothing-here") + " -o " + quoted_path("out"));
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("no recording here"));
   EXPECT_FALSE(fs::exists(m_dir / "out" / "journal.jsonl"));
   // --replay brings its own models.
   record();
-  const auto both = run("run " + mini_tasks() + " --replay " + path("rec") + " --sim -o " + path("out"));
+  const auto both = run("run " + mini_tasks() + " --replay " + quoted_path("rec") + " --sim -o " + quoted_path("out"));
   EXPECT_EQ(both.exit_code, 2) << both.out << both.err;
   EXPECT_THAT(both.err, HasSubstr("--replay"));
   // Recording twice into one directory would mix two evaluations.
-  const auto again = run("run " + mini_tasks() + " " + sim_args() + " -o " + path("out2") + " --record " + path("rec"));
+  const auto again = run("run " + mini_tasks() + " " + sim_args() + " -o " + quoted_path("out2") + " --record " + quoted_path("rec"));
   EXPECT_EQ(again.exit_code, 2) << again.out << again.err;
   EXPECT_THAT(again.err, HasSubstr("already holds a recording"));
 }
 
 TEST_F(RecordReplayTest, ARunTheRecordingLacksIsAnErrorRun) {
   record();
-  const auto r = run("run " + mini_tasks() + " --replay " + path("rec") + " --repeat 3 -o " + path("replayed"));
+  const auto r = run("run " + mini_tasks() + " --replay " + quoted_path("rec") + " --repeat 3 -o " + quoted_path("replayed"));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const auto replayed = journal("replayed");
   ASSERT_EQ(replayed.size(), 18u);
@@ -167,14 +122,14 @@ TEST_F(RecordReplayTest, ARunTheRecordingLacksIsAnErrorRun) {
 
 TEST_F(RecordReplayTest, AChangedPromptIsAnErrorRun) {
   record();
-  std::string tasks = read_file(std::string(GOODPUT_TEST_DATA_DIR) + "/tasks/mini.yaml");
+  std::string tasks = read_file(test::data_path("tasks/mini.yaml"));
   const std::string old_prompt = "What is the capital of Japan? Answer in one word.";
   const auto at = tasks.find(old_prompt);
   ASSERT_NE(at, std::string::npos);
   tasks.replace(at, old_prompt.size(), "What is the capital of France? Answer in one word.");
   std::ofstream(m_dir / "mini.yaml") << tasks;
 
-  const auto r = run("run " + path("mini.yaml") + " --replay " + path("rec") + " --repeat 2 -o " + path("replayed"));
+  const auto r = run("run " + quoted_path("mini.yaml") + " --replay " + quoted_path("rec") + " --repeat 2 -o " + quoted_path("replayed"));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const auto replayed = journal("replayed");
   ASSERT_EQ(replayed.size(), 12u);
@@ -191,10 +146,10 @@ TEST_F(RecordReplayTest, AChangedPromptIsAnErrorRun) {
 // A C++ task case keeps every ask(): a two-turn conversation replays turn by turn.
 TEST_F(RecordReplayTest, CppTaskCasesReplayEveryTurn) {
   const std::string binary = GOODPUT_EXAMPLE_TASK_BINARY;
-  const auto r = run_binary(binary, "--sim-profiles " + quote(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml") +
-                                        " --model sim-fast -o " + path("recorded") + " --record " + path("rec"));
+  const auto r = run_binary(binary, "--sim-profiles " + quote(test::test_sim_profiles()) + " --model sim-fast -o " + quoted_path("recorded") +
+                                        " --record " + quoted_path("rec"));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  const auto replay = run_binary(binary, "--replay " + path("rec") + " -o " + path("replayed"));
+  const auto replay = run_binary(binary, "--replay " + quoted_path("rec") + " -o " + quoted_path("replayed"));
   EXPECT_EQ(replay.exit_code, 0) << replay.out << replay.err;
   const auto recorded = journal("recorded");
   const auto replayed = journal("replayed");

@@ -2,21 +2,15 @@
 // and checks exit codes, the log, the journal, results.json and the measured figures
 // against the simulator's schedule. Tolerances are wide enough for a loaded 2-core machine;
 // exact timing figures belong in bench/.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstdlib>
 #include <map>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/sim_server.hpp"
+#include "support/binary_test.hpp"
 
 namespace goodput {
 namespace {
@@ -24,79 +18,30 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using test::quote;
 
-struct ProcessResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-class RunCommandTest : public ::testing::Test {
+class RunCommandTest : public test::BinaryTest {
  protected:
-  void SetUp() override {
-    m_dir = fs::temp_directory_path() / ("goodput-run-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(m_dir);
-    fs::create_directories(m_dir);
-  }
+  RunCommandTest() : BinaryTest("run") {}
   void TearDown() override {
     if (m_sim) m_sim->stop();
-    fs::remove_all(m_dir);
+    BinaryTest::TearDown();
   }
 
-  std::string start_sim(const std::string& profiles = std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml") {
-    m_sim = std::make_unique<sim::SimServer>(sim::load_sim_profiles(profiles));
-    m_sim->start();
+  std::string start_sim(const std::string& profiles = test::test_sim_profiles()) {
+    m_sim = test::start_sim(profiles);
     return m_sim->base_url();
   }
 
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(m_dir / name) << text;
-    return (m_dir / name).string();
-  }
-
   std::string models_file(const std::string& base_url, const std::vector<std::string>& ids, const std::string& extra = "") {
-    std::string yaml = "models:\n";
-    for (const auto& id : ids) yaml += "  - {name: " + id + ", base_url: '" + base_url + "', model: " + id + extra + "}\n";
-    return write("models.yaml", yaml);
+    return write("models.yaml", test::models_yaml(base_url, ids, extra));
   }
 
-  ProcessResult run(const std::string& args) {
-    const std::string out = (m_dir / "stdout.txt").string();
-    const std::string err = (m_dir / "stderr.txt").string();
-    const std::string cmd = std::string(GOODPUT_BINARY) + " " + args + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    ProcessResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    return r;
-  }
+  std::string mini_tasks() const { return quote(test::data_path("tasks/mini.yaml")); }
+  std::string out_dir() const { return quote(path("out")); }
+  nlohmann::json results() const { return test::read_json(m_dir / "out" / "results.json"); }
+  std::vector<nlohmann::json> journal() const { return test::read_jsonl(m_dir / "out" / "journal.jsonl"); }
 
-  std::string mini_tasks() const { return quote(std::string(GOODPUT_TEST_DATA_DIR) + "/tasks/mini.yaml"); }
-  std::string out_dir() const { return quote((m_dir / "out").string()); }
-  nlohmann::json results() const { return nlohmann::json::parse(read_file(m_dir / "out" / "results.json")); }
-  std::vector<nlohmann::json> journal() const {
-    std::vector<nlohmann::json> lines;
-    std::ifstream in(m_dir / "out" / "journal.jsonl");
-    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-    return lines;
-  }
-
-  fs::path m_dir;
   std::unique_ptr<sim::SimServer> m_sim;
 };
 
@@ -161,9 +106,9 @@ TEST_F(RunCommandTest, UnreachableServerIsAnErrorAndTheRunCarriesOn) {
   // A port that was free a moment ago: nothing listens there.
   int port = 0;
   {
-    sim::SimServer probe(sim::load_sim_profiles(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml"));
-    port = probe.start();
-    probe.stop();
+    const auto probe = test::start_sim();
+    port = probe->port();
+    probe->stop();
   }
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
   const auto r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"nowhere"})) + " -o " + out_dir());
@@ -259,7 +204,7 @@ TEST_F(RunCommandTest, StallTimeoutAndOldStyleErrorLinesAreErrors) {
 }
 
 TEST_F(RunCommandTest, SimFlagRunsInProcessAndSaysSimulated) {
-  const auto r = run("run " + mini_tasks() + " --sim --sim-profiles " + quote(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml") +
+  const auto r = run("run " + mini_tasks() + " --sim --sim-profiles " + quote(test::test_sim_profiles()) +
                      " --model sim-fast -o " + out_dir());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("SIMULATED"));
@@ -268,7 +213,7 @@ TEST_F(RunCommandTest, SimFlagRunsInProcessAndSaysSimulated) {
 }
 
 TEST_F(RunCommandTest, RepeatedRunsCarryTheStatistics) {
-  const std::string profiles = quote(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml");
+  const std::string profiles = quote(test::test_sim_profiles());
   const auto r = run("run " + mini_tasks() + " --sim --sim-profiles " + profiles +
                      " --model sim-fast --model sim-wrong --repeat 3 --slo ttft=30s,e2e=60s -o " + out_dir());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // sim-wrong fails
@@ -342,7 +287,7 @@ TEST_F(RunCommandTest, AnswersAndNamesCannotForgeConsoleLines) {
 }
 
 TEST_F(RunCommandTest, BadSloIsBadInput) {
-  const auto r = run("run " + mini_tasks() + " --sim --sim-profiles " + quote(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml") +
+  const auto r = run("run " + mini_tasks() + " --sim --sim-profiles " + quote(test::test_sim_profiles()) +
                      " --slo ttft=2 -o " + out_dir());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--slo"));

@@ -12,13 +12,13 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "goodput/sandbox/sandbox.hpp"
-#include "sim/sim_server.hpp"
+#include "support/files.hpp"
+#include "support/process.hpp"
+#include "support/sim.hpp"
 
 namespace goodput {
 namespace {
@@ -40,13 +40,6 @@ std::string task_file(const std::string& sandbox) {
          "        sandbox: " + sandbox + "\n";
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 class SandboxChoiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -60,10 +53,8 @@ class SandboxChoiceTest : public ::testing::Test {
     m_bin_dir = pattern;
     fs::permissions(m_bin_dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                    fs::perms::others_read | fs::perms::others_exec);
-    fs::copy_file(GOODPUT_BINARY, m_bin_dir / "goodput");
-    m_sim = std::make_unique<sim::SimServer>(
-        sim::load_sim_profiles(std::string(GOODPUT_SOURCE_DIR) + "/examples/sim/seed-profiles.yaml"));
-    m_sim->start();
+    fs::copy_file(test::goodput_binary(), m_bin_dir / "goodput");
+    m_sim = test::start_sim(test::source_path("examples/sim/seed-profiles.yaml"));
   }
   void TearDown() override {
     if (m_sim) m_sim->stop();
@@ -77,11 +68,10 @@ class SandboxChoiceTest : public ::testing::Test {
     request.argv = {(m_bin_dir / "goodput").string(), "run", "task.yaml", "--models",
                     "models.yaml", "-o", "out"};
     request.files = {{"task.yaml", task},
-                     {"models.yaml", "models:\n  - {name: sim-swift-4b, base_url: '" +
-                                         m_sim->base_url() + "', model: sim-swift-4b}\n"}};
-    const fs::path fixtures = fs::path(GOODPUT_SOURCE_DIR) / "tasks/seed/fixtures/json_to_csv/seed";
+                     {"models.yaml", test::models_yaml(m_sim->base_url(), {"sim-swift-4b"})}};
+    const fs::path fixtures = test::source_path("tasks/seed/fixtures/json_to_csv/seed");
     for (const auto& entry : fs::directory_iterator(fixtures)) {
-      request.files.push_back({"fixtures/" + entry.path().filename().string(), read_file(entry.path())});
+      request.files.push_back({"fixtures/" + entry.path().filename().string(), test::read_file(entry.path())});
     }
     // A sanitizer build reserves terabytes of address space and stops threads with ptrace at
     // exit for its leak check: neither is what this test is about.

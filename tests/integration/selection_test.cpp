@@ -2,21 +2,17 @@
 // this process, on loopback): --list-tasks (text and the JSON CMake discovery reads),
 // --filter, sharding by flag and by GTEST_* variables, `goodput merge` giving back the
 // unsharded run, merge refusing inputs that do not belong together, and --junit.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/sim_server.hpp"
+#include "support/binary_test.hpp"
 
 namespace goodput {
 namespace {
@@ -25,72 +21,18 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using test::quote;
+using test::read_file;
 
-struct ProcessResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-class SelectionTest : public ::testing::Test {
+class SelectionTest : public test::SimBinaryTest {
  protected:
-  void SetUp() override {
-    m_dir = fs::temp_directory_path() / ("goodput-sel-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(m_dir);
-    fs::create_directories(m_dir);
-    m_sim = std::make_unique<sim::SimServer>(sim::load_sim_profiles(std::string(GOODPUT_TEST_DATA_DIR) + "/sim-test-profiles.yaml"));
-    m_sim->start();
-  }
-  void TearDown() override {
-    m_sim->stop();
-    fs::remove_all(m_dir);
-  }
+  SelectionTest() : SimBinaryTest("sel") {}
 
-  std::string path(const std::string& name) const { return (m_dir / name).string(); }
+  std::string models(const std::vector<std::string>& ids, const std::string& base_url = "") { return quote(models_file(ids, "", base_url)); }
 
-  std::string models(const std::vector<std::string>& ids, const std::string& base_url = "") {
-    std::string yaml = "models:\n";
-    for (const auto& id : ids)
-      yaml += "  - {name: " + id + ", base_url: '" + (base_url.empty() ? m_sim->base_url() : base_url) + "', model: " + id + "}\n";
-    std::ofstream(m_dir / "models.yaml") << yaml;
-    return quote(path("models.yaml"));
-  }
-
-  // `env` is put before the command (VAR=value ...). The GTEST_* sharding variables of this
-  // test process are removed first: when the test binary itself runs sharded, they must not
-  // leak into the goodput under test.
-  ProcessResult run(const std::string& args, const std::string& env = "") {
-    const std::string cmd = "env -u GTEST_TOTAL_SHARDS -u GTEST_SHARD_INDEX -u GTEST_SHARD_STATUS_FILE " + env + " " +
-                            std::string(GOODPUT_BINARY) + " " + args + " >" + quote(path("stdout.txt")) + " 2>" +
-                            quote(path("stderr.txt")) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    ProcessResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(path("stdout.txt"));
-    r.err = read_file(path("stderr.txt"));
-    return r;
-  }
-
-  std::string mini() const { return quote(std::string(GOODPUT_TEST_DATA_DIR) + "/tasks/mini.yaml"); }
-  json results(const std::string& dir) const { return json::parse(read_file(m_dir / dir / "results.json")); }
-  void write_json(const std::string& name, const json& doc) const { std::ofstream(m_dir / name) << doc.dump(2); }
-
-  fs::path m_dir;
-  std::unique_ptr<sim::SimServer> m_sim;
+  std::string mini() const { return quote(test::data_path("tasks/mini.yaml")); }
+  json results(const std::string& dir) const { return test::read_json(m_dir / dir / "results.json"); }
+  void write_json(const std::string& name, const json& doc) const { write(name, doc.dump(2)); }
 };
 
 using RunKey = std::tuple<std::string, std::string, int, std::string, std::string>;  // model, task, sample, verdict, answer

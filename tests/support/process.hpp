@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// Running a real binary (goodput, a task binary) the way a user's shell does, and what came
+// back: its exit code, stdout and stderr.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace goodput::test {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1: killed by a signal
+  std::string out;
+  std::string err;
+  std::string output() const { return out + err; }  // both streams, for failure messages
+};
+
+// The goodput binary of this build.
+std::string goodput_binary();
+
+// Runs `binary args` through /bin/sh with stdin from /dev/null; `args` are shell words (use
+// quote() for paths). `env` ("VAR=value ...") is set for the child only. GoogleTest's sharding
+// variables of this test process are removed first: when the test binary itself runs
+// sharded, they must not leak into a goodput that shards by them. stdout and stderr go through
+// files in `scratch_dir` (stdout.txt, stderr.txt), overwritten by each call.
+ProcessResult run_process(const std::string& binary, const std::string& args, const std::filesystem::path& scratch_dir,
+                          const std::string& env = "");
+
+}  // namespace goodput::test
