@@ -360,6 +360,201 @@ std::string describe_blocks(const std::vector<CodeBlock>& blocks) {
   return out;
 }
 
+// ---- Extracting ----------------------------------------------------------------------------
+
+// The blocks that hold Python: tagged as Python, or untagged with a def, class or import.
+std::vector<Candidate> python_candidates(const std::vector<CodeBlock>& blocks) {
+  std::vector<Candidate> candidates;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    PythonScan scan = scan_python(blocks[i].code);
+    const bool tagged_python = is_python_language(blocks[i].language);
+    if (tagged_python || (blocks[i].language.empty() && scan.has_definitions)) {
+      candidates.push_back({i, std::move(scan)});
+    }
+  }
+  return candidates;
+}
+
+std::string no_python_message(std::string_view answer, std::string_view text,
+                              const std::vector<CodeBlock>& blocks) {
+  std::string why = "no Python code block found in the answer (";
+  if (answer.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    why += "the answer is empty)";
+  } else if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    why += "the answer holds only reasoning, in <think> tags)";
+  } else {
+    why += detail::with_commas(utf8::length(text)) + " characters; " + describe_blocks(blocks);
+    if (blocks.empty()) why += ", and the text does not read as bare Python";
+    why += ")";
+  }
+  return why;
+}
+
+// No block holds Python: the whole answer when it is bare code, else why nothing was found.
+ExtractedCode extract_without_python_blocks(std::string_view answer, const std::string& text,
+                                            const std::vector<CodeBlock>& blocks,
+                                            const ExtractOptions& options) {
+  ExtractedCode out;
+  // Rule 5: bare code with no fences at all.
+  if (blocks.empty()) {
+    const PythonScan scan = scan_python(text);
+    if (scan.has_definitions && scan.reads_as_statements) {
+      out.found = true;
+      out.code = text;
+      out.defines_entry = !options.entry.empty() && defines_name(scan, options.entry);
+      out.source = "the whole answer (bare code, no fences)";
+      return out;
+    }
+  }
+  out.message = no_python_message(answer, text, blocks);
+  return out;
+}
+
+// The main block (rule 3) and why it was taken; `block` is null while no rule has chosen.
+struct Choice {
+  const Candidate* block = nullptr;
+  std::string why;  // "defines json_to_csv", "the longest"
+  bool defines_entry = false;
+};
+
+Choice first_defining_entry(const std::vector<Candidate>& candidates, const std::string& entry) {
+  for (const auto& c : candidates) {
+    if (defines_name(c.scan, entry)) return {&c, "defines " + entry, true};
+  }
+  return {};
+}
+
+// The first block defining the function whose name scores highest against `prefer`.
+Choice best_preferred_function(const std::vector<Candidate>& candidates,
+                               const std::vector<std::string>& prefer) {
+  Choice choice;
+  int best = 0;
+  for (const auto& c : candidates) {
+    for (const auto& f : c.scan.functions) {
+      const int score = preference_score(f, prefer);
+      if (score > best) {
+        best = score;
+        choice = {&c, "defines " + f};
+      }
+    }
+  }
+  return choice;
+}
+
+Choice first_defining_a_function(const std::vector<Candidate>& candidates) {
+  for (const auto& c : candidates) {
+    if (!c.scan.functions.empty()) return {&c, "defines " + c.scan.functions.front()};
+  }
+  return {};
+}
+
+Choice longest_block(const std::vector<Candidate>& candidates, const std::vector<CodeBlock>& blocks) {
+  const Candidate* longest = nullptr;
+  for (const auto& c : candidates) {
+    if (longest == nullptr || blocks[c.index].code.size() > blocks[longest->index].code.size()) {
+      longest = &c;
+    }
+  }
+  return {longest, "the longest"};
+}
+
+// Rule 3: the main block. `candidates` is not empty.
+Choice choose_main_block(const std::vector<Candidate>& candidates,
+                         const std::vector<CodeBlock>& blocks, const ExtractOptions& options) {
+  if (!options.entry.empty()) {
+    if (Choice choice = first_defining_entry(candidates, options.entry); choice.block) return choice;
+  }
+  if (!options.prefer.empty()) {
+    if (Choice choice = best_preferred_function(candidates, options.prefer); choice.block) return choice;
+  }
+  if (Choice choice = first_defining_a_function(candidates); choice.block) return choice;
+  return longest_block(candidates, blocks);
+}
+
+// Adds to `needed` the names `scan` reads that nothing in `defined` binds.
+void add_needs(const PythonScan& scan, const std::set<std::string>& defined,
+               std::set<std::string>& needed) {
+  for (const auto& name : scan.used) {
+    if (defined.find(name) == defined.end()) needed.insert(name);
+  }
+}
+
+// Whether `c` is a definition-only block that supplies a name the joined code still needs.
+bool joinable(const Candidate& c, const Candidate& chosen, const std::set<std::string>& needed,
+              const ExtractOptions& options) {
+  if (!c.scan.definitions_only) return false;
+  if (!options.entry.empty() && defines_name(c.scan, options.entry)) return false;
+  // Never join a second definition of the chosen block's own functions (another version).
+  const bool clashes = std::any_of(chosen.scan.functions.begin(), chosen.scan.functions.end(),
+                                   [&](const std::string& f) { return defines_name(c.scan, f); });
+  if (clashes) return false;
+  return std::any_of(c.scan.defined.begin(), c.scan.defined.end(),
+                     [&](const std::string& name) { return needed.count(name) > 0; });
+}
+
+// Rule 4: the chosen block and the definition-only blocks that supply names it needs, in
+// answer order.
+std::vector<const Candidate*> join_blocks_it_needs(const Candidate& chosen,
+                                                   const std::vector<Candidate>& candidates,
+                                                   const ExtractOptions& options) {
+  std::vector<const Candidate*> used{&chosen};
+  std::set<std::string> defined = chosen.scan.defined;
+  std::set<std::string> needed;
+  add_needs(chosen.scan, defined, needed);
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& c : candidates) {
+      if (std::find(used.begin(), used.end(), &c) != used.end()) continue;
+      if (!joinable(c, chosen, needed, options)) continue;
+      used.push_back(&c);
+      for (const auto& name : c.scan.defined) {
+        defined.insert(name);
+        needed.erase(name);
+      }
+      add_needs(c.scan, defined, needed);
+      grew = true;
+    }
+  }
+  std::sort(used.begin(), used.end(),
+            [](const Candidate* a, const Candidate* b) { return a->index < b->index; });
+  return used;
+}
+
+// "block 2 of 3 (python), defines f" or "blocks 1+2 of 2 joined (block 2 defines f; ...)".
+std::string describe_source(const std::vector<std::string>& numbers, const Choice& main,
+                            const std::vector<CodeBlock>& blocks) {
+  const CodeBlock& main_block = blocks[main.block->index];
+  const std::string language = main_block.language.empty() ? "untagged" : main_block.language;
+  if (numbers.size() == 1) {
+    return "block " + numbers.front() + " of " + std::to_string(blocks.size()) + " (" + language +
+           "), " + main.why;
+  }
+  std::string joined;
+  for (std::size_t i = 0; i < numbers.size(); ++i) joined += (i ? "+" : "") + numbers[i];
+  return "blocks " + joined + " of " + std::to_string(blocks.size()) + " joined (block " +
+         std::to_string(main.block->index + 1) + " " + main.why +
+         "; the others define names it uses)";
+}
+
+ExtractedCode code_from_blocks(const std::vector<const Candidate*>& used, const Choice& main,
+                               const std::vector<CodeBlock>& blocks) {
+  ExtractedCode out;
+  out.found = true;
+  out.defines_entry = main.defines_entry;
+  std::vector<std::string> numbers;
+  for (const Candidate* c : used) {
+    const CodeBlock& block = blocks[c->index];
+    if (!out.code.empty()) out.code += "\n";
+    out.code += block.code;
+    out.blocks.push_back(c->index);
+    out.cut = out.cut || !block.closed;
+    numbers.push_back(std::to_string(c->index + 1));
+  }
+  out.source = describe_source(numbers, main, blocks);
+  if (out.cut) out.source += "; the answer ends inside the code block (cut off?)";
+  return out;
+}
+
 }  // namespace
 
 std::string strip_reasoning(std::string_view answer) {
@@ -480,149 +675,13 @@ PythonScan scan_python(std::string_view code) {
 }
 
 ExtractedCode extract_python(std::string_view answer, const ExtractOptions& options) {
-  ExtractedCode out;
   const std::string text = strip_reasoning(answer);
   const std::vector<CodeBlock> blocks = find_code_blocks(text);
-
-  std::vector<Candidate> candidates;
-  for (std::size_t i = 0; i < blocks.size(); ++i) {
-    PythonScan scan = scan_python(blocks[i].code);
-    const bool tagged_python = is_python_language(blocks[i].language);
-    if (tagged_python || (blocks[i].language.empty() && scan.has_definitions)) {
-      candidates.push_back({i, std::move(scan)});
-    }
-  }
-
-  if (candidates.empty()) {
-    // Rule 5: bare code with no fences at all.
-    if (blocks.empty()) {
-      const PythonScan scan = scan_python(text);
-      if (scan.has_definitions && scan.reads_as_statements) {
-        out.found = true;
-        out.code = text;
-        out.defines_entry = !options.entry.empty() && defines_name(scan, options.entry);
-        out.source = "the whole answer (bare code, no fences)";
-        return out;
-      }
-    }
-    const std::size_t chars = utf8::length(text);
-    std::string why = "no Python code block found in the answer (";
-    if (answer.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-      why += "the answer is empty)";
-    } else if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
-      why += "the answer holds only reasoning, in <think> tags)";
-    } else {
-      why += detail::with_commas(chars) + " characters; " + describe_blocks(blocks);
-      if (blocks.empty()) why += ", and the text does not read as bare Python";
-      why += ")";
-    }
-    out.message = std::move(why);
-    return out;
-  }
-
-  // Rule 3: the main block.
-  const Candidate* chosen = nullptr;
-  std::string why_chosen;
-  if (!options.entry.empty()) {
-    for (const auto& c : candidates) {
-      if (defines_name(c.scan, options.entry)) {
-        chosen = &c;
-        out.defines_entry = true;
-        why_chosen = "defines " + options.entry;
-        break;
-      }
-    }
-  }
-  if (chosen == nullptr && !options.prefer.empty()) {
-    int best = 0;
-    for (const auto& c : candidates) {
-      for (const auto& f : c.scan.functions) {
-        const int score = preference_score(f, options.prefer);
-        if (score > best) {
-          best = score;
-          chosen = &c;
-          why_chosen = "defines " + f;
-        }
-      }
-    }
-  }
-  if (chosen == nullptr) {
-    for (const auto& c : candidates) {
-      if (!c.scan.functions.empty()) {
-        chosen = &c;
-        why_chosen = "defines " + c.scan.functions.front();
-        break;
-      }
-    }
-  }
-  if (chosen == nullptr) {
-    for (const auto& c : candidates) {
-      if (chosen == nullptr || blocks[c.index].code.size() > blocks[chosen->index].code.size()) {
-        chosen = &c;
-      }
-    }
-    why_chosen = "the longest";
-  }
-
-  // Rule 4: join definition-only blocks that supply names the chosen code needs.
-  std::vector<const Candidate*> used{chosen};
-  std::set<std::string> defined = chosen->scan.defined;
-  std::set<std::string> needed;
-  const auto add_needs = [&](const PythonScan& scan) {
-    for (const auto& name : scan.used) {
-      if (defined.find(name) == defined.end()) needed.insert(name);
-    }
-  };
-  add_needs(chosen->scan);
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const auto& c : candidates) {
-      if (std::find(used.begin(), used.end(), &c) != used.end()) continue;
-      if (!c.scan.definitions_only) continue;
-      if (!options.entry.empty() && defines_name(c.scan, options.entry)) continue;
-      // Never join a second definition of the chosen block's own functions (another version).
-      const bool clashes = std::any_of(chosen->scan.functions.begin(), chosen->scan.functions.end(),
-                                       [&](const std::string& f) { return defines_name(c.scan, f); });
-      if (clashes) continue;
-      const bool supplies = std::any_of(c.scan.defined.begin(), c.scan.defined.end(),
-                                        [&](const std::string& name) { return needed.count(name) > 0; });
-      if (!supplies) continue;
-      used.push_back(&c);
-      for (const auto& name : c.scan.defined) {
-        defined.insert(name);
-        needed.erase(name);
-      }
-      add_needs(c.scan);
-      grew = true;
-    }
-  }
-  std::sort(used.begin(), used.end(),
-            [](const Candidate* a, const Candidate* b) { return a->index < b->index; });
-
-  out.found = true;
-  std::vector<std::string> numbers;
-  for (const Candidate* c : used) {
-    const CodeBlock& block = blocks[c->index];
-    if (!out.code.empty()) out.code += "\n";
-    out.code += block.code;
-    out.blocks.push_back(c->index);
-    out.cut = out.cut || !block.closed;
-    numbers.push_back(std::to_string(c->index + 1));
-  }
-  const CodeBlock& main_block = blocks[chosen->index];
-  const std::string language = main_block.language.empty() ? "untagged" : main_block.language;
-  if (used.size() == 1) {
-    out.source = "block " + numbers.front() + " of " + std::to_string(blocks.size()) + " (" +
-                 language + "), " + why_chosen;
-  } else {
-    std::string joined;
-    for (std::size_t i = 0; i < numbers.size(); ++i) joined += (i ? "+" : "") + numbers[i];
-    out.source = "blocks " + joined + " of " + std::to_string(blocks.size()) + " joined (block " +
-                 std::to_string(chosen->index + 1) + " " + why_chosen +
-                 "; the others define names it uses)";
-  }
-  if (out.cut) out.source += "; the answer ends inside the code block (cut off?)";
-  return out;
+  const std::vector<Candidate> candidates = python_candidates(blocks);
+  if (candidates.empty()) return extract_without_python_blocks(answer, text, blocks, options);
+  const Choice main = choose_main_block(candidates, blocks, options);
+  const std::vector<const Candidate*> used = join_blocks_it_needs(*main.block, candidates, options);
+  return code_from_blocks(used, main, blocks);
 }
 
 }  // namespace goodput::checkers

@@ -31,6 +31,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -286,6 +287,101 @@ DriverReport fold_events(const ChannelRead& read, const std::vector<Fixture>& fi
   return report;
 }
 
+// How the sandboxed run ended, in the words the messages use.
+struct RunEnding {
+  bool limit = false;       // a limit the candidate's code ran into stopped it
+  std::string limit_words;  // "hit the 20 s time limit"; empty for an ordinary exit
+  std::string how_ended;    // "exited with code 1", or limit_words
+  std::string tail;         // the last lines of stderr
+};
+
+RunEnding describe_ending(const sandbox::Result& run, const sandbox::Limits& limits) {
+  RunEnding ending;
+  ending.limit = ended_by_limit(run.reason);
+  ending.limit_words = describe_limit_end(run, limits);
+  ending.how_ended = run.reason == sandbox::EndReason::exited
+                         ? "exited with code " + std::to_string(run.exit_code)
+                         : ending.limit_words;
+  ending.tail = stderr_tail(run.stderr_text);
+  return ending;
+}
+
+// Why no fixture was judged: the check's outcome and message, and every fixture's part text.
+struct NotRun {
+  Outcome outcome;
+  std::string message;
+  std::string part;
+};
+
+// Nothing of the candidate's ran yet: goodput's side failed.
+std::optional<NotRun> driver_failure(const DriverReport& report, const RunEnding& ending) {
+  if (report.loading) return std::nullopt;
+  std::string why = "the Python process " + ending.how_ended;
+  if (!ending.tail.empty()) why += ": " + quote(ending.tail, 200);
+  if (!report.problem.empty()) why += "; its report: " + report.problem;
+  return NotRun{Outcome::error,
+                (report.hello ? "the goodput driver stopped before loading the code ("
+                              : "the goodput driver did not start (") + why + ")",
+                "not run: the driver failed"};
+}
+
+std::optional<NotRun> harness_interference(const sandbox::Result& run, const DriverReport& report,
+                                           const RunEnding& ending) {
+  std::string what = report.problem;
+  if (what.empty() && report.done &&
+      !(run.reason == sandbox::EndReason::exited && run.exit_code == 0)) {
+    what = "after the driver's last report the Python process " + ending.how_ended;
+  }
+  if (what.empty()) return std::nullopt;
+  return NotRun{Outcome::fail,
+                "the code under test interfered with the harness: " + what +
+                    (ending.limit ? " (it " + ending.limit_words + ")" : ""),
+                "not judged: the code interfered with the harness"};
+}
+
+// "loading the code raised ...; the functions defined before that point were used", when the
+// code loaded only in part; empty when it loaded whole or not at all.
+std::string partial_load_note(const json& state) {
+  const json& load = member(state, "import");
+  if (!load.is_object() || flag(load, "ok") || flag(load, "fatal")) return "";
+  return "loading the code " + problem_text(load) +
+         "; the functions defined before that point were used";
+}
+
+void record_load_facts(const json& state, CheckResult& result) {
+  const std::string version = str(state, "python");
+  if (!version.empty()) result.facts["python"] = version + " (" + std::string(k_python) + ")";
+  const std::string load_note = partial_load_note(state);
+  if (!load_note.empty()) result.facts["import"] = load_note;
+}
+
+std::optional<NotRun> load_failure(const json& state, const RunEnding& ending) {
+  const json& load = member(state, "import");
+  if (flag(load, "fatal")) {
+    const std::string why = str(load, "error");
+    return NotRun{Outcome::fail, "the code does not load: " + why, "not run: the code does not load"};
+  }
+  if (str(state, "phase") == "load") {
+    return NotRun{Outcome::fail,
+                  "loading the code, the Python process " + ending.how_ended +
+                      (ending.limit ? "" : ending.tail.empty() ? "" : ": " + quote(ending.tail, 200)),
+                  "not run: the code did not load"};
+  }
+  return std::nullopt;
+}
+
+// The driver's record of each fixture it ran, by fixture name; records that are not objects
+// are skipped.
+std::map<std::string, const json*> produced_by_name(const json& state) {
+  std::map<std::string, const json*> produced;
+  if (member(state, "fixtures").is_array()) {
+    for (const json& record : member(state, "fixtures")) {
+      if (record.is_object()) produced.emplace(str(record, "name"), &record);
+    }
+  }
+  return produced;
+}
+
 class PythonPassesChecker final : public Checker {
  public:
   PythonPassesChecker(std::string dir, std::vector<Fixture> fixtures, std::string entry,
@@ -396,111 +492,83 @@ class PythonPassesChecker final : public Checker {
       return;
     }
     const DriverReport report = fold_events(read_channel(run.channel_text, run.channel_truncated), m_fixtures);
-    const json& state = report.state;
-    const std::string phase = str(state, "phase");
-    const bool limit = ended_by_limit(run.reason);
-    const std::string limit_words = describe_limit_end(run, limits);
-    const std::string how_ended =
-        run.reason == sandbox::EndReason::exited ? "exited with code " + std::to_string(run.exit_code)
-                                                 : limit_words;
-    const std::string tail = stderr_tail(run.stderr_text);
-
-    // Nothing of the candidate's ran yet: goodput's side failed.
-    if (!report.loading) {
-      std::string why = "the Python process " + how_ended;
-      if (!tail.empty()) why += ": " + quote(tail, 200);
-      if (!report.problem.empty()) why += "; its report: " + report.problem;
-      fill_not_run(result, Outcome::error,
-                   (report.hello ? "the goodput driver stopped before loading the code ("
-                                 : "the goodput driver did not start (") + why + ")",
-                   "not run: the driver failed");
+    const RunEnding ending = describe_ending(run, limits);
+    if (const std::optional<NotRun> stop = stop_before_fixtures(run, report, ending, result)) {
+      fill_not_run(result, stop->outcome, stop->message, stop->part);
       return;
     }
+    summarize(fixture_parts(run, report.state, ending), report.state, code, result);
+  }
+
+  // Why no fixture is judged; nothing when the fixtures are judged. The order decides the blame:
+  // the driver failing before it loaded the code is goodput's error, anything after is the
+  // candidate's. The python and import facts are only recorded once the harness is trusted.
+  std::optional<NotRun> stop_before_fixtures(const sandbox::Result& run, const DriverReport& report,
+                                             const RunEnding& ending, CheckResult& result) const {
+    if (std::optional<NotRun> stop = driver_failure(report, ending)) return stop;
     // From here on every problem is the candidate's doing.
-    std::string interference = report.problem;
-    if (interference.empty() && report.done &&
-        !(run.reason == sandbox::EndReason::exited && run.exit_code == 0)) {
-      interference = "after the driver's last report the Python process " + how_ended;
-    }
-    if (!interference.empty()) {
-      fill_not_run(result, Outcome::fail,
-                   "the code under test interfered with the harness: " + interference +
-                       (limit ? " (it " + limit_words + ")" : ""),
-                   "not judged: the code interfered with the harness");
-      return;
-    }
+    if (std::optional<NotRun> stop = harness_interference(run, report, ending)) return stop;
+    record_load_facts(report.state, result);
+    if (std::optional<NotRun> stop = load_failure(report.state, ending)) return stop;
+    if (str(report.state, "entry").empty()) return no_entry(run, report.state, ending);
+    return std::nullopt;
+  }
 
-    const std::string version = str(state, "python");
-    if (!version.empty()) result.facts["python"] = version + " (" + std::string(k_python) + ")";
-    const json& load = member(state, "import");
-    std::string load_note;
-    if (load.is_object() && !flag(load, "ok") && !flag(load, "fatal")) {
-      load_note = "loading the code " + problem_text(load) +
-                  "; the functions defined before that point were used";
-      result.facts["import"] = load_note;
+  // No way of calling the code worked (or the run stopped while trying).
+  NotRun no_entry(const sandbox::Result& run, const json& state, const RunEnding& ending) const {
+    std::string message;
+    if (str(state, "phase") == "probe" &&
+        (ending.limit || run.reason != sandbox::EndReason::exited || run.exit_code != 0)) {
+      message = "the Python process " + ending.how_ended + " while trying the code on fixture " +
+                str(state, "current") + ".json";
+    } else {
+      message = describe_no_entry(state);
     }
-    if (flag(load, "fatal")) {
-      const std::string why = str(load, "error");
-      fill_not_run(result, Outcome::fail, "the code does not load: " + why,
-                   "not run: the code does not load");
-      return;
-    }
-    if (phase == "load") {
-      fill_not_run(result, Outcome::fail,
-                   "loading the code, the Python process " + how_ended +
-                       (limit ? "" : tail.empty() ? "" : ": " + quote(tail, 200)),
-                   "not run: the code did not load");
-      return;
-    }
+    const std::string load_note = partial_load_note(state);
+    if (!load_note.empty()) message += "; " + load_note;
+    return {Outcome::fail, message, "not run: " + message};
+  }
 
+  // One part per fixture, in order.
+  std::vector<CheckPart> fixture_parts(const sandbox::Result& run, const json& state,
+                                       const RunEnding& ending) const {
+    const std::map<std::string, const json*> produced = produced_by_name(state);
     const std::string entry = str(state, "entry");
     const std::string style = str(state, "style");
-    if (entry.empty()) {
-      // No way of calling the code worked (or the run stopped while trying).
-      std::string message;
-      if (phase == "probe" && (limit || run.reason != sandbox::EndReason::exited ||
-                               run.exit_code != 0)) {
-        message = "the Python process " + how_ended + " while trying the code on fixture " +
-                  str(state, "current") + ".json";
-      } else {
-        message = describe_no_entry(state);
-      }
-      if (!load_note.empty()) message += "; " + load_note;
-      fill_not_run(result, Outcome::fail, message, "not run: " + message);
-      return;
-    }
-    result.facts["entry"] = entry;
-    result.facts["style"] = style + ": " + call_form(entry, style);
-
-    // One part per fixture, in order.
-    std::map<std::string, const json*> produced;
-    if (member(state, "fixtures").is_array()) {
-      for (const json& record : member(state, "fixtures")) {
-        if (record.is_object()) produced.emplace(str(record, "name"), &record);
-      }
-    }
     const std::string current = str(state, "current");
-    const bool finished = phase == "done";
-    std::size_t failures = 0;
-    std::string first_failure;
+    const bool finished = str(state, "phase") == "done";
+    std::vector<CheckPart> parts;
     for (const auto& fixture : m_fixtures) {
       CheckPart part{"fixture " + fixture.input_file, Outcome::fail, ""};
       const auto it = produced.find(fixture.name);
       if (it != produced.end()) {
         judge_fixture(*it->second, fixture, entry, style, part);
       } else if (!finished && fixture.name == current) {
-        part.message = "did not finish: the Python process " + how_ended +
+        part.message = "did not finish: the Python process " + ending.how_ended +
                        (run.reason == sandbox::EndReason::timed_out ? " (an endless loop?)" : "");
       } else {
-        part.message = "not run: the Python process " + how_ended + " before it got there";
+        part.message = "not run: the Python process " + ending.how_ended + " before it got there";
       }
+      parts.push_back(std::move(part));
+    }
+    return parts;
+  }
+
+  // The check's outcome and message from the fixtures' parts, which it takes over.
+  void summarize(std::vector<CheckPart> parts, const json& state, const ExtractedCode& code,
+                 CheckResult& result) const {
+    const std::string calling = call_form(str(state, "entry"), str(state, "style"));
+    result.facts["entry"] = str(state, "entry");
+    result.facts["style"] = str(state, "style") + ": " + calling;
+    std::size_t failures = 0;
+    std::string first_failure;
+    for (auto& part : parts) {
       if (part.outcome != Outcome::pass) {
         ++failures;
         if (first_failure.empty()) first_failure = part.name + ": " + part.message;
       }
       result.parts.push_back(std::move(part));
     }
-    const std::string calling = call_form(entry, style);
     if (failures == 0) {
       result.outcome = Outcome::pass;
       result.message = "python-passes: all " + std::to_string(m_fixtures.size()) +
@@ -511,6 +579,7 @@ class PythonPassesChecker final : public Checker {
                        std::to_string(m_fixtures.size()) + " fixtures fail, calling " + calling +
                        "; first: " + first_failure;
     }
+    const std::string load_note = partial_load_note(state);
     if (!load_note.empty()) result.message += " (note: " + load_note + ")";
   }
 
