@@ -33,7 +33,7 @@
 #include "goodput/compare.hpp"
 #include "goodput/runner.hpp"
 #include "goodput/spec.hpp"
-#include "sim/sim_server.hpp"
+#include "goodput/sim_server.hpp"
 
 namespace {
 

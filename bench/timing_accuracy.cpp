@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "goodput/provider.hpp"
-#include "sim/sim_server.hpp"
+#include "goodput/sim_server.hpp"
 
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 20;

@@ -4,12 +4,19 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(GOODPUT_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/goodput)
-set(goodput_installed_targets goodput_core goodput_checkers goodput_sandbox goodput_framework goodput_warnings goodput)
+# The framework's modules (framework/CMakeLists.txt, goodput_module): a library and an include/
+# folder each.
+get_property(goodput_framework_modules GLOBAL PROPERTY GOODPUT_FRAMEWORK_MODULES)
+list(TRANSFORM goodput_framework_modules PREPEND goodput_ OUTPUT_VARIABLE goodput_module_libraries)
+list(TRANSFORM goodput_framework_modules PREPEND ${PROJECT_SOURCE_DIR}/framework/ OUTPUT_VARIABLE goodput_module_headers)
+list(TRANSFORM goodput_module_headers APPEND /include/goodput)
+set(goodput_libraries ${goodput_module_libraries} goodput_checkers goodput_sandbox goodput_framework)
+set(goodput_installed_targets ${goodput_libraries} goodput_warnings goodput)
 if(TARGET goodput_main)
   list(APPEND goodput_installed_targets goodput_main)
 endif()
 
-foreach(lib goodput_core goodput_checkers goodput_sandbox goodput_framework)
+foreach(lib IN LISTS goodput_libraries)
   target_include_directories(${lib} INTERFACE $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 endforeach()
 # Consumers use the same names as the build tree's aliases: goodput::main, goodput::framework...
@@ -24,7 +31,7 @@ install(TARGETS ${goodput_installed_targets}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY
-    ${PROJECT_SOURCE_DIR}/framework/include/goodput
+    ${goodput_module_headers}
     ${PROJECT_SOURCE_DIR}/checkers/include/goodput
     ${PROJECT_SOURCE_DIR}/sandboxes/include/goodput
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

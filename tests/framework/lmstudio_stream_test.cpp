@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "providers/lmstudio_stream.hpp"
+#include "providers/src/lmstudio_stream.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

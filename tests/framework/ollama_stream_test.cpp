@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "providers/ollama_stream.hpp"
+#include "providers/src/ollama_stream.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

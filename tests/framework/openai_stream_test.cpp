@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "providers/openai_stream.hpp"
-#include "providers/server_errors.hpp"
+#include "providers/src/openai_stream.hpp"
+#include "providers/src/server_errors.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ReasoningSplitter: the same answer and reasoning whatever way the content is cut into
 // deltas (every split point, byte by byte), for think tags, harmony and plain text.
-#include "providers/reasoning_split.hpp"
+#include "goodput/reasoning_split.hpp"
 
 #include <gtest/gtest.h>
 

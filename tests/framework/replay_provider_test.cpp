@@ -1,7 +1,7 @@
 // Replay from a recording: the run reaches the provider through its construction; a recording
 // written by the recording reporter reads back into the same completions; and recordings of
 // schema 1, whose completions had a shape of their own, still replay.
-#include "providers/replay_provider.hpp"
+#include "goodput/replay_provider.hpp"
 
 #include <unistd.h>
 

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "goodput/error.hpp"
+#include "goodput/stats_json.hpp"
 
 namespace goodput {
 namespace {

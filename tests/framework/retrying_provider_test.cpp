@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "providers/retrying_provider.hpp"
+#include "goodput/retrying_provider.hpp"
 
 namespace goodput::detail {
 namespace {

@@ -3,7 +3,7 @@
 // shared/wire-formats.md §B-§D, and how it merges with a completion (server_probe.hpp).
 #include <gtest/gtest.h>
 
-#include "framework/server_probe.hpp"
+#include "goodput/server_probe.hpp"
 
 namespace goodput::detail {
 namespace {

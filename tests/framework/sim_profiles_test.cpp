@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "sim/sim_profiles.hpp"
+#include "goodput/sim_profiles.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -14,8 +14,8 @@
 #include <gtest/gtest.h>
 
 #include "goodput/provider.hpp"
-#include "sim/sim_server.hpp"
-#include "sim/sim_tokenizer.hpp"
+#include "goodput/sim_server.hpp"
+#include "goodput/sim_tokenizer.hpp"
 
 namespace goodput::sim {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "sim/sim_tokenizer.hpp"
+#include "goodput/sim_tokenizer.hpp"
 
 #include <numeric>
 #include <string>

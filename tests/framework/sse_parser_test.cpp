@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "providers/sse_parser.hpp"
+#include "providers/src/sse_parser.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
-// Untrusted text made safe for a terminal (reporters/terminal_text.hpp): every class of
+// Untrusted text made safe for a terminal (goodput/terminal_text.hpp): every class of
 // control character becomes a visible escape, printable UTF-8 passes through, and a message
 // printed with terminal_lines never puts anything at column 0.
-#include "reporters/terminal_text.hpp"
+#include "goodput/terminal_text.hpp"
 
 #include <string>
 

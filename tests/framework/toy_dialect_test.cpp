@@ -2,7 +2,7 @@
 // Adding a dialect is adding one file and one registration line; this file is both. The
 // `toy` dialect stands for a server that cannot stream: it POSTs the OpenAI-style request
 // with stream:false and reads the whole reply from one JSON body. It writes only its row and
-// its decoder; the rest comes from the dialect table (providers/dialect.hpp): the HTTP
+// its decoder; the rest comes from the dialect table (goodput/dialect.hpp): the HTTP
 // provider, the client's clock, token estimates and metrics (StreamDecoder), the models-file
 // check with its "did you mean", the server probe and `goodput models`. A task file runs
 // through it end to end against the simulator (`goodput sim`, in-process), whose schedule
@@ -26,8 +26,8 @@
 #include "goodput/commands.hpp"
 #include "goodput/runner.hpp"
 #include "goodput/spec.hpp"
-#include "providers/dialect.hpp"
-#include "sim/sim_server.hpp"
+#include "goodput/dialect.hpp"
+#include "goodput/sim_server.hpp"
 
 namespace goodput {
 namespace {

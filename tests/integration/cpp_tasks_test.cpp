@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/sim_tokenizer.hpp"
+#include "goodput/sim_tokenizer.hpp"
 #include "support/binary_test.hpp"
 
 namespace goodput {

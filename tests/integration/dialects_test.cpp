@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goodput/provider.hpp"
-#include "sim/sim_server.hpp"
+#include "goodput/sim_server.hpp"
 #include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/sim.hpp"

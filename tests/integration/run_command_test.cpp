@@ -254,7 +254,7 @@ TEST_F(RunCommandTest, RepeatedRunsCarryTheStatistics) {
 }
 
 // A model's answer and a name in a models file cannot print lines of their own or send
-// escape sequences: what they quote is escaped (reporters/terminal_text.hpp), so the only
+// escape sequences: what they quote is escaped (goodput/terminal_text.hpp), so the only
 // lines at column 0 that start with '[' are goodput's.
 TEST_F(RunCommandTest, AnswersAndNamesCannotForgeConsoleLines) {
   const std::string profiles = write("forger.yaml", R"Y(models:

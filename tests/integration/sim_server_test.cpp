@@ -3,7 +3,7 @@
 // as in captures/llama-server, faults, concurrency, stop(), and timing against the schedule.
 // Timing tolerances are wide on purpose (shared 2-core machines); exact figures belong in
 // benchmarks.
-#include "sim/sim_server.hpp"
+#include "goodput/sim_server.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Golden files for `goodput compare` (framework/src/framework/compare.cpp): the console text,
+// Golden files for `goodput compare` (framework/stats/src/compare.cpp): the console text,
 // the Markdown (a pull-request comment) and the JSON, from the real binary on two fixed results
 // files (tests/data/compare, written by make_inputs.py there) that hold a regressed, an
 // improved, an unchanged, a flaky and a not comparable task, a task of the baseline only, an

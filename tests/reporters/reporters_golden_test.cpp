@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Golden files for the run reporters (framework/src/reporters): the console log, results.json
+// Golden files for the run reporters (framework/reporters): the console log, results.json
 // (with the journal lines it copies) and JUnit XML, each fed the same fixed evaluation in the
 // order the runner fires its events, and compared byte for byte with
 // tests/reporters/golden/*.approved.*. The evaluation holds every kind of run the reports

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/sim_server.hpp"
+#include "goodput/sim_server.hpp"
 
 namespace goodput::test {
 

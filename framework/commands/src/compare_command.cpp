@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+// `goodput compare BASELINE.json [CANDIDATE.json]`: reads two results files (or one, with
+// --baseline-model / --candidate-model; results_json.hpp reads them), compares one model of
+// each (compare.hpp), prints a console table, optionally writes Markdown and JSON (both
+// rendered by the reporters), and gates a model swap with `--fail-on regression`. Exit 0: no
+// gated regression; 1: the gate failed; 2: bad input.
+#include <cmath>
+#include <fstream>
+
+#include "goodput/yaml_util.hpp"
+#include "goodput/commands.hpp"
+#include "goodput/compare.hpp"
+#include "goodput/error.hpp"
+#include "goodput/reporters.hpp"
+#include "goodput/results_json.hpp"
+#include "goodput/terminal_text.hpp"
+
+namespace goodput {
+
+using nlohmann::json;
+
+namespace {
+
+std::string text_of(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
+json field_of(const json& item, const char* field) { return item.is_object() ? item.value(field, json()) : json(); }
+
+std::string model_names(const ResultsFile& file) {
+  std::string names;
+  for (const auto& m : file.models())
+    if (field_of(m, "name").is_string()) names += (names.empty() ? "" : ", ") + text_of(field_of(m, "name"));
+  return names.empty() ? "none" : names;
+}
+
+// The model of `file` named `model` (or its only one): its fingerprint, the text of each task
+// (a changed prompt is not comparable) and its runs.
+RunSet run_set(const ResultsFile& file, std::string model, const char* role) {
+  const json& models = file.models();
+  if (model.empty()) {
+    if (models.size() != 1)
+      throw ConfigError({file.path, 0, 0}, "", std::string("holds ") + std::to_string(models.size()) + " models (" + model_names(file) +
+                                                   "); name the " + role + " with --" + role + "-model");
+    model = text_of(field_of(models[0], "name"));
+  }
+  const json* entry = nullptr;
+  for (const auto& m : models)
+    if (field_of(m, "name") == model) entry = &m;
+  if (!entry)
+    throw ConfigError({file.path, 0, 0}, "", std::string("has no model '") + model + "' (" + role + "); it holds: " + model_names(file));
+
+  RunSet set;
+  set.label = file.path + ":" + model;
+  set.model = model;
+  json f = field_of(*entry, "fingerprint").is_object() ? field_of(*entry, "fingerprint") : json::object();
+  for (const char* key : {"model", "dialect", "params", "extra_body"}) f[key] = field_of(*entry, key);
+  f.erase("endpoint");
+  set.fingerprint = std::move(f);
+  for (const auto& t : file.tasks()) {
+    if (!field_of(t, "id").is_string()) throw ConfigError({file.path, 0, 0}, "tasks", "a task has no id");
+    set.tasks[text_of(field_of(t, "id"))] = {{"system", field_of(t, "system")},
+                                             {"prompt", field_of(t, "prompt")},
+                                             {"params", field_of(t, "params")},
+                                             {"assertions", field_of(t, "assertions")}};
+  }
+  for (auto& run : file.stored_runs()) {
+    if (run.key.model != model) continue;
+    if (!set.tasks.count(run.key.task))
+      throw ConfigError({file.path, 0, 0}, "runs", "a run of task '" + run.key.task + "' that the file does not list");
+    set.runs.push_back(std::move(run));
+  }
+  return set;
+}
+
+// "20%" -> 0.2; "0.2" -> 0.2 (a plain number is a fraction).
+double parse_increase(const std::string& text, const SourceLocation& where, const std::string& field) {
+  std::string s = text;
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  const bool pct = !s.empty() && s.back() == '%';
+  if (pct) s.pop_back();
+  if (!s.empty() && s.front() == '+') s.erase(0, 1);
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || !end || *end != '\0' || !std::isfinite(v) || v < 0)
+    throw ConfigError(where, field, "'" + text + "' is not an increase; write a percentage such as 20% (or a fraction such as 0.2)");
+  return pct ? v / 100 : v;
+}
+
+double check_alpha(double alpha, const SourceLocation& where) {
+  if (!(alpha > 0 && alpha < 1)) throw ConfigError(where, "alpha", "must be between 0 and 1 (exclusive), e.g. 0.05");
+  return alpha;
+}
+
+bool parse_fail_on(const std::string& value, const SourceLocation& where) {
+  if (value == "regression") return true;
+  if (value == "never" || value == "none") return false;
+  throw ConfigError(where, "fail_on", "'" + value + "': expected regression or never");
+}
+
+// gate.yaml: alpha, fail_on, max_latency_increase, max_ttc_increase. Unknown keys are errors.
+void load_config(const std::string& path, GateOptions& gate) {
+  detail::YamlReader reader(path);
+  const YAML::Node root = reader.load();
+  if (!root || root.IsNull()) return;
+  reader.expect_map(root, "");
+  reader.check_keys(root, "", {"alpha", "fail_on", "max_latency_increase", "max_ttc_increase"});
+  if (const auto n = root["alpha"]) gate.alpha = check_alpha(reader.number(n, "alpha"), reader.where(n));
+  if (const auto n = root["fail_on"]) gate.fail_on_regression = parse_fail_on(reader.string(n, "fail_on"), reader.where(n));
+  if (const auto n = root["max_latency_increase"])
+    gate.max_latency_increase = parse_increase(reader.string(n, "max_latency_increase"), reader.where(n), "max_latency_increase");
+  if (const auto n = root["max_ttc_increase"])
+    gate.max_ttc_increase = parse_increase(reader.string(n, "max_ttc_increase"), reader.where(n), "max_ttc_increase");
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) throw ConfigError({path, 0, 0}, "", "cannot be written");
+}
+
+// gate.yaml, then the flags, each of which wins over the file.
+GateOptions gate_options(const CompareCommandOptions& options) {
+  GateOptions gate;
+  if (!options.config_path.empty()) load_config(options.config_path, gate);
+  const SourceLocation flags{"goodput compare", 0, 0};
+  if (options.alpha) gate.alpha = check_alpha(*options.alpha, flags);
+  if (options.fail_on) gate.fail_on_regression = parse_fail_on(*options.fail_on, flags);
+  if (options.max_latency_increase)
+    gate.max_latency_increase = parse_increase(*options.max_latency_increase, flags, "--max-latency-increase");
+  if (options.max_ttc_increase) gate.max_ttc_increase = parse_increase(*options.max_ttc_increase, flags, "--max-ttc-increase");
+  return gate;
+}
+
+Comparison compare_files(const CompareCommandOptions& options, const GateOptions& gate) {
+  if (options.baseline_path.empty()) throw ConfigError({"goodput compare", 0, 0}, "", "name the baseline results file");
+  const std::string candidate_path = options.candidate_path.empty() ? options.baseline_path : options.candidate_path;
+  const ResultsFile base_file = read_results_file(options.baseline_path);
+  const ResultsFile cand_file = candidate_path == options.baseline_path ? base_file : read_results_file(candidate_path);
+  check_same_schema(base_file, cand_file, "compare");
+  const RunSet baseline = run_set(base_file, options.baseline_model, "baseline");
+  const RunSet candidate = run_set(cand_file, options.candidate_model, "candidate");
+  Comparison comparison;
+  try {
+    comparison = compare_runs(baseline, candidate, gate);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError({candidate_path, 0, 0}, "", std::string("refusing to compare: ") + e.what());
+  }
+  if (base_file.field("simulated") == true || cand_file.field("simulated") == true)
+    comparison.warnings.push_back("SIMULATED: at least one run is of the simulated endpoint (goodput sim), not a real server");
+  return comparison;
+}
+
+}  // namespace
+
+int compare_command(const CompareCommandOptions& options, std::ostream& out, std::ostream& err) {
+  try {
+    const Comparison comparison = compare_files(options, gate_options(options));
+    print_comparison(comparison, out);
+    if (!options.markdown_path.empty()) write_file(options.markdown_path, comparison_markdown(comparison));
+    if (!options.json_path.empty()) write_file(options.json_path, comparison_json(comparison).dump(2) + "\n");
+    return gate_exit_code(comparison);
+  } catch (const std::exception& e) {
+    err << "goodput compare: " << detail::terminal_text(e.what()) << "\n";
+    return k_exit_bad_input;
+  }
+}
+
+}  // namespace goodput

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: MIT
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+
+#include "goodput/server_probe.hpp"
+#include "goodput/commands.hpp"
+#include "goodput/registry.hpp"
+#include "goodput/reporters.hpp"
+#include "goodput/runner.hpp"
+#include "goodput/spec.hpp"
+#include "goodput/stats.hpp"
+#include "goodput/replay_provider.hpp"
+#include "goodput/terminal_text.hpp"
+#include "goodput/selection.hpp"
+#include "goodput/sim_server.hpp"
+
+#ifndef GOODPUT_SOURCE_DIR
+#define GOODPUT_SOURCE_DIR "."
+#endif
+
+namespace goodput {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) {
+  g_interrupted.store(true);
+  // A second Ctrl-C ends the process at once.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+std::string utc_stamp(const char* format) {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+std::vector<ModelSpec> models_from_sim(const sim::SimConfig& config, const std::string& base_url) {
+  std::vector<ModelSpec> models;
+  for (const auto& profile : config.profiles) {
+    ModelSpec m;
+    m.name = profile.id;
+    m.model = profile.id;
+    m.base_url = base_url;
+    m.simulated = true;
+    m.where = profile.where;
+    models.push_back(std::move(m));
+  }
+  return models;
+}
+
+std::vector<ModelSpec> select_models(std::vector<ModelSpec> models, const std::vector<std::string>& names) {
+  if (names.empty()) return models;
+  std::vector<ModelSpec> chosen;
+  for (const auto& name : names) {
+    auto it = std::find_if(models.begin(), models.end(), [&](const ModelSpec& m) { return m.name == name; });
+    if (it == models.end()) {
+      std::string known;
+      for (const auto& m : models) known += (known.empty() ? "" : ", ") + m.name;
+      throw ConfigError({"--model", 0, 0}, "", "no model named '" + name + "' (known: " + known + ")");
+    }
+    chosen.push_back(*it);
+  }
+  return chosen;
+}
+
+// Everything `goodput run` was asked to evaluate, loaded and checked before the first request.
+struct Evaluation {
+  std::vector<TaskSpec> tasks;     // every task loaded
+  std::vector<TaskSpec> selected;  // the tasks --filter selects: what the runner and reports see
+  std::vector<ModelSpec> models;
+  PlanOptions plan;
+  std::optional<Slo> slo;
+  std::shared_ptr<const Recording> recording;  // --replay
+  sim::SimConfig sim_config;                   // --sim: the profiles the simulator serves
+};
+
+std::optional<Slo> slo_of(const RunCommandOptions& options) {
+  if (options.slo.empty()) return std::nullopt;
+  try {
+    return parse_slo(options.slo);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError({"--slo", 0, 0}, "", e.what());
+  }
+}
+
+// --replay brings its own models; otherwise exactly one of --models and --sim.
+void check_model_sources(const RunCommandOptions& options) {
+  if (!options.replay_dir.empty()) {
+    if (!options.models_file.empty() || !options.sim_profiles.empty())
+      throw ConfigError({"--replay", 0, 0}, "", "takes the models from the recording: drop --models and --sim (--model still selects)");
+    if (!options.record_dir.empty()) throw ConfigError({"--replay", 0, 0}, "", "cannot be combined with --record");
+  } else if (options.models_file.empty() == options.sim_profiles.empty()) {
+    throw ConfigError({"goodput run", 0, 0}, "",
+                      "name the models to evaluate: --models FILE (real servers), or --sim [PROFILES] (the built-in simulator)");
+  }
+}
+
+std::vector<TaskSpec> load_all_tasks(const RunCommandOptions& options) {
+  std::vector<TaskSpec> tasks;
+  // A task binary (C++ task cases, goodput::main) runs its own tasks, not the seed tasks.
+  if (!options.task_paths.empty() || registered_tasks().empty())
+    tasks = load_tasks(options.task_paths.empty() ? std::vector<std::string>{builtin_tasks_dir()} : options.task_paths);
+  append_registered_tasks(tasks);
+  return tasks;
+}
+
+// From the recording, the models file or the simulator's profiles; --model and --warmup applied.
+void load_models(const RunCommandOptions& options, Evaluation& evaluation) {
+  std::vector<ModelSpec> models;
+  if (!options.replay_dir.empty()) {
+    evaluation.recording = read_recording(options.replay_dir);
+    models = evaluation.recording->models;
+  } else if (!options.models_file.empty()) {
+    models = load_models_file(options.models_file);
+  } else {
+    for (const auto& file : options.sim_profiles)
+      for (auto& p : sim::load_sim_profiles(file).profiles) evaluation.sim_config.profiles.push_back(std::move(p));
+    models = models_from_sim(evaluation.sim_config, "http://127.0.0.1:0/v1");
+  }
+  evaluation.models = select_models(std::move(models), options.model_names);
+  if (options.warmup)
+    for (auto& m : evaluation.models) m.warmup = true;
+}
+
+Evaluation load_evaluation(const RunCommandOptions& options) {
+  Evaluation evaluation;
+  evaluation.plan.repeat = options.repeat;
+  evaluation.plan.filter = TaskFilter(options.filter);
+  evaluation.plan.shuffle = options.shuffle;
+  evaluation.plan.seed = options.seed.value_or(options.shuffle ? time_based_seed() : 0);
+  if (options.repeat < 1) throw ConfigError({"--repeat", 0, 0}, "", "must be at least 1");
+  evaluation.slo = slo_of(options);
+  if (const char* status_file = std::getenv("GTEST_SHARD_STATUS_FILE")) touch_shard_status_file(status_file);
+  evaluation.plan.shard = resolve_shard(options.shard, std::getenv("GTEST_TOTAL_SHARDS"), std::getenv("GTEST_SHARD_INDEX"));
+  check_model_sources(options);
+  evaluation.tasks = load_all_tasks(options);
+  load_models(options, evaluation);
+  evaluation.selected = select_tasks(evaluation.tasks, evaluation.plan.filter);
+  return evaluation;
+}
+
+// A filter that selects nothing is almost always a typo; running nothing and passing would
+// hide it from CI. (A shard that gets no run is fine: more shards than runs.)
+void check_selection(const RunCommandOptions& options, const Evaluation& evaluation) {
+  if (!evaluation.selected.empty()) return;
+  const auto& tasks = evaluation.tasks;
+  throw ConfigError({"--filter", 0, 0}, "",
+                    "'" + options.filter + "' selects none of the " + std::to_string(tasks.size()) + " tasks (ids are Suite.Name" +
+                        (tasks.empty() ? "" : ", e.g. " + tasks.front().id()) + "; --list-tasks shows them)");
+}
+
+// Where this run's files go, checked before anything is written.
+struct Outputs {
+  std::string dir;
+  std::string journal;
+  std::string results;
+};
+
+Outputs outputs_of(const RunCommandOptions& options) {
+  if (!options.junit_path.empty()) {
+    const fs::path parent = fs::path(options.junit_path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    if (ec) throw ConfigError({options.junit_path, 0, 0}, "--junit", "cannot create its directory: " + ec.message());
+  }
+  Outputs out;
+  // Time and process id: runs started in the same second (ctest -j, CI matrices) must not
+  // share a directory.
+  out.dir = options.output_dir.empty() ? "goodput-results/" + utc_stamp("%Y%m%d-%H%M%S") + "-" + std::to_string(::getpid())
+                                       : options.output_dir;
+  out.journal = (fs::path(out.dir) / "journal.jsonl").string();
+  out.results = (fs::path(out.dir) / "results.json").string();
+  if (fs::exists(out.journal))
+    throw ConfigError({out.dir, 0, 0}, "--output-dir",
+                      "already holds a journal.jsonl from another run; choose another directory (resuming is not supported yet)");
+  return out;
+}
+
+void create_output_dir(const Outputs& outputs) {
+  std::error_code ec;
+  fs::create_directories(outputs.dir, ec);
+  if (ec) throw ConfigError({outputs.dir, 0, 0}, "--output-dir", "cannot create the output directory: " + ec.message());
+}
+
+std::unique_ptr<sim::SimServer> start_simulator(const RunCommandOptions& options, Evaluation& evaluation) {
+  if (options.sim_profiles.empty()) return nullptr;
+  auto simulator = std::make_unique<sim::SimServer>(std::move(evaluation.sim_config));
+  simulator->start();
+  for (auto& m : evaluation.models) m.base_url = simulator->base_url();
+  return simulator;
+}
+
+// A models file may point at `goodput sim` too: its results are labelled like --sim's.
+// (A replay keeps the label it was recorded with.)
+void label_simulated(Evaluation& evaluation) {
+  for (auto& model : evaluation.models)
+    if (!model.simulated && !evaluation.recording) model.simulated = detail::endpoint_is_goodput_sim(model, 2);
+}
+
+// The reporters, by name (reporters.hpp): the journal comes before the results writer, which
+// copies it.
+std::vector<ReporterSpec> reporter_specs(const RunCommandOptions& options, const Outputs& outputs) {
+  std::vector<ReporterSpec> specs{{"journal", outputs.journal}, {"console", ""}, {"results", outputs.results}};
+  if (!options.junit_path.empty()) specs.push_back({"junit", options.junit_path});
+  if (!options.record_dir.empty()) specs.push_back({"recording", options.record_dir});
+  return specs;
+}
+
+ReporterContext reporter_context(const RunCommandOptions& options, const Evaluation& evaluation, const Outputs& outputs,
+                                 const StatsCollector& stats) {
+  ReporterContext context;
+  context.stats = &stats;
+  context.console = &std::cout;
+  context.console_options = {options.color, true};
+  ResultsInfo& info = context.results;
+  info.results_path = outputs.results;
+  info.journal_path = outputs.journal;
+  info.command_line = options.command_line;
+  info.started_at = utc_stamp("%Y-%m-%dT%H:%M:%SZ");
+  info.repeat = options.repeat;
+  info.filter = options.filter;
+  info.shard = evaluation.plan.shard;
+  if (options.shuffle) info.shuffle_seed = evaluation.plan.seed;
+  return context;
+}
+
+// As gtest prints them, so a log says how to reproduce its order and which share it holds.
+void print_plan_notes(const RunCommandOptions& options, const PlanOptions& plan, std::size_t runs) {
+  if (plan.shard)
+    std::cout << "Note: shard " << plan.shard->index << "/" << plan.shard->total << " (INDEX/TOTAL): " << runs
+              << " of the runs are done here.\n";
+  if (options.shuffle)
+    std::cout << "Note: shuffling each model's runs with seed " << plan.seed << " (--shuffle --seed " << plan.seed
+              << " repeats this order).\n";
+}
+
+int exit_code_of(const StatsCollector& stats) {
+  if (g_interrupted.load()) return k_exit_interrupted;
+  for (const auto& [name, s] : stats.models())
+    if (s.all.failed > 0 || s.all.errors > 0) return k_exit_failed;
+  return k_exit_all_passed;
+}
+
+// Runs the evaluation with its reporters; returns the exit code.
+int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, const Outputs& outputs) {
+  StatsCollector stats(evaluation.slo);
+  const auto owned = make_reporters(reporter_specs(options, outputs), reporter_context(options, evaluation, outputs, stats));
+  std::vector<Reporter*> reporters{&stats};  // first: the others read it
+  for (const auto& r : owned) reporters.push_back(r.get());
+  ProviderFactory provider_factory;
+  RunProviderFactory run_provider_factory;
+  if (const auto recording = evaluation.recording) {
+    std::cout << "Note: replaying the recording in " << options.replay_dir << "; no model is asked.\n";
+    provider_factory = [recording](const ModelSpec& model) { return detail::make_replay_provider(recording, model); };
+    run_provider_factory = [recording](const PlannedRun& run) { return detail::make_replay_run_provider(recording, run); };
+  }
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  std::vector<PlannedRun> runs = plan_runs(evaluation.models, evaluation.selected, evaluation.plan);
+  print_plan_notes(options, evaluation.plan, runs.size());
+  Runner runner(evaluation.models, evaluation.selected, std::move(runs), evaluation.plan, std::move(provider_factory),
+                std::move(run_provider_factory));
+  runner.run(reporters, g_interrupted);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  return exit_code_of(stats);
+}
+
+}  // namespace
+
+std::string builtin_tasks_dir() { return std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed"; }
+std::string builtin_sim_profiles() { return std::string(GOODPUT_SOURCE_DIR) + "/examples/sim/seed-profiles.yaml"; }
+
+// Everything the user gave is loaded and checked before the first request; any problem with
+// it is a ConfigError, and exit code 2.
+int run_command(const RunCommandOptions& options) {
+  try {
+    Evaluation evaluation = load_evaluation(options);
+    if (options.list_tasks) {
+      const std::vector<PlannedRun> runs = plan_runs(evaluation.models, evaluation.selected, evaluation.plan);
+      print_task_list(std::cout, {&evaluation.models, &evaluation.selected, &runs, options.repeat, options.filter, evaluation.plan.shard},
+                      options.list_json);
+      return k_exit_all_passed;
+    }
+    check_selection(options, evaluation);
+    const Outputs outputs = outputs_of(options);
+    const std::unique_ptr<sim::SimServer> simulator = start_simulator(options, evaluation);
+    label_simulated(evaluation);
+    create_output_dir(outputs);
+    const int exit_code = evaluate(options, evaluation, outputs);
+    if (simulator) simulator->stop();
+    std::cout << "\njournal: " << outputs.journal << "\nresults: " << outputs.results << "\n";
+    if (!options.junit_path.empty()) std::cout << "junit: " << options.junit_path << "\n";
+    std::cout << std::flush;
+    return exit_code;
+  } catch (const ConfigError& e) {
+    std::cerr << "goodput: " << detail::terminal_text(e.what()) << "\n";
+    return k_exit_bad_input;
+  }
+}
+
+int assertions_command() {
+  for (const auto& type : checkers::checker_types()) {
+    std::cout << type.name << " — " << type.summary << "\n";
+    for (const auto& p : type.params)
+      std::cout << "    " << p.name << " (" << to_string(p.type) << (p.required ? ", required" : "") << "): " << p.help << "\n";
+  }
+  return 0;
+}
+
+}  // namespace goodput

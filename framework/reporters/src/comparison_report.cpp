@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+// A comparison (goodput/compare.hpp) for people and programs: the console table, Markdown for
+// a pull-request comment, and JSON. compare.cpp computes; this file only words and lays out.
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+#include <vector>
+
+#include "goodput/reporters.hpp"
+#include "goodput/terminal_text.hpp"
+
+namespace goodput {
+
+namespace {
+
+std::string percent(std::optional<double> v) {
+  if (!v) return "-";
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(0) << *v * 100 << "%";
+  return s.str();
+}
+
+std::string fixed(double v, int digits) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(digits) << v;
+  return s.str();
+}
+
+std::string p_value(double p) {
+  if (p < 0.001) return "<0.001";
+  return fixed(p, 3);
+}
+
+std::string seconds(std::optional<double> v) {
+  if (!v) return "-";
+  if (std::isinf(*v)) return "inf (never passed)";
+  return fixed(*v, 3) + " s";
+}
+
+std::string signed_fixed(double v, int digits) { return (v >= 0 ? "+" : "") + fixed(v, digits); }
+
+// "8/10 80% (1 err)": passed of judged (errors left out, and counted apart).
+std::string rate_cell(const RunStats& s) {
+  std::string out = std::to_string(s.passed) + "/" + std::to_string(s.judged()) + " " + percent(s.pass_rate());
+  if (s.errors) out += " (" + std::to_string(s.errors) + " err)";
+  return out;
+}
+
+// Wilson 95% interval; [0, 1] with no judged run (no evidence).
+Interval wilson_of(const RunStats& s) { return wilson_interval(s.passed, s.judged()); }
+
+std::string rate_with_ci(const RunStats& s) {
+  const Interval ci = wilson_of(s);
+  return rate_cell(s) + " [95% CI " + percent(ci.lo) + "-" + percent(ci.hi) + "]";
+}
+
+std::string difference_cell(std::optional<double> d) {
+  if (!d) return "-";
+  return signed_fixed(*d * 100, 0) + " pp";
+}
+
+std::string verdict_word(TaskVerdict v) {
+  switch (v) {
+    case TaskVerdict::regressed: return "REGRESSED";
+    case TaskVerdict::improved: return "improved";
+    case TaskVerdict::unchanged: return "unchanged";
+    case TaskVerdict::flaky: return "flaky";
+    case TaskVerdict::not_comparable: return "not comparable";
+  }
+  return "?";
+}
+
+std::string latency_line(const LatencyChange& l) {
+  if (!l.baseline_p50_s || !l.candidate_p50_s) return "-";
+  std::string out = seconds(l.baseline_p50_s) + " -> " + seconds(l.candidate_p50_s);
+  if (auto r = l.relative()) out += " (" + signed_fixed(*r * 100, 1) + "%)";
+  if (l.difference_s)
+    out += "; difference " + signed_fixed(l.difference_s->estimate, 3) + " s, 95% CI [" + signed_fixed(l.difference_s->low, 3) +
+           ", " + signed_fixed(l.difference_s->high, 3) + "] s";
+  return out;
+}
+
+std::string sign_test_name(const Comparison& c) { return c.one_sample_per_task ? "McNemar exact" : "sign test"; }
+
+std::string overall_line(const Comparison& c) {
+  std::ostringstream s;
+  s << c.tasks_compared << " task(s) compared: " << c.tasks_dropped << " dropped, " << c.tasks_rose << " rose, " << c.tasks_tied
+    << " tied; " << sign_test_name(c) << " p = " << p_value(c.sign_test.two_sided) << " (two-sided), " << p_value(c.sign_test.drop)
+    << " (one-sided, drop)";
+  return s.str();
+}
+
+std::string verdict_counts(const Comparison& c) {
+  std::ostringstream s;
+  s << c.count(TaskVerdict::regressed) << " regressed, " << c.count(TaskVerdict::improved) << " improved, "
+    << c.count(TaskVerdict::unchanged) << " unchanged, " << c.count(TaskVerdict::flaky) << " flaky, "
+    << c.count(TaskVerdict::not_comparable) << " not comparable (alpha " << c.gate.alpha << ")";
+  return s.str();
+}
+
+// The cells of a task's row, as both tables show them.
+struct TaskCells {
+  std::string baseline, candidate, difference, p_two_sided, p_drop;
+};
+TaskCells task_cells(const TaskComparison& t) {
+  const bool tested = t.difference.has_value();
+  return {rate_cell(t.baseline), rate_cell(t.candidate), difference_cell(t.difference), tested ? p_value(t.fisher.two_sided) : "-",
+          tested ? p_value(t.fisher.greater) : "-"};
+}
+
+// The overall figures under both tables, each with its label in the console and in Markdown.
+struct SummaryLine {
+  const char* console_label;
+  const char* markdown_label;
+  std::string text;
+};
+std::vector<SummaryLine> summary_lines(const Comparison& c, const std::string& arrow) {
+  return {{"overall", "Overall", overall_line(c)},
+          {"pass rate", "Pass rate", rate_with_ci(c.baseline_all) + arrow + rate_with_ci(c.candidate_all)},
+          {"e2e p50", "Median end-to-end", latency_line(c.e2e)},
+          {"ttft p50", "Median TTFT", latency_line(c.ttft)},
+          {"time to a correct answer (suite)", "Time to a correct answer (suite)", seconds(c.baseline_ttc_s) + arrow + seconds(c.candidate_ttc_s)},
+          {"verdicts", "Verdicts", verdict_counts(c)}};
+}
+
+const TaskComparison* task_named(const Comparison& c, const std::string& id) {
+  for (const auto& t : c.tasks)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+nlohmann::json opt(std::optional<double> v) {
+  if (!v || !std::isfinite(*v)) return nullptr;
+  return *v;
+}
+
+nlohmann::json side_json(const RunStats& s) {
+  const auto ttc = s.time_to_correct_s();
+  const Interval ci = wilson_of(s);
+  return {{"passed", s.passed},
+          {"failed", s.not_passed()},
+          {"errors", s.errors},
+          {"judged", s.judged()},
+          {"pass_rate", opt(s.pass_rate())},
+          {"wilson_95", {ci.lo, ci.hi}},
+          {"flaky", s.flaky()},
+          {"e2e_p50_s", opt(s.e2e_s.median())},
+          {"ttft_p50_s", opt(s.ttft_s.median())},
+          {"time_to_correct_s", opt(ttc)},
+          {"never_passed", ttc.has_value() && std::isinf(*ttc)}};
+}
+
+nlohmann::json latency_json(const LatencyChange& l) {
+  nlohmann::json out = {{"baseline_p50_s", opt(l.baseline_p50_s)},
+                        {"candidate_p50_s", opt(l.candidate_p50_s)},
+                        {"relative_change", opt(l.relative())},
+                        {"difference_s", nullptr},
+                        {"ci95_s", nullptr}};
+  if (l.difference_s) {
+    out["difference_s"] = l.difference_s->estimate;
+    out["ci95_s"] = {l.difference_s->low, l.difference_s->high};
+  }
+  return out;
+}
+
+nlohmann::json task_json(const TaskComparison& t) {
+  nlohmann::json entry = {{"id", t.id},
+                          {"verdict", std::string(to_string(t.verdict))},
+                          {"reason", t.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.reason)},
+                          {"baseline", side_json(t.baseline)},
+                          {"candidate", side_json(t.candidate)},
+                          {"difference", opt(t.difference)},
+                          {"fisher", nullptr}};
+  if (t.difference)
+    entry["fisher"] = {{"two_sided", t.fisher.two_sided}, {"drop", t.fisher.greater}, {"rise", t.fisher.less},
+                       {"drop_holm", t.holm_drop}, {"rise_holm", t.holm_rise}};
+  return entry;
+}
+
+std::vector<std::string> gate_failure_texts(const Comparison& c) {
+  std::vector<std::string> texts;
+  for (const auto& f : c.gate_failures) texts.push_back(gate_failure_text(c, f));
+  return texts;
+}
+
+}  // namespace
+
+std::string gate_failure_text(const Comparison& c, const GateFailure& f) {
+  switch (f.kind) {
+    case GateFailure::Kind::task_regressed: {
+      const TaskComparison* t = task_named(c, f.task);
+      if (!t) return "task " + f.task + " regressed";
+      return "task " + t->id + " regressed: " + rate_cell(t->baseline) + " -> " + rate_cell(t->candidate) +
+             " (one-sided Fisher p = " + p_value(t->fisher.greater) + ", Holm-adjusted over " + std::to_string(c.tasks_compared) +
+             " tasks " + p_value(t->holm_drop) + ")";
+    }
+    case GateFailure::Kind::overall_dropped:
+      return "overall pass rate dropped: " + rate_cell(c.baseline_all) + " -> " + rate_cell(c.candidate_all) +
+             " (pooled one-sided Fisher p = " + p_value(c.pooled.greater) + "; " + std::to_string(c.tasks_dropped) +
+             " task(s) dropped, " + std::to_string(c.tasks_rose) + " rose, one-sided " + sign_test_name(c) +
+             " p = " + p_value(c.sign_test.drop) + ")";
+    case GateFailure::Kind::latency_rose:
+      return "median end-to-end time rose " + signed_fixed(f.increase * 100, 1) + "% (limit +" +
+             fixed(c.gate.max_latency_increase.value_or(0) * 100, 1) + "%): " + latency_line(c.e2e);
+    case GateFailure::Kind::ttc_rose:
+      return "time to a correct answer rose " +
+             (std::isinf(f.increase) ? std::string("to infinity (a task never passed)") : signed_fixed(f.increase * 100, 1) + "%") +
+             " (limit +" + fixed(c.gate.max_ttc_increase.value_or(0) * 100, 1) + "%): " + seconds(c.baseline_ttc_s) + " -> " +
+             seconds(c.candidate_ttc_s);
+  }
+  return "the gate failed";
+}
+
+// Labels, task ids and the warnings and reasons that quote them come from results files, which
+// anyone can edit: escaped (goodput/terminal_text.hpp), so a file cannot print lines of its
+// own or send escape sequences to the terminal.
+void print_comparison(const Comparison& c, std::ostream& out) {
+  using detail::terminal_text;
+  out << "goodput compare: baseline " << terminal_text(c.baseline_label) << "  vs  candidate " << terminal_text(c.candidate_label)
+      << "\n";
+  for (const auto& w : c.warnings) out << "warning: " << terminal_text(w) << "\n";
+  std::size_t width = 4;
+  for (const auto& t : c.tasks) width = std::max(width, terminal_text(t.id).size());
+  const auto row = [&](const std::string& id, const std::string& b, const std::string& cand, const std::string& d, const std::string& p2,
+                       const std::string& pd, const std::string& v) {
+    out << std::left << std::setw(static_cast<int>(width) + 2) << id << std::setw(18) << b << std::setw(18) << cand << std::setw(10) << d
+        << std::setw(10) << p2 << std::setw(10) << pd << v << "\n";
+  };
+  row("task", "baseline", "candidate", "diff", "p(2-sid)", "p(drop)", "verdict");
+  for (const auto& t : c.tasks) {
+    std::string verdict = verdict_word(t.verdict);
+    if (!t.reason.empty()) verdict += ": " + terminal_text(t.reason);
+    const TaskCells cells = task_cells(t);
+    row(terminal_text(t.id), cells.baseline, cells.candidate, cells.difference, cells.p_two_sided, cells.p_drop, verdict);
+  }
+  for (const auto& line : summary_lines(c, " -> ")) out << line.console_label << ": " << line.text << "\n";
+  if (c.gate_failures.empty()) {
+    out << "gate: " << (c.gate.fail_on_regression ? "PASSED" : "passed (not enforced; --fail-on regression to gate)") << "\n";
+  } else {
+    out << "gate: " << (c.gate.fail_on_regression ? "FAILED" : "would fail (not enforced; --fail-on regression to gate)") << "\n";
+    for (const auto& f : gate_failure_texts(c)) out << "  - " << terminal_text(f) << "\n";
+  }
+}
+
+std::string comparison_markdown(const Comparison& c) {
+  std::ostringstream out;
+  const bool failed = !c.gate_failures.empty();
+  out << "## goodput compare: " << (failed ? (c.gate.fail_on_regression ? "❌ regression" : "⚠️ regression (not gated)") : "✅ no regression")
+      << "\n\n";
+  out << "Baseline `" << c.baseline_label << "` vs candidate `" << c.candidate_label << "`.\n\n";
+  for (std::size_t i = 0; i < c.warnings.size(); ++i) out << (i ? ">\n" : "") << "> ⚠️ " << c.warnings[i] << "\n";
+  if (!c.warnings.empty()) out << "\n";
+  out << "| task | baseline | candidate | diff | p (two-sided) | p (drop) | verdict |\n";
+  out << "|---|---:|---:|---:|---:|---:|---|\n";
+  for (const auto& t : c.tasks) {
+    std::string verdict = verdict_word(t.verdict);
+    if (t.verdict == TaskVerdict::regressed) verdict = "**" + verdict + "**";
+    if (!t.reason.empty()) verdict += " (" + t.reason + ")";
+    const TaskCells cells = task_cells(t);
+    out << "| `" << t.id << "` | " << cells.baseline << " | " << cells.candidate << " | " << cells.difference << " | "
+        << cells.p_two_sided << " | " << cells.p_drop << " | " << verdict << " |\n";
+  }
+  out << "\n";
+  for (const auto& line : summary_lines(c, " → ")) out << "- **" << line.markdown_label << ":** " << line.text << "\n";
+  out << "\n";
+  if (failed) {
+    out << "**Gate " << (c.gate.fail_on_regression ? "failed" : "would fail (not enforced)") << ":**\n\n";
+    for (const auto& f : gate_failure_texts(c)) out << "- " << f << "\n";
+  } else {
+    out << "**Gate passed.**\n";
+  }
+  return out.str();
+}
+
+nlohmann::json comparison_json(const Comparison& c) {
+  nlohmann::json tasks = nlohmann::json::array();
+  for (const auto& t : c.tasks) tasks.push_back(task_json(t));
+  nlohmann::json verdicts = nlohmann::json::object();
+  for (auto v : {TaskVerdict::regressed, TaskVerdict::improved, TaskVerdict::unchanged, TaskVerdict::flaky, TaskVerdict::not_comparable})
+    verdicts[std::string(to_string(v))] = c.count(v);
+  const auto ttc = [](std::optional<double> v) { return v && std::isinf(*v) ? nlohmann::json("inf") : opt(v); };
+  return {
+      {"kind", "goodput.comparison"},
+      {"schema_version", 1},
+      {"baseline", c.baseline_label},
+      {"candidate", c.candidate_label},
+      {"warnings", c.warnings},
+      {"tasks", std::move(tasks)},
+      {"verdicts", std::move(verdicts)},
+      {"overall",
+       {{"tasks_compared", c.tasks_compared},
+        {"tasks_dropped", c.tasks_dropped},
+        {"tasks_rose", c.tasks_rose},
+        {"tasks_tied", c.tasks_tied},
+        {"test", c.one_sample_per_task ? "mcnemar_exact" : "sign_test"},
+        {"p_two_sided", c.sign_test.two_sided},
+        {"p_drop", c.sign_test.drop},
+        {"p_rise", c.sign_test.rise},
+        {"pooled_fisher", {{"two_sided", c.pooled.two_sided}, {"drop", c.pooled.greater}, {"rise", c.pooled.less}}},
+        {"regressed", c.regressed_overall},
+        {"baseline", side_json(c.baseline_all)},
+        {"candidate", side_json(c.candidate_all)}}},
+      {"latency",
+       {{"e2e", latency_json(c.e2e)},
+        {"ttft", latency_json(c.ttft)},
+        {"bootstrap", {{"method", "percentile"}, {"resamples", k_bootstrap_resamples}, {"seed", k_bootstrap_seed}}}}},
+      {"time_to_correct_s", {{"baseline", ttc(c.baseline_ttc_s)}, {"candidate", ttc(c.candidate_ttc_s)}}},
+      {"gate",
+       {{"alpha", c.gate.alpha},
+        {"fail_on", c.gate.fail_on_regression ? nlohmann::json("regression") : nlohmann::json(nullptr)},
+        {"max_latency_increase", opt(c.gate.max_latency_increase)},
+        {"max_ttc_increase", opt(c.gate.max_ttc_increase)},
+        {"failed", !c.gate_failures.empty()},
+        {"enforced", c.gate.fail_on_regression},
+        {"failures", gate_failure_texts(c)},
+        {"exit_code", gate_exit_code(c)}}},
+  };
+}
+
+}  // namespace goodput

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// What the user asked for: task cases (prompt + assertions) and models (endpoint + settings,
+// model_spec.hpp), loaded from YAML (load_task_file, load_models_file) and validated before
+// any request.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "goodput/checkers/checker.hpp"
+#include "goodput/error.hpp"
+#include "goodput/model_spec.hpp"
+#include "goodput/params.hpp"
+
+namespace goodput {
+
+class TaskContext;
+
+struct AssertionSpec {
+  std::string type;
+  Params params;
+  SourceLocation where;
+  std::shared_ptr<const checkers::Checker> checker;  // built at load time, so bad params fail early
+};
+
+struct TaskSpec {
+  std::string suite;
+  std::string name;
+  std::string id() const { return suite + "." + name; }
+  std::string system;  // optional system message
+  std::string prompt;
+  nlohmann::json params = nlohmann::json::object();  // request parameters (max_tokens...)
+  std::vector<AssertionSpec> assertions;
+  std::vector<std::string> tags;
+  int repeat = 1;
+  SourceLocation where;  // the YAML task, or the GOODPUT_TASK macro
+  // A task case written in C++ (goodput/task.hpp): the runner runs this instead of sending
+  // `prompt` and judging `assertions` (both then empty); it asks and checks by itself.
+  std::function<void(TaskContext&)> body;
+};
+
+struct TaskSuite {
+  std::string file;
+  std::string suite;
+  std::vector<TaskSpec> tasks;
+};
+
+// Throws ConfigError naming file:line:column and the field.
+std::vector<ModelSpec> load_models_file(const std::string& path);
+
+// Throws ConfigError naming file:line:column and the field.
+TaskSuite load_task_file(const std::string& path);
+// Every *.yaml / *.yml under `path` (a file or a directory, recursively, sorted); throws
+// ConfigError when none is found or two tasks share an id.
+std::vector<TaskSpec> load_tasks(const std::vector<std::string>& paths);
+
+// The task's request parameters with the model's on top (the model wins): what a provider
+// gets in CompletionRequest::params, and what the results record.
+nlohmann::json merged_params(const TaskSpec& task, const ModelSpec& model);
+
+}  // namespace goodput

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+// Loads task files and models files. Everything is validated here, before any request: a
+// typo in a key, a wrong type or an unknown assertion stops the run with exit code 2.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "goodput/yaml_util.hpp"
+#include "goodput/spec.hpp"
+#include "goodput/dialect.hpp"
+
+namespace goodput {
+
+namespace {
+
+using detail::index_field;
+using detail::join_field;
+using detail::YamlReader;
+
+// Request parameters goodput knows the type of. Anything else a server accepts goes in a
+// model's `extra_body`, which is passed through unchanged.
+const std::map<std::string, ParamType, std::less<>>& known_request_params() {
+  static const std::map<std::string, ParamType, std::less<>> k_params{
+      {"max_tokens", ParamType::integer},       {"max_completion_tokens", ParamType::integer},
+      {"temperature", ParamType::number},       {"top_p", ParamType::number},
+      {"top_k", ParamType::integer},            {"min_p", ParamType::number},
+      {"seed", ParamType::integer},             {"stop", ParamType::string_list},
+      {"presence_penalty", ParamType::number},  {"frequency_penalty", ParamType::number},
+      {"repeat_penalty", ParamType::number},
+  };
+  return k_params;
+}
+
+void check_identifier(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
+                      const std::string& value) {
+  static const std::regex k_identifier("[A-Za-z0-9_]+");
+  if (!std::regex_match(value, k_identifier))
+    yaml.fail(node, field, "'" + value + "' is not a valid name: use letters, digits and '_' only (it becomes part of a task id like suite.name)");
+}
+
+nlohmann::json read_request_params(const YamlReader& yaml, const YAML::Node& node, const std::string& field) {
+  yaml.expect_map(node, field);
+  nlohmann::json out = nlohmann::json::object();
+  const auto& known = known_request_params();
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    const std::string sub = join_field(field, key);
+    auto it = known.find(key);
+    if (it == known.end()) {
+      std::vector<std::string> names;
+      for (const auto& k : known) names.push_back(k.first);
+      try {
+        yaml.check_keys(node, field, names);
+      } catch (const ConfigError& e) {
+        throw ConfigError(e.where(), e.field(),
+                          e.message() + "; server-specific fields go in the model's extra_body");
+      }
+    }
+    switch (it->second) {
+      case ParamType::integer: out[key] = yaml.integer(entry.second, sub); break;
+      case ParamType::number: out[key] = yaml.number(entry.second, sub); break;
+      case ParamType::string_list: out[key] = yaml.string_list(entry.second, sub); break;
+      default: out[key] = yaml.string(entry.second, sub); break;
+    }
+  }
+  return out;
+}
+
+Params read_assertion_params(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
+                             const checkers::CheckerType& type) {
+  std::vector<std::string> allowed{"type"};
+  for (const auto& spec : type.params) allowed.push_back(spec.name);
+  yaml.check_keys(node, field, allowed);
+  Params params;
+  for (const auto& spec : type.params) {
+    YAML::Node value = node[spec.name];
+    const std::string sub = join_field(field, spec.name);
+    if (!value.IsDefined() || value.IsNull()) {
+      if (spec.required)
+        yaml.fail(node, sub, "assertion '" + type.name + "' needs '" + spec.name + "' (" + spec.help + ")");
+      continue;
+    }
+    switch (spec.type) {
+      case ParamType::string: params.set(spec.name, yaml.string(value, sub)); break;
+      case ParamType::number: params.set(spec.name, yaml.number(value, sub)); break;
+      case ParamType::integer: params.set(spec.name, yaml.integer(value, sub)); break;
+      case ParamType::boolean: params.set(spec.name, yaml.boolean(value, sub)); break;
+      case ParamType::string_list: params.set(spec.name, yaml.string_list(value, sub)); break;
+      case ParamType::path: {
+        namespace fs = std::filesystem;
+        const fs::path given = yaml.string(value, sub);
+        const fs::path resolved = given.is_absolute() ? given : fs::path(yaml.file()).parent_path() / given;
+        std::error_code ec;
+        if (!fs::exists(resolved, ec))
+          yaml.fail(value, sub, "'" + given.string() + "' does not exist (looked for " + resolved.string() + "; relative paths start at the task file's folder)");
+        params.set(spec.name, fs::absolute(resolved, ec).lexically_normal().string());
+        break;
+      }
+    }
+  }
+  return params;
+}
+
+AssertionSpec read_assertion(const YamlReader& yaml, const YAML::Node& node, const std::string& field) {
+  yaml.expect_map(node, field);
+  const YAML::Node type_node = yaml.require(node, "type", field);
+  AssertionSpec spec;
+  spec.type = yaml.string(type_node, join_field(field, "type"));
+  spec.where = yaml.where(node);
+  const checkers::CheckerType* type = checkers::find_checker_type(spec.type);
+  if (!type) {
+    std::string known;
+    for (const auto& t : checkers::checker_types()) known += (known.empty() ? "" : ", ") + t.name;
+    yaml.fail(type_node, join_field(field, "type"), "unknown assertion type '" + spec.type + "' (known: " + known + ")");
+  }
+  spec.params = read_assertion_params(yaml, node, field, *type);
+  try {
+    spec.checker = type->make(spec.params);
+  } catch (const ParamError& e) {
+    YAML::Node at = node[e.field()];
+    yaml.fail(at.IsDefined() ? at : node, join_field(field, e.field()), e.what());
+  }
+  return spec;
+}
+
+TaskSpec read_task(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
+                   const std::string& suite) {
+  yaml.expect_map(node, field);
+  yaml.check_keys(node, field, {"id", "prompt", "system", "params", "assert", "tags", "repeat"});
+  TaskSpec task;
+  task.suite = suite;
+  task.where = yaml.where(node);
+  const YAML::Node id = yaml.require(node, "id", field);
+  task.name = yaml.string(id, join_field(field, "id"));
+  check_identifier(yaml, id, join_field(field, "id"), task.name);
+  task.prompt = yaml.string(yaml.require(node, "prompt", field), join_field(field, "prompt"));
+  if (node["system"]) task.system = yaml.string(node["system"], join_field(field, "system"));
+  if (node["params"]) task.params = read_request_params(yaml, node["params"], join_field(field, "params"));
+  if (node["tags"]) task.tags = yaml.string_list(node["tags"], join_field(field, "tags"));
+  if (node["repeat"]) {
+    const auto repeat = yaml.integer(node["repeat"], join_field(field, "repeat"));
+    if (repeat < 1 || repeat > 100000) yaml.fail(node["repeat"], join_field(field, "repeat"), "must be between 1 and 100000");
+    task.repeat = static_cast<int>(repeat);
+  }
+  const YAML::Node asserts = yaml.require(node, "assert", field);
+  yaml.expect_sequence(asserts, join_field(field, "assert"));
+  if (asserts.size() == 0) yaml.fail(asserts, join_field(field, "assert"), "a task needs at least one assertion");
+  for (std::size_t i = 0; i < asserts.size(); ++i)
+    task.assertions.push_back(read_assertion(yaml, asserts[i], index_field(join_field(field, "assert"), i)));
+  return task;
+}
+
+double read_seconds(const YamlReader& yaml, const YAML::Node& node, const std::string& field) {
+  const double s = yaml.number(node, field);
+  if (!(s > 0)) yaml.fail(node, field, "must be a positive number of seconds");
+  return s;
+}
+
+ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::string& field) {
+  yaml.expect_map(node, field);
+  yaml.check_keys(node, field, {"name", "base_url", "dialect", "model", "params", "extra_body",
+                                "api_key_env", "concurrency", "timeouts", "reasoning_effort", "system_role",
+                                "warmup", "retry"});
+  ModelSpec model;
+  model.where = yaml.where(node);
+  model.name = yaml.string(yaml.require(node, "name", field), join_field(field, "name"));
+  const YAML::Node url = yaml.require(node, "base_url", field);
+  model.base_url = yaml.string(url, join_field(field, "base_url"));
+  if (model.base_url.rfind("http://", 0) != 0 && model.base_url.rfind("https://", 0) != 0)
+    yaml.fail(url, join_field(field, "base_url"), "'" + model.base_url + "' must start with http:// or https:// (e.g. http://127.0.0.1:8080/v1)");
+  while (!model.base_url.empty() && model.base_url.back() == '/') model.base_url.pop_back();
+  model.model = yaml.string(yaml.require(node, "model", field), join_field(field, "model"));
+  if (node["dialect"]) {
+    model.dialect = yaml.string(node["dialect"], join_field(field, "dialect"));
+    detail::find_dialect(model.dialect, yaml.where(node["dialect"]), join_field(field, "dialect"));
+  }
+  if (node["params"]) model.params = read_request_params(yaml, node["params"], join_field(field, "params"));
+  if (node["extra_body"]) {
+    yaml.expect_map(node["extra_body"], join_field(field, "extra_body"));
+    model.extra_body = yaml.to_json(node["extra_body"], join_field(field, "extra_body"));
+  }
+  if (node["api_key_env"]) {
+    const YAML::Node env = node["api_key_env"];
+    model.api_key_env = yaml.string(env, join_field(field, "api_key_env"));
+    static const std::regex k_env_name("[A-Za-z_][A-Za-z0-9_]*");
+    if (!std::regex_match(model.api_key_env, k_env_name))
+      yaml.fail(env, join_field(field, "api_key_env"), "must be the NAME of an environment variable (e.g. LMSTUDIO_API_KEY), never the key itself");
+  }
+  if (node["concurrency"]) {
+    const auto c = yaml.integer(node["concurrency"], join_field(field, "concurrency"));
+    if (c < 1 || c > 256) yaml.fail(node["concurrency"], join_field(field, "concurrency"), "must be between 1 and 256");
+    model.concurrency = static_cast<int>(c);
+  }
+  if (node["reasoning_effort"]) {
+    const YAML::Node effort = node["reasoning_effort"];
+    model.reasoning_effort = yaml.string(effort, join_field(field, "reasoning_effort"));
+    if (model.reasoning_effort != "low" && model.reasoning_effort != "medium" && model.reasoning_effort != "high" &&
+        model.reasoning_effort != "none")
+      yaml.fail(effort, join_field(field, "reasoning_effort"), "must be low, medium, high or none");
+  }
+  if (node["system_role"]) {
+    const YAML::Node role = node["system_role"];
+    model.system_role = yaml.string(role, join_field(field, "system_role"));
+    if (model.system_role != "system" && model.system_role != "developer")
+      yaml.fail(role, join_field(field, "system_role"), "must be system or developer (gpt-oss on Bedrock wants developer)");
+  }
+  if (node["warmup"]) model.warmup = yaml.boolean(node["warmup"], join_field(field, "warmup"));
+  if (node["retry"]) {
+    const YAML::Node r = node["retry"];
+    const std::string rf = join_field(field, "retry");
+    yaml.expect_map(r, rf);
+    yaml.check_keys(r, rf, {"attempts", "max_wait"});
+    if (r["attempts"]) {
+      const auto n = yaml.integer(r["attempts"], join_field(rf, "attempts"));
+      if (n < 0 || n > 20) yaml.fail(r["attempts"], join_field(rf, "attempts"), "must be between 0 and 20");
+      model.retry_attempts = static_cast<int>(n);
+    }
+    if (r["max_wait"]) model.retry_max_wait_s = read_seconds(yaml, r["max_wait"], join_field(rf, "max_wait"));
+  }
+  if (node["timeouts"]) {
+    const YAML::Node t = node["timeouts"];
+    const std::string tf = join_field(field, "timeouts");
+    yaml.expect_map(t, tf);
+    yaml.check_keys(t, tf, {"connect", "request", "stall"});
+    if (t["connect"]) model.timeouts.connect_s = read_seconds(yaml, t["connect"], join_field(tf, "connect"));
+    if (t["request"]) model.timeouts.request_s = read_seconds(yaml, t["request"], join_field(tf, "request"));
+    if (t["stall"]) model.timeouts.stall_s = read_seconds(yaml, t["stall"], join_field(tf, "stall"));
+  }
+  return model;
+}
+
+}  // namespace
+
+TaskSuite load_task_file(const std::string& path) {
+  YamlReader yaml(path);
+  const YAML::Node root = yaml.load();
+  yaml.expect_map(root, "");
+  yaml.check_keys(root, "", {"suite", "tasks"});
+  TaskSuite suite;
+  suite.file = path;
+  const YAML::Node name = yaml.require(root, "suite", "");
+  suite.suite = yaml.string(name, "suite");
+  check_identifier(yaml, name, "suite", suite.suite);
+  const YAML::Node tasks = yaml.require(root, "tasks", "");
+  yaml.expect_sequence(tasks, "tasks");
+  std::map<std::string, SourceLocation> seen;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    TaskSpec task = read_task(yaml, tasks[i], index_field("tasks", i), suite.suite);
+    auto [it, inserted] = seen.emplace(task.name, task.where);
+    if (!inserted)
+      yaml.fail(tasks[i]["id"], index_field("tasks", i) + ".id", "duplicate task id '" + task.name + "' (first at " + it->second.str() + ")");
+    suite.tasks.push_back(std::move(task));
+  }
+  return suite;
+}
+
+std::vector<TaskSpec> load_tasks(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (const auto& entry : fs::recursive_directory_iterator(path)) {
+        const auto ext = entry.path().extension();
+        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(entry.path().string());
+      }
+      if (found.empty()) throw ConfigError({path, 0, 0}, "", "no task files (*.yaml, *.yml) in this directory");
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(path, ec)) {
+      files.push_back(path);
+    } else {
+      throw ConfigError({path, 0, 0}, "", "no such file or directory");
+    }
+  }
+  std::vector<TaskSpec> tasks;
+  std::map<std::string, SourceLocation> seen;
+  for (const auto& file : files) {
+    for (auto& task : load_task_file(file).tasks) {
+      auto [it, inserted] = seen.emplace(task.id(), task.where);
+      if (!inserted) throw ConfigError(task.where, "id", "task '" + task.id() + "' is also defined at " + it->second.str());
+      tasks.push_back(std::move(task));
+    }
+  }
+  return tasks;
+}
+
+std::vector<ModelSpec> load_models_file(const std::string& path) {
+  YamlReader yaml(path);
+  const YAML::Node root = yaml.load();
+  yaml.expect_map(root, "");
+  yaml.check_keys(root, "", {"models"});
+  const YAML::Node models = yaml.require(root, "models", "");
+  yaml.expect_sequence(models, "models");
+  if (models.size() == 0) yaml.fail(models, "models", "the list is empty: name at least one model");
+  std::vector<ModelSpec> out;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    ModelSpec model = read_model(yaml, models[i], index_field("models", i));
+    if (!names.insert(model.name).second)
+      yaml.fail(models[i]["name"], index_field("models", i) + ".name", "duplicate model name '" + model.name + "'");
+    out.push_back(std::move(model));
+  }
+  return out;
+}
+
+nlohmann::json merged_params(const TaskSpec& task, const ModelSpec& model) {
+  // The task's parameters are its defaults; the models file is the user's explicit setting for
+  // this run, so it wins (a "tuned" model must not be silently re-tuned by a task).
+  nlohmann::json params = task.params;
+  for (const auto& [key, value] : model.params.items()) params[key] = value;
+  return params;
+}
+
+}  // namespace goodput

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// results.json's statistics: the "summary" (per model, the totals, time to a correct answer
+// over the suite and per task) and the "slo". The rest of the file is goodput/results_json.hpp's;
+// the results writer and `goodput merge` put the two together.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "goodput/statistics.hpp"  // Slo
+#include "goodput/stats.hpp"
+
+namespace goodput {
+
+// results.json's "summary". Shared by the results writer and `goodput merge`.
+nlohmann::json summary_to_json(const StatsCollector& stats);
+nlohmann::json to_json(const RunStats& stats);
+// A model's totals as to_json(RunStats), with pass@k / pass^k as the mean over its tasks, and
+// its time to a correct answer over the suite.
+nlohmann::json to_json(const ModelStats& stats);
+// results.json's "slo": the latency limits goodput was measured against, or null.
+nlohmann::json slo_to_json(const std::optional<Slo>& slo);
+// Back from slo_to_json; throws ConfigError naming `path` for anything else.
+std::optional<Slo> slo_from_json(const nlohmann::json& slo, const std::string& path);
+
+}  // namespace goodput
