@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -56,6 +58,26 @@ inline std::string param_error_message(std::string_view type, const Params& valu
     return error.what();
   }
   return "<no ParamError>";
+}
+
+// The seed JSON→CSV fixtures and the converters in tests/data/converters, for the Python checks.
+inline const std::string k_json_to_csv_fixtures = std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed/fixtures/json_to_csv";
+inline const std::string k_seed = k_json_to_csv_fixtures + "/seed";
+
+inline std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline std::string converter(const std::string& name) {
+  return read(std::string(GOODPUT_TEST_DATA_DIR) + "/converters/" + name + ".py");
+}
+
+// A model's answer carrying `code` in a ```python block.
+inline std::string fenced(const std::string& code) {
+  return "Here is the function:\n\n```python\n" + code + "```\n\nIt handles every case.\n";
 }
 
 }  // namespace goodput::checkers::testing

@@ -30,18 +30,10 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::params;
 
-const std::string k_seed = std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed/fixtures/json_to_csv/seed";
+using testing::fenced;
+using testing::k_seed;
 
-std::string correct_converter() {
-  std::ifstream in(std::string(GOODPUT_TEST_DATA_DIR) + "/converters/seed_dictwriter.py");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string fenced(const std::string& code) {
-  return "Here is the function:\n\n```python\n" + code + "```\n";
-}
+std::string correct_converter() { return testing::converter("seed_dictwriter"); }
 
 struct Hostile {
   const char* name;

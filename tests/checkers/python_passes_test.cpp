@@ -29,24 +29,12 @@ using ::testing::StartsWith;
 using testing::param_error_field;
 using testing::params;
 
-const std::string k_fixtures = std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed/fixtures/json_to_csv";
-const std::string k_seed = k_fixtures + "/seed";
+using testing::converter;
+using testing::fenced;
+using testing::k_seed;
+using testing::read;
+const std::string k_fixtures = testing::k_json_to_csv_fixtures;
 const std::string k_contract = k_fixtures + "/contract";
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string converter(const std::string& name) {
-  return read(std::string(GOODPUT_TEST_DATA_DIR) + "/converters/" + name + ".py");
-}
-
-std::string fenced(const std::string& code) {
-  return "Here is the function:\n\n```python\n" + code + "```\n\nIt handles every case.\n";
-}
 
 std::string capture_answer() {
   std::ifstream in(std::string(GOODPUT_TEST_DATA_DIR) + "/captures/llama-server/stream-code-block.sse");

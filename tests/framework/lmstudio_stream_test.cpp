@@ -7,6 +7,9 @@
 #include <string>
 #include <string_view>
 
+// Named: the other stream tests have helpers of the same names (decode, chunk), and the unity
+// build compiles them into one translation unit.
+namespace lmstudio_stream_test {
 namespace {
 
 using goodput::Completion;
@@ -133,3 +136,4 @@ TEST(LmStudioStream, EveryByteSplitGivesTheSameResult) {
 }
 
 }  // namespace
+}  // namespace lmstudio_stream_test

@@ -7,6 +7,9 @@
 #include <string>
 #include <string_view>
 
+// Named: the other stream tests have helpers of the same names (decode, chunk), and the unity
+// build compiles them into one translation unit.
+namespace ollama_stream_test {
 namespace {
 
 using goodput::Completion;
@@ -230,3 +233,4 @@ TEST(OllamaStream, ThinkTagSplitAcrossLinesIsReasoning) {
 }
 
 }  // namespace goodput_ollama_think_tags
+}  // namespace ollama_stream_test

@@ -11,6 +11,9 @@
 #include <string>
 #include <string_view>
 
+// Named: the other stream tests have helpers of the same names (decode, chunk), and the unity
+// build compiles them into one translation unit.
+namespace openai_stream_test {
 namespace {
 
 using goodput::Completion;
@@ -638,3 +641,4 @@ TEST(ErrorMessageFromBody, OtherShapes) {
 }
 
 }  // namespace
+}  // namespace openai_stream_test
