@@ -18,6 +18,11 @@ endif()
 
 foreach(lib IN LISTS goodput_libraries)
   target_include_directories(${lib} INTERFACE $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  # Libraries built with the sanitizers need their runtime in whatever links them; the build
+  # tree's targets get it from add_link_options, an installed package's consumers from here.
+  if(GOODPUT_SANITIZE)
+    target_link_options(${lib} INTERFACE $<INSTALL_INTERFACE:-fsanitize=address,undefined>)
+  endif()
 endforeach()
 # Consumers use the same names as the build tree's aliases: goodput::main, goodput::framework...
 foreach(target IN LISTS goodput_installed_targets)
