@@ -115,8 +115,10 @@ TEST_P(HostileTest, InfiniteLoopIsKilledAtTheWallLimit) {
   EXPECT_LT(result.wall_s, 2.0 + k_slack_s) << describe(result);
   // The CPU time of what the kill took with it is counted (bubblewrap's own PID 1 dies by
   // PDEATHSIG and is reaped by nobody that reports to goodput: under-reported there).
+  // (A busy loop's share of 2 s on a loaded 2-core machine can be well under a second; what
+  // was lost before was all of it, leaving only Python's start-up, ~0.03 s.)
   if (GetParam() != "bwrap") {
-    EXPECT_GT(result.cpu_s, 1.0) << describe(result);
+    EXPECT_GT(result.cpu_s, 0.25) << describe(result);
   }
 }
 
