@@ -21,7 +21,7 @@ namespace goodput::checkers::detail {
 
 namespace {
 
-constexpr double k_default_timeout_s = 10;
+constexpr double k_compiles_default_timeout_s = 10;
 constexpr std::uint64_t k_memory_bytes = 512ull << 20;
 
 // Runs in the sandbox; only compiles, so nothing the candidate wrote runs and everything on
@@ -158,7 +158,7 @@ CheckerType python_compiles_type() {
             "a function name: compile the code block that defines it (default: the main block)"},
            k_sandbox_param},
           [](const Params& params) -> std::unique_ptr<Checker> {
-            const double timeout = params.optional_number("timeout").value_or(k_default_timeout_s);
+            const double timeout = params.optional_number("timeout").value_or(k_compiles_default_timeout_s);
             if (!(timeout > 0) || timeout > 600) {
               throw ParamError("timeout", "python-compiles: 'timeout' must be between 0 and 600 "
                                           "seconds, got " + format_number(timeout));

@@ -54,7 +54,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr double k_default_timeout_s = 20;
+constexpr double k_passes_default_timeout_s = 20;
 constexpr std::int64_t k_default_memory_mb = 512;
 constexpr std::int64_t k_default_scratch_mb = 64;
 constexpr std::size_t k_max_output_chars = 1'000'000;
@@ -687,7 +687,7 @@ CheckerType python_passes_type() {
                                             "'; use records, json-text, paths, path-in, "
                                             "records-path, cli or auto");
             }
-            const double timeout = params.optional_number("timeout").value_or(k_default_timeout_s);
+            const double timeout = params.optional_number("timeout").value_or(k_passes_default_timeout_s);
             if (!(timeout > 0) || timeout > 600) {
               throw ParamError("timeout", "python-passes: 'timeout' must be between 0 and 600 "
                                           "seconds, got " + format_number(timeout));

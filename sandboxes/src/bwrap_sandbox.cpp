@@ -181,7 +181,7 @@ void probe(BwrapSetup& setup) {
   setup.usable = setup.why_not.empty();
 }
 
-const BwrapSetup& cached_probe() {
+const BwrapSetup& cached_bwrap_probe() {
   static std::once_flag once;
   static BwrapSetup setup;
   std::call_once(once, [] { probe(setup); });
@@ -191,7 +191,7 @@ const BwrapSetup& cached_probe() {
 }  // namespace
 
 std::unique_ptr<Sandbox> make_bwrap_sandbox(std::string* why_not) {
-  return make_probed(cached_probe(), why_not);
+  return make_probed(cached_bwrap_probe(), why_not);
 }
 
 }  // namespace goodput::sandbox::detail

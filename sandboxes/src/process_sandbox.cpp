@@ -82,7 +82,7 @@ void probe(ProcessSetup& setup) {
   setup.usable = setup.why_not.empty();
 }
 
-const ProcessSetup& cached_probe() {
+const ProcessSetup& cached_process_probe() {
   static std::once_flag once;
   static ProcessSetup setup;
   std::call_once(once, [] { probe(setup); });
@@ -92,7 +92,7 @@ const ProcessSetup& cached_probe() {
 }  // namespace
 
 std::unique_ptr<Sandbox> make_process_sandbox(std::string* why_not) {
-  return make_probed(cached_probe(), why_not);
+  return make_probed(cached_process_probe(), why_not);
 }
 
 }  // namespace goodput::sandbox::detail

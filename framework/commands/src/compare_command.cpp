@@ -14,6 +14,7 @@
 #include "goodput/reporters.hpp"
 #include "goodput/results_json.hpp"
 #include "goodput/terminal_text.hpp"
+#include "json_reading.hpp"
 
 namespace goodput {
 
@@ -21,8 +22,8 @@ using nlohmann::json;
 
 namespace {
 
-std::string text_of(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
-json field_of(const json& item, const char* field) { return item.is_object() ? item.value(field, json()) : json(); }
+using detail::field_of;
+using detail::text_of;
 
 std::string model_names(const ResultsFile& file) {
   std::string names;

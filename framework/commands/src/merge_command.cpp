@@ -17,6 +17,7 @@
 #include "goodput/stats.hpp"
 #include "goodput/stats_json.hpp"
 #include "goodput/terminal_text.hpp"
+#include "json_reading.hpp"
 
 namespace goodput {
 
@@ -29,7 +30,8 @@ namespace {
   throw ConfigError({path, 0, 0}, "", "refusing to merge: " + message);
 }
 
-std::string text_of(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
+using detail::field_of;
+using detail::text_of;
 
 std::map<std::string, json> by_key(const json& list, const char* key) {
   std::map<std::string, json> out;
@@ -43,8 +45,6 @@ std::string names_only_in(const std::map<std::string, json>& a, const std::map<s
     if (!b.count(name)) out += (out.empty() ? "" : ", ") + name;
   return out.empty() ? "none" : out;
 }
-
-json field_of(const json& item, const char* field) { return item.is_object() ? item.value(field, json()) : json(); }
 
 // Same set of names, and each entry equal in `fields`. A simulated model's base_url is left
 // out: `--sim` starts the simulator on a new loopback port in every shard.

@@ -19,6 +19,9 @@
 
 namespace goodput::detail {
 
+// A namespace of its own: every dialect names its parts alike (fill_body, status_hint, ...), and
+// the unity build compiles the dialect files into one translation unit.
+namespace lmstudio {
 namespace {
 
 using nlohmann::json;
@@ -85,8 +88,10 @@ void check_server(ServerCheck& check) {
 }
 
 }  // namespace
+}  // namespace lmstudio
 
 Dialect lmstudio_dialect() {
+  using namespace lmstudio;
   return {.name = "lmstudio", .chat_path = "/api/v0/chat/completions", .accept = "text/event-stream",
           .base_url_problem = base_url_problem, .fill_body = fill_body, .make_decoder = decoder_for<LmStudioStreamDecoder>,
           .status_hint = status_hint, .probe_paths = {"/api/v0/models"}, .read_server_info = read_server_info,

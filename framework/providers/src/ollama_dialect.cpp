@@ -20,6 +20,9 @@
 
 namespace goodput::detail {
 
+// A namespace of its own: every dialect names its parts alike (fill_body, status_hint, ...), and
+// the unity build compiles the dialect files into one translation unit.
+namespace ollama {
 namespace {
 
 using nlohmann::json;
@@ -99,8 +102,10 @@ void check_server(ServerCheck& check) {
 }
 
 }  // namespace
+}  // namespace ollama
 
 Dialect ollama_dialect() {
+  using namespace ollama;
   return {.name = "ollama", .chat_path = "/api/chat", .accept = "application/x-ndjson", .base_url_problem = base_url_problem,
           .fill_body = fill_body, .make_decoder = decoder_for<OllamaStreamDecoder>, .status_hint = status_hint,
           .probe_paths = {"/api/version", "/api/tags"}, .read_server_info = read_server_info, .check_server = check_server,

@@ -14,6 +14,9 @@
 
 namespace goodput::detail {
 
+// A namespace of its own: every dialect names its parts alike (fill_body, status_hint, ...), and
+// the unity build compiles the dialect files into one translation unit.
+namespace openai {
 namespace {
 
 using nlohmann::json;
@@ -130,8 +133,10 @@ void check_server(ServerCheck& check) {
 }
 
 }  // namespace
+}  // namespace openai
 
 Dialect openai_dialect() {
+  using namespace openai;
   return {.name = "openai", .chat_path = k_chat_path, .accept = "text/event-stream", .fill_body = fill_body,
           .make_decoder = decoder_for<OpenAiStreamDecoder>, .status_hint = status_hint,
           .probe_paths = {"/v1/models", "/props"}, .read_server_info = read_server_info, .check_server = check_server};

@@ -21,7 +21,7 @@ namespace {
 using nlohmann::json;
 using detail::string_member;
 
-std::optional<std::int64_t> count_member(const json& object, const char* key) {
+std::optional<std::int64_t> usage_count(const json& object, const char* key) {
   const auto it = object.find(key);
   if (it == object.end()) return std::nullopt;
   if (it->is_number_unsigned()) {
@@ -175,14 +175,14 @@ void OpenAiStreamDecoder::finish_server_figures() {
 
 void OpenAiStreamDecoder::handle_usage(const json& usage) {
   TokenCounts& tokens = m_out.tokens;
-  if (const auto prompt = count_member(usage, "prompt_tokens")) tokens.prompt = prompt;
-  if (const auto completion = count_member(usage, "completion_tokens")) {
+  if (const auto prompt = usage_count(usage, "prompt_tokens")) tokens.prompt = prompt;
+  if (const auto completion = usage_count(usage, "completion_tokens")) {
     tokens.completion = completion;
     tokens.completion_estimated = false;
   }
   const auto details = usage.find("completion_tokens_details");
   if (details != usage.end() && details->is_object()) {
-    if (const auto reasoning = count_member(*details, "reasoning_tokens")) {
+    if (const auto reasoning = usage_count(*details, "reasoning_tokens")) {
       tokens.reasoning = reasoning;
       tokens.reasoning_estimated = false;
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "goodput/reasoning_split.hpp"
 
+#include "json_fields.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -41,7 +43,6 @@ constexpr std::array<Marker, 11> k_markers{{
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-bool is_blank(std::string_view text) { return std::all_of(text.begin(), text.end(), is_space); }
 
 // The channel name: the first word of the header after <|channel|> ("commentary to=x").
 std::string_view channel_name(std::string_view header) {

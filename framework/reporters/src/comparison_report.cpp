@@ -8,6 +8,7 @@
 
 #include "goodput/reporters.hpp"
 #include "goodput/terminal_text.hpp"
+#include "decimal_text.hpp"
 
 namespace goodput {
 
@@ -20,11 +21,7 @@ std::string percent(std::optional<double> v) {
   return s.str();
 }
 
-std::string fixed(double v, int digits) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(digits) << v;
-  return s.str();
-}
+using detail::fixed;
 
 std::string p_value(double p) {
   if (p < 0.001) return "<0.001";

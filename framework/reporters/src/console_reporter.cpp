@@ -18,6 +18,7 @@
 #include "goodput/reporters.hpp"
 #include "goodput/utf8.hpp"
 #include "goodput/terminal_text.hpp"
+#include "decimal_text.hpp"
 
 namespace goodput {
 
@@ -39,11 +40,7 @@ namespace {
 using detail::terminal_lines;
 using detail::terminal_text;
 
-std::string fixed(double v, int digits) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(digits) << v;
-  return s.str();
-}
+using detail::fixed;
 
 std::string format_rate(std::optional<double> tps) { return tps ? fixed(*tps, 1) + " tok/s" : "—"; }
 
