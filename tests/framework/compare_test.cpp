@@ -257,6 +257,74 @@ TEST(CompareGateTest, LatencyAndTimeToCorrectLimits) {
   EXPECT_EQ(gate_exit_code(t), 1);
 }
 
+// ---- what the gate can see ----
+
+// 5 tasks x 20 samples passing 18 (0.90) on both sides: the README's table row (pooled test,
+// alpha 0.05: 14 points from 0.90); per task one-sided Fisher at 0.05 / 5 = 0.01, 20 vs 20
+// runs: 49 points (plain-Python enumeration, detectable_drop_test.cpp).
+TEST(CompareDetectableDropTest, PerTaskAndOverallForTheSampleCounts) {
+  std::map<std::string, std::pair<int, int>> counts;
+  for (int i = 0; i < 5; ++i) counts["t" + std::to_string(i)] = {18, 2};
+  GateOptions gate;
+  gate.fail_on_regression = true;
+  gate.min_detectable_drop = 0.2;
+  const Comparison c = compare_runs(make_set("a", counts), make_set("b", counts), gate);
+  ASSERT_TRUE(c.overall_detectable);
+  EXPECT_EQ(c.overall_detectable->points, 14);
+  EXPECT_NEAR(c.overall_detectable->from_rate, 0.9, 1e-12);
+  EXPECT_FALSE(c.overall_detectable->reference);
+  EXPECT_FALSE(c.overall_detectable->with_mcnemar);
+  EXPECT_EQ(c.overall_detectable->baseline_runs, 100);
+  ASSERT_TRUE(task_of(c, "t0").detectable);
+  EXPECT_EQ(task_of(c, "t0").detectable->points, 49);
+  EXPECT_NEAR(task_of(c, "t0").detectable->alpha, 0.01, 1e-12);
+  for (const auto& w : c.warnings) EXPECT_THAT(w, Not(HasSubstr("detects")));
+  EXPECT_FALSE(c.inconclusive);
+  EXPECT_EQ(gate_exit_code(c), 0);
+  gate.min_detectable_drop = 0.13;  // 14 points is more than 13: inconclusive
+  EXPECT_EQ(gate_exit_code(compare_runs(make_set("a", counts), make_set("b", counts), gate)), k_gate_inconclusive_exit);
+}
+
+// One sample per task, 5 tasks that all passed: from the assumed 0.90 the gate's overall test
+// (pooled Fisher or McNemar) needs a drop of 84 points (Python enumeration): warned, and
+// inconclusive (exit 3) with a limit, unless the gate found a regression (exit 1 wins).
+TEST(CompareDetectableDropTest, OneSamplePerTaskWarnsAndIsInconclusiveWithALimit) {
+  std::map<std::string, std::pair<int, int>> pass, fail;
+  for (int i = 0; i < 5; ++i) {
+    pass["t" + std::to_string(i)] = {1, 0};
+    fail["t" + std::to_string(i)] = {0, 1};
+  }
+  GateOptions gate;
+  gate.fail_on_regression = true;
+  const Comparison plain = compare_runs(make_set("a", pass), make_set("a", pass), gate);
+  ASSERT_TRUE(plain.overall_detectable);
+  EXPECT_EQ(plain.overall_detectable->points, 84);
+  EXPECT_TRUE(plain.overall_detectable->reference);
+  EXPECT_TRUE(plain.overall_detectable->with_mcnemar);
+  EXPECT_EQ(task_of(plain, "t0").detectable->points, std::nullopt);
+  ASSERT_FALSE(plain.warnings.empty());
+  EXPECT_THAT(plain.warnings.front(), HasSubstr("only detects (80% power) a drop in the overall pass rate of 84 points or more"));
+  EXPECT_EQ(gate_exit_code(plain), 0);  // no limit: the warning only
+  gate.min_detectable_drop = 0.2;
+  const Comparison limited = compare_runs(make_set("a", pass), make_set("a", pass), gate);
+  EXPECT_TRUE(limited.inconclusive);
+  EXPECT_EQ(gate_exit_code(limited), k_gate_inconclusive_exit);
+  EXPECT_EQ(gate_exit_code(compare_runs(make_set("a", pass), make_set("a", fail), gate)), 1);  // McNemar p = 1/32
+  gate.fail_on_regression = false;
+  EXPECT_EQ(gate_exit_code(compare_runs(make_set("a", pass), make_set("a", pass), gate)), 0);  // not enforced
+}
+
+TEST(CompareDetectableDropTest, ABaselineThatNeverPassedCannotDrop) {
+  GateOptions gate;
+  gate.fail_on_regression = true;
+  gate.min_detectable_drop = 0.2;
+  const Comparison c = compare_runs(make_set("a", {{"t", {0, 3}}}), make_set("a", {{"t", {0, 3}}}), gate);
+  ASSERT_TRUE(c.overall_detectable);
+  EXPECT_EQ(c.overall_detectable->from_rate, 0.0);
+  EXPECT_FALSE(c.inconclusive);
+  EXPECT_TRUE(c.warnings.empty());
+}
+
 TEST(CompareOutputTest, MarkdownAndJsonCarryTheVerdicts) {
   GateOptions gate;
   gate.fail_on_regression = true;
@@ -375,6 +443,25 @@ TEST_F(CompareCommandTest, ConfigFileSetsTheGateAndRejectsUnknownKeys) {
   EXPECT_EQ(compare_command(o, out, err2), 2);
   EXPECT_THAT(err2.str(), HasSubstr("bad.yaml:2"));
   EXPECT_THAT(err2.str(), HasSubstr("fail-on"));
+}
+
+// 10 vs 10 runs of one task, all passed: from the assumed 0.90 a drop of 59 points is needed
+// (Python enumeration), so a 20% limit makes the gate inconclusive: exit 3.
+TEST_F(CompareCommandTest, MinDetectableDropFromTheFileOrTheFlag) {
+  CompareCommandOptions o;
+  o.baseline_path = results("base.json", 10, 10);
+  o.candidate_path = results("cand.json", 10, 10);
+  o.config_path = write("gate.yaml", "fail_on: regression\nmin_detectable_drop: 20%\n");
+  std::ostringstream out, err;
+  EXPECT_EQ(compare_command(o, out, err), 3) << err.str();
+  EXPECT_THAT(out.str(), HasSubstr("overall 59 points from an assumed 90% (observed 100%); 10 vs 10 runs"));
+  EXPECT_THAT(out.str(), HasSubstr("gate: INCONCLUSIVE"));
+  o.min_detectable_drop = "0.6";  // the flag wins: 59 points are within 60
+  EXPECT_EQ(compare_command(o, out, err), 0) << err.str();
+  o.min_detectable_drop = "0%";
+  std::ostringstream err2;
+  EXPECT_EQ(compare_command(o, out, err2), 2);
+  EXPECT_THAT(err2.str(), HasSubstr("--min-detectable-drop"));
 }
 
 TEST_F(CompareCommandTest, RefusesOtherSchemaNoSharedTaskAndUnknownModel) {

@@ -19,6 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using test::ProcessResult;
 using test::quote;
 using test::read_file;
@@ -166,6 +167,73 @@ TEST_F(CompareCommandIntegrationTest, BadInputExitsTwo) {
   // A bad flag value.
   r = run_binary("compare " + file("fast") + " " + file("wrong") + " --fail-on sometimes");
   EXPECT_EQ(r.exit_code, 2);
+}
+
+// What the gate can see at the sample counts at hand: sim-fast (every task passes) run once at
+// --repeat 1 and once at --repeat 20 over mini.yaml's 3 tasks, each compared with itself.
+// Figures from the plain-Python enumeration (tests/framework/detectable_drop_test.cpp): from
+// the assumed 0.90, 3 pairs (pooled Fisher or McNemar) detect no drop at all; 60 vs 60 runs
+// (pooled Fisher, alpha 0.05) detect 19 points; per task 20 vs 20 at alpha 0.05/3: 46 points.
+class GateSampleCountIntegrationTest : public test::BinaryTest {
+ protected:
+  GateSampleCountIntegrationTest() : BinaryTest("gate-samples-it") {}
+
+  static void SetUpTestSuite() {
+    s_results = test::shared_outputs(
+        "gate-samples-it-results",
+        {test::goodput_binary(), test::data_path("tasks/mini.yaml"), test::data_path("sim-test-profiles.yaml")}, [](const fs::path& dir) {
+          for (const auto& [name, repeat] : std::vector<std::pair<std::string, std::string>>{{"one", "1"}, {"twenty", "20"}}) {
+            const auto r = test::run_process(test::goodput_binary(),
+                                             "run " + quote(test::data_path("tasks/mini.yaml")) + " --sim-profiles " +
+                                                 quote(test::data_path("sim-test-profiles.yaml")) + " --model sim-fast --repeat " +
+                                                 repeat + " -o " + quote((dir / name).string()),
+                                             dir);
+            test::write_file(dir / (name + ".exit"), std::to_string(r.exit_code));
+          }
+        });
+  }
+  static std::string file(const std::string& name) { return quote((s_results / name / "results.json").string()); }
+  void SetUp() override {
+    BinaryTest::SetUp();
+    ASSERT_EQ(read_file(s_results / "one.exit"), "0");
+    ASSERT_EQ(read_file(s_results / "twenty.exit"), "0");
+  }
+  static inline fs::path s_results;
+};
+
+TEST_F(GateSampleCountIntegrationTest, OneSamplePerTaskIsWarnedAndInconclusiveWithALimit) {
+  auto r = run("compare " + file("one") + " " + file("one") + " --fail-on regression");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("warning: with 3 vs 3 judged runs the gate detects (80% power) no drop in the overall pass rate, "
+                               "not even to 0%: any drop passes unseen; run more samples per task (--repeat)"));
+  EXPECT_THAT(r.out, HasSubstr("smallest drop detected (80% power): overall none, not even from an assumed 90% (observed 100%) "
+                               "to 0%; 3 vs 3 runs, pooled one-sided Fisher or McNemar, alpha 0.05; per task none for 3 task(s)"));
+  EXPECT_THAT(r.out, HasSubstr("gate: PASSED"));
+  r = run("compare " + file("one") + " " + file("one") + " --fail-on regression --min-detectable-drop 20% --json " +
+          quote(path("c.json")));
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("gate: INCONCLUSIVE"));
+  const auto j = nlohmann::json::parse(read_file(path("c.json")));
+  EXPECT_EQ(j["gate"]["inconclusive"], true);
+  EXPECT_EQ(j["gate"]["exit_code"], 3);
+  EXPECT_TRUE(j["overall"]["detectable_drop"]["drop"].is_null());
+}
+
+TEST_F(GateSampleCountIntegrationTest, TwentySamplesPerTaskSeeANineteenPointDrop) {
+  const auto r = run("compare " + file("twenty") + " " + file("twenty") + " --fail-on regression --min-detectable-drop 20% --json " +
+                     quote(path("c.json")));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("judged runs the gate")));  // no sample-count warning
+  EXPECT_THAT(r.out, HasSubstr("smallest drop detected (80% power): overall 19 points from an assumed 90% (observed 100%); "
+                               "60 vs 60 runs, pooled one-sided Fisher, alpha 0.05; per task 46 points (one-sided Fisher at "
+                               "alpha/3, Holm)"));
+  EXPECT_THAT(r.out, HasSubstr("gate: PASSED"));
+  const auto j = nlohmann::json::parse(read_file(path("c.json")));
+  EXPECT_NEAR(j["overall"]["detectable_drop"]["drop"].get<double>(), 0.19, 1e-12);
+  EXPECT_NEAR(j["tasks"][0]["detectable_drop"]["drop"].get<double>(), 0.46, 1e-12);
+  EXPECT_EQ(j["gate"]["inconclusive"], false);
+  // A limit below what 60 runs see: inconclusive.
+  EXPECT_EQ(run("compare " + file("twenty") + " " + file("twenty") + " --fail-on regression --min-detectable-drop 15%").exit_code, 3);
 }
 
 }  // namespace

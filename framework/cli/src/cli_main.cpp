@@ -79,7 +79,9 @@ void add_run(CLI::App& app, RunCli& run) {
   auto* sim_opt = cmd.add_flag("--sim", run.use_sim, "Evaluate the built-in simulated models (goodput sim, in-process) instead of real servers");
   cmd.add_option("--sim-profiles", run.options.sim_profiles, "Simulator profile files for --sim (default: the demo profiles)");
   cmd.add_option("--model", run.options.model_names, "Only these models (by name); repeatable");
-  cmd.add_option("--repeat", run.options.repeat, "Samples per task and model")->check(CLI::PositiveNumber);
+  cmd.add_option("--repeat", run.options.repeat,
+                 "Samples per task and model (default 1; multiplies a task's own repeat:). compare needs many to see small drops")
+      ->check(CLI::PositiveNumber);
   cmd.add_option("--output-dir,-o", run.options.output_dir, "Where journal.jsonl and results.json go (default: goodput-results/<UTC time>)");
   models_opt->excludes(sim_opt);
   add_run_selection(cmd, run);
@@ -184,13 +186,18 @@ void add_compare(CLI::App& app, CompareCli& compare) {
   cmd.add_option("files", compare.files, "BASELINE.json [CANDIDATE.json] (one file: two of its models)")->required()->expected(1, 2);
   cmd.add_option("--baseline-model", o.baseline_model, "The baseline's model (by name); needed when its file holds several");
   cmd.add_option("--candidate-model", o.candidate_model, "The candidate's model (by name); needed when its file holds several");
-  cmd.add_option("--fail-on", o.fail_on, "regression: exit 1 on a significant drop or a latency rise beyond the limits")
+  cmd.add_option("--fail-on", o.fail_on,
+                 "regression: exit 1 on a significant drop or a latency rise beyond the limits (default never: report only)")
       ->check(CLI::IsMember({"regression", "never"}));
   cmd.add_option("--alpha", o.alpha, "Significance level of the tests (default 0.05)");
   cmd.add_option("--max-latency-increase", o.max_latency_increase,
                  "Gate: largest allowed rise of the median end-to-end time, e.g. 20%");
   cmd.add_option("--max-ttc-increase", o.max_ttc_increase, "Gate: largest allowed rise of the time to a correct answer, e.g. 20%");
-  cmd.add_option("--config", o.config_path, "Gate settings (YAML: alpha, fail_on, max_latency_increase, max_ttc_increase)");
+  cmd.add_option("--min-detectable-drop", o.min_detectable_drop,
+                 "Gate: exit 3 (inconclusive) instead of passing when the overall test cannot detect a pass-rate drop this large "
+                 "(e.g. 20%: 20 points) with 80% power");
+  cmd.add_option("--config", o.config_path,
+                 "Gate settings (YAML: alpha, fail_on, max_latency_increase, max_ttc_increase, min_detectable_drop)");
   cmd.add_option("--markdown", o.markdown_path, "Also write the comparison as Markdown (a pull-request comment)");
   cmd.add_option("--json", o.json_path, "Also write the comparison as JSON");
 }

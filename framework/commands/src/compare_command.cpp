@@ -3,7 +3,8 @@
 // --baseline-model / --candidate-model; results_json.hpp reads them), compares one model of
 // each (compare.hpp), prints a console table, optionally writes Markdown and JSON (both
 // rendered by the reporters), and gates a model swap with `--fail-on regression`. Exit 0: no
-// gated regression; 1: the gate failed; 2: bad input.
+// gated regression; 1: the gate failed; 2: bad input; 3: the gate is inconclusive (no
+// regression found, but the overall test cannot see a drop of --min-detectable-drop).
 #include <cmath>
 #include <fstream>
 
@@ -71,8 +72,8 @@ RunSet run_set(const ResultsFile& file, std::string model, const char* role) {
   return set;
 }
 
-// "20%" -> 0.2; "0.2" -> 0.2 (a plain number is a fraction).
-double parse_increase(const std::string& text, const SourceLocation& where, const std::string& field) {
+// "20%" -> 0.2; "0.2" -> 0.2 (a plain number is a fraction). `what` names it in the error.
+double parse_fraction(const std::string& text, const SourceLocation& where, const std::string& field, const char* what = "an increase") {
   std::string s = text;
   while (!s.empty() && s.back() == ' ') s.pop_back();
   const bool pct = !s.empty() && s.back() == '%';
@@ -81,8 +82,18 @@ double parse_increase(const std::string& text, const SourceLocation& where, cons
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
   if (s.empty() || !end || *end != '\0' || !std::isfinite(v) || v < 0)
-    throw ConfigError(where, field, "'" + text + "' is not an increase; write a percentage such as 20% (or a fraction such as 0.2)");
+    throw ConfigError(where, field, "'" + text + "' is not " + what + "; write a percentage such as 20% (or a fraction such as 0.2)");
   return pct ? v / 100 : v;
+}
+double parse_increase(const std::string& text, const SourceLocation& where, const std::string& field) {
+  return parse_fraction(text, where, field);
+}
+
+// A drop in pass rate, in (0, 1]: "20%" or 0.2 (20 percentage points).
+double parse_drop(const std::string& text, const SourceLocation& where, const std::string& field) {
+  const double v = parse_fraction(text, where, field, "a drop in pass rate");
+  if (!(v > 0 && v <= 1)) throw ConfigError(where, field, "'" + text + "' must be above 0% and at most 100%, e.g. 20%");
+  return v;
 }
 
 double check_alpha(double alpha, const SourceLocation& where) {
@@ -96,19 +107,22 @@ bool parse_fail_on(const std::string& value, const SourceLocation& where) {
   throw ConfigError(where, "fail_on", "'" + value + "': expected regression or never");
 }
 
-// gate.yaml: alpha, fail_on, max_latency_increase, max_ttc_increase. Unknown keys are errors.
+// gate.yaml: alpha, fail_on, max_latency_increase, max_ttc_increase, min_detectable_drop.
+// Unknown keys are errors.
 void load_config(const std::string& path, GateOptions& gate) {
   detail::YamlReader reader(path);
   const YAML::Node root = reader.load();
   if (!root || root.IsNull()) return;
   reader.expect_map(root, "");
-  reader.check_keys(root, "", {"alpha", "fail_on", "max_latency_increase", "max_ttc_increase"});
+  reader.check_keys(root, "", {"alpha", "fail_on", "max_latency_increase", "max_ttc_increase", "min_detectable_drop"});
   if (const auto n = root["alpha"]) gate.alpha = check_alpha(reader.number(n, "alpha"), reader.where(n));
   if (const auto n = root["fail_on"]) gate.fail_on_regression = parse_fail_on(reader.string(n, "fail_on"), reader.where(n));
   if (const auto n = root["max_latency_increase"])
     gate.max_latency_increase = parse_increase(reader.string(n, "max_latency_increase"), reader.where(n), "max_latency_increase");
   if (const auto n = root["max_ttc_increase"])
     gate.max_ttc_increase = parse_increase(reader.string(n, "max_ttc_increase"), reader.where(n), "max_ttc_increase");
+  if (const auto n = root["min_detectable_drop"])
+    gate.min_detectable_drop = parse_drop(reader.string(n, "min_detectable_drop"), reader.where(n), "min_detectable_drop");
 }
 
 void write_file(const std::string& path, const std::string& text) {
@@ -128,6 +142,8 @@ GateOptions gate_options(const CompareCommandOptions& options) {
   if (options.max_latency_increase)
     gate.max_latency_increase = parse_increase(*options.max_latency_increase, flags, "--max-latency-increase");
   if (options.max_ttc_increase) gate.max_ttc_increase = parse_increase(*options.max_ttc_increase, flags, "--max-ttc-increase");
+  if (options.min_detectable_drop)
+    gate.min_detectable_drop = parse_drop(*options.min_detectable_drop, flags, "--min-detectable-drop");
   return gate;
 }
 

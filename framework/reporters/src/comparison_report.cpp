@@ -105,6 +105,51 @@ TaskCells task_cells(const TaskComparison& t) {
           tested ? p_value(t.fisher.greater) : "-"};
 }
 
+// "14 points from 90%", "none, not even from 90% to 0%"; an observed rate of 1 is replaced by
+// k_reference_pass_rate, and the text says so.
+std::string drop_points(const DetectableDrop& d) {
+  if (d.from_rate <= 0) return "none possible (the baseline never passed)";
+  const std::string from = d.reference ? "an assumed " + percent(d.from_rate) + " (observed 100%)" : percent(d.from_rate);
+  if (!d.points) return "none, not even from " + from + " to 0%";
+  return std::to_string(*d.points) + " points from " + from;
+}
+
+// The per-task figures in one phrase: "49 points", "44-49 points", "none for 3 task(s)"...
+std::string per_task_points(const Comparison& c) {
+  int lo = 101, hi = -1, none = 0;
+  for (const auto& t : c.tasks) {
+    if (!t.detectable || t.detectable->from_rate <= 0) continue;
+    if (!t.detectable->points) {
+      ++none;
+      continue;
+    }
+    lo = std::min(lo, *t.detectable->points);
+    hi = std::max(hi, *t.detectable->points);
+  }
+  std::string out = hi < 0 ? "" : lo == hi ? std::to_string(hi) + " points" : std::to_string(lo) + "-" + std::to_string(hi) + " points";
+  if (none) out += (out.empty() ? "none" : ", none") + std::string(" for ") + std::to_string(none) + " task(s)";
+  return out.empty() ? "-" : out;
+}
+
+std::string detectable_line(const Comparison& c) {
+  if (!c.overall_detectable) return "-";
+  const DetectableDrop& d = *c.overall_detectable;
+  std::ostringstream s;
+  s << "overall " << drop_points(d) << "; " << d.baseline_runs << " vs " << d.candidate_runs << " runs, "
+    << (d.with_mcnemar ? "pooled one-sided Fisher or McNemar" : "pooled one-sided Fisher") << ", alpha " << d.alpha << "; per task "
+    << per_task_points(c) << " (one-sided Fisher at alpha/" << c.tasks_compared << ", Holm)";
+  return s.str();
+}
+
+// Why the gate is inconclusive, for both renderings.
+std::string inconclusive_text(const Comparison& c) {
+  std::string seen = c.overall_detectable && c.overall_detectable->points
+                         ? "detects with 80% power only drops of " + std::to_string(*c.overall_detectable->points) + " points or more"
+                         : "detects with 80% power no drop at all";
+  return "no regression found, but at these sample counts the overall test " + seen + " (limit: " +
+         fixed(c.gate.min_detectable_drop.value_or(0) * 100, 0) + " points); run more samples per task (--repeat)";
+}
+
 // The overall figures under both tables, each with its label in the console and in Markdown.
 struct SummaryLine {
   const char* console_label;
@@ -117,7 +162,8 @@ std::vector<SummaryLine> summary_lines(const Comparison& c, const std::string& a
           {"e2e p50", "Median end-to-end", latency_line(c.e2e)},
           {"ttft p50", "Median TTFT", latency_line(c.ttft)},
           {"time to a correct answer (suite)", "Time to a correct answer (suite)", seconds(c.baseline_ttc_s) + arrow + seconds(c.candidate_ttc_s)},
-          {"verdicts", "Verdicts", verdict_counts(c)}};
+          {"verdicts", "Verdicts", verdict_counts(c)},
+          {"smallest drop detected (80% power)", "Smallest drop detected (80% power)", detectable_line(c)}};
 }
 
 const TaskComparison* task_named(const Comparison& c, const std::string& id) {
@@ -160,6 +206,19 @@ nlohmann::json latency_json(const LatencyChange& l) {
   return out;
 }
 
+// Points as a fraction (0.14), null when no drop is detected.
+nlohmann::json detectable_json(const std::optional<DetectableDrop>& d) {
+  if (!d) return nullptr;
+  return {{"power", k_detection_power},
+          {"alpha", d->alpha},
+          {"from_rate", d->from_rate},
+          {"from_rate_assumed", d->reference},
+          {"baseline_runs", d->baseline_runs},
+          {"candidate_runs", d->candidate_runs},
+          {"test", d->with_mcnemar ? "pooled_fisher_or_mcnemar" : "fisher_one_sided"},
+          {"drop", d->points ? nlohmann::json(*d->points / 100.0) : nlohmann::json(nullptr)}};
+}
+
 nlohmann::json task_json(const TaskComparison& t) {
   nlohmann::json entry = {{"id", t.id},
                           {"verdict", std::string(to_string(t.verdict))},
@@ -171,6 +230,7 @@ nlohmann::json task_json(const TaskComparison& t) {
   if (t.difference)
     entry["fisher"] = {{"two_sided", t.fisher.two_sided}, {"drop", t.fisher.greater}, {"rise", t.fisher.less},
                        {"drop_holm", t.holm_drop}, {"rise_holm", t.holm_rise}};
+  entry["detectable_drop"] = detectable_json(t.detectable);
   return entry;
 }
 
@@ -231,7 +291,10 @@ void print_comparison(const Comparison& c, std::ostream& out) {
     row(terminal_text(t.id), cells.baseline, cells.candidate, cells.difference, cells.p_two_sided, cells.p_drop, verdict);
   }
   for (const auto& line : summary_lines(c, " -> ")) out << line.console_label << ": " << line.text << "\n";
-  if (c.gate_failures.empty()) {
+  if (c.inconclusive) {
+    out << "gate: " << (c.gate.fail_on_regression ? "INCONCLUSIVE" : "inconclusive (not enforced; --fail-on regression to gate)")
+        << "\n  - " << inconclusive_text(c) << "\n";
+  } else if (c.gate_failures.empty()) {
     out << "gate: " << (c.gate.fail_on_regression ? "PASSED" : "passed (not enforced; --fail-on regression to gate)") << "\n";
   } else {
     out << "gate: " << (c.gate.fail_on_regression ? "FAILED" : "would fail (not enforced; --fail-on regression to gate)") << "\n";
@@ -242,7 +305,9 @@ void print_comparison(const Comparison& c, std::ostream& out) {
 std::string comparison_markdown(const Comparison& c) {
   std::ostringstream out;
   const bool failed = !c.gate_failures.empty();
-  out << "## goodput compare: " << (failed ? (c.gate.fail_on_regression ? "❌ regression" : "⚠️ regression (not gated)") : "✅ no regression")
+  out << "## goodput compare: "
+      << (failed ? (c.gate.fail_on_regression ? "❌ regression" : "⚠️ regression (not gated)")
+                 : c.inconclusive ? "❔ inconclusive" : "✅ no regression")
       << "\n\n";
   out << "Baseline `" << c.baseline_label << "` vs candidate `" << c.candidate_label << "`.\n\n";
   for (std::size_t i = 0; i < c.warnings.size(); ++i) out << (i ? ">\n" : "") << "> ⚠️ " << c.warnings[i] << "\n";
@@ -263,6 +328,8 @@ std::string comparison_markdown(const Comparison& c) {
   if (failed) {
     out << "**Gate " << (c.gate.fail_on_regression ? "failed" : "would fail (not enforced)") << ":**\n\n";
     for (const auto& f : gate_failure_texts(c)) out << "- " << f << "\n";
+  } else if (c.inconclusive) {
+    out << "**Gate inconclusive" << (c.gate.fail_on_regression ? "" : " (not enforced)") << ":** " << inconclusive_text(c) << "\n";
   } else {
     out << "**Gate passed.**\n";
   }
@@ -295,6 +362,7 @@ nlohmann::json comparison_json(const Comparison& c) {
         {"p_rise", c.sign_test.rise},
         {"pooled_fisher", {{"two_sided", c.pooled.two_sided}, {"drop", c.pooled.greater}, {"rise", c.pooled.less}}},
         {"regressed", c.regressed_overall},
+        {"detectable_drop", detectable_json(c.overall_detectable)},
         {"baseline", side_json(c.baseline_all)},
         {"candidate", side_json(c.candidate_all)}}},
       {"latency",
@@ -307,7 +375,9 @@ nlohmann::json comparison_json(const Comparison& c) {
         {"fail_on", c.gate.fail_on_regression ? nlohmann::json("regression") : nlohmann::json(nullptr)},
         {"max_latency_increase", opt(c.gate.max_latency_increase)},
         {"max_ttc_increase", opt(c.gate.max_ttc_increase)},
+        {"min_detectable_drop", opt(c.gate.min_detectable_drop)},
         {"failed", !c.gate_failures.empty()},
+        {"inconclusive", c.inconclusive},
         {"enforced", c.gate.fail_on_regression},
         {"failures", gate_failure_texts(c)},
         {"exit_code", gate_exit_code(c)}}},

@@ -299,6 +299,44 @@ void summarise_overall(Comparison& out, const RunSet& baseline, const RunSet& ca
   out.pooled = fisher_exact(b.passed, b.not_passed(), c.passed, c.not_passed());
 }
 
+// Tasks with one sample each up to which the overall figure counts McNemar's test too (the
+// enumeration grows with the cube of the task count); above it, the pooled test alone (a
+// figure at most slightly larger than the gate's).
+constexpr int k_paired_power_max_tasks = 150;
+
+DetectableDrop detectable_drop(const RunStats& b, const RunStats& c, double alpha, bool paired) {
+  DetectableDrop out;
+  out.from_rate = drop_reference_rate(b.pass_rate().value_or(0));
+  out.reference = b.pass_rate().value_or(0) >= 1;
+  out.alpha = alpha;
+  out.baseline_runs = b.judged();
+  out.candidate_runs = c.judged();
+  out.with_mcnemar = paired && out.baseline_runs == out.candidate_runs && out.baseline_runs <= k_paired_power_max_tasks;
+  out.points = smallest_detectable_drop(out.from_rate, [&](double to_rate) {
+    return out.with_mcnemar ? paired_drop_power(out.baseline_runs, out.from_rate, to_rate, alpha)
+                            : fisher_drop_power(out.baseline_runs, out.candidate_runs, out.from_rate, to_rate, alpha);
+  });
+  return out;
+}
+
+// What the gate can see: per task at Holm's first-step level, overall as the gate tests it; a
+// warning when only large drops (or none) are seen.
+void detectable_drops(Comparison& out) {
+  if (out.tasks_compared == 0) return;
+  for (auto& t : out.tasks)
+    if (t.difference) t.detectable = detectable_drop(t.baseline, t.candidate, out.gate.alpha / out.tasks_compared, false);
+  const DetectableDrop overall = detectable_drop(out.baseline_all, out.candidate_all, out.gate.alpha, out.one_sample_per_task);
+  out.overall_detectable = overall;
+  if (overall.from_rate <= 0 || (overall.points && *overall.points <= k_detectable_drop_warning_points)) return;
+  out.warnings.push_back(
+      "with " + std::to_string(overall.baseline_runs) + " vs " + std::to_string(overall.candidate_runs) +
+      " judged runs the gate " +
+      (overall.points ? "only detects (80% power) a drop in the overall pass rate of " + std::to_string(*overall.points) +
+                            " points or more: smaller drops pass unseen"
+                      : std::string("detects (80% power) no drop in the overall pass rate, not even to 0%: any drop passes unseen")) +
+      "; run more samples per task (--repeat)");
+}
+
 // The gate. Overall: every judged run of the compared tasks pooled (Fisher, one-sided); with
 // one sample per task the paired McNemar test is the sharper view and counts too.
 std::vector<GateFailure> gate_failures(const Comparison& c) {
@@ -338,12 +376,20 @@ Comparison compare_runs(const RunSet& baseline, const RunSet& candidate, const G
   summarise_overall(out, baseline, candidate);
   out.regressed_overall = out.tasks_compared > 0 && (out.pooled.greater < gate.alpha ||
                                                      (out.one_sample_per_task && out.sign_test.drop < gate.alpha));
+  detectable_drops(out);
   out.gate_failures = gate_failures(out);
+  if (const auto& limit = gate.min_detectable_drop; limit && out.gate_failures.empty()) {
+    const auto& seen = out.overall_detectable;
+    // A baseline that never passed cannot drop: nothing is missed.
+    out.inconclusive = !seen || (seen->from_rate > 0 && (!seen->points || *seen->points > *limit * 100 + 1e-9));
+  }
   return out;
 }
 
 int gate_exit_code(const Comparison& comparison) {
-  return comparison.gate.fail_on_regression && !comparison.gate_failures.empty() ? 1 : 0;
+  if (!comparison.gate.fail_on_regression) return 0;
+  if (!comparison.gate_failures.empty()) return 1;
+  return comparison.inconclusive ? k_gate_inconclusive_exit : 0;
 }
 
 }  // namespace goodput

@@ -73,12 +73,13 @@ struct CompareCommandOptions {
   std::string candidate_path;   // empty: the baseline file (two models of one run)
   std::string baseline_model;   // empty: the file's only model
   std::string candidate_model;
-  std::string config_path;      // gate.yaml: alpha, fail_on, max_latency_increase, max_ttc_increase
+  std::string config_path;      // gate.yaml: alpha, fail_on, max_latency_increase, max_ttc_increase, min_detectable_drop
   // Flags; each wins over the config file.
   std::optional<std::string> fail_on;               // "regression" or "never"
   std::optional<double> alpha;                      // default 0.05
   std::optional<std::string> max_latency_increase;  // "20%" or 0.2: of the median end-to-end time
   std::optional<std::string> max_ttc_increase;      // of the suite's time to a correct answer
+  std::optional<std::string> min_detectable_drop;   // "20%" or 0.2: inconclusive (exit 3) when not seen
   std::string markdown_path;    // also write Markdown (a pull-request comment) here
   std::string json_path;        // also write JSON here
 };

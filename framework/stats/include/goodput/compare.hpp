@@ -23,6 +23,11 @@
 //   `goodput run`'s summary builds them: the same pass rate, Wilson interval, percentiles and
 //   time to a correct answer (per task mean e2e / pass rate, +infinity when nothing passed;
 //   over the suite suite_time_to_correct_s over the compared tasks).
+// - What the gate can see (detectable_drop.hpp): the smallest drop in pass rate detected with
+//   80% power, exact, from the observed baseline rate (0.90 when that is 1). Overall: the pooled
+//   one-sided Fisher test at alpha on the judged runs per side (with one sample per task, up to
+//   150 tasks, the pooled test OR McNemar's, as the gate decides). Per task: one-sided Fisher at
+//   alpha / tasks compared, the level Holm's method asks of a task that dropped alone.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +39,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "goodput/detectable_drop.hpp"
 #include "goodput/results.hpp"
 #include "goodput/stats.hpp"
 
@@ -97,7 +103,26 @@ struct GateOptions {
   bool fail_on_regression = false;
   std::optional<double> max_latency_increase;  // fraction: 0.2 = +20% of the median e2e
   std::optional<double> max_ttc_increase;      // fraction, of the suite's time to a correct answer
+  // fraction: 0.2 = inconclusive (not passed) when the overall test cannot detect a drop of 20
+  // points in pass rate with 80% power at these sample counts
+  std::optional<double> min_detectable_drop;
 };
+
+// The smallest drop in pass rate one of the gate's tests detects with 80% power.
+struct DetectableDrop {
+  double from_rate = 0;      // the baseline pass rate the drop is from; 0: nothing to drop
+  bool reference = false;    // the observed baseline rate was 1: from_rate is k_reference_pass_rate
+  double alpha = 0;          // the level the test is run at (per task: alpha / tasks compared)
+  int baseline_runs = 0, candidate_runs = 0;  // judged runs
+  std::optional<int> points;  // in percentage points; nullopt: not even a drop to 0 is detected
+  bool with_mcnemar = false;  // overall, one sample per task: pooled Fisher OR McNemar
+};
+
+// Above this many points (or none) `goodput compare` warns that only large drops are seen.
+inline constexpr int k_detectable_drop_warning_points = 20;
+// gate_exit_code when the gate is enforced, found no regression, and cannot see a drop of
+// GateOptions::min_detectable_drop (README, "Comparing runs").
+inline constexpr int k_gate_inconclusive_exit = 3;
 
 struct TaskComparison {
   std::string id;
@@ -111,6 +136,7 @@ struct TaskComparison {
   // One-sided p-values adjusted by Holm's step-down method over the compared tasks: with many
   // tasks, some would "drop" by chance at alpha; the verdicts and the gate use these.
   double holm_drop = 1, holm_rise = 1;
+  std::optional<DetectableDrop> detectable;  // compared tasks only
 };
 
 struct LatencyChange {
@@ -146,10 +172,13 @@ struct Comparison {
   RunStats baseline_all, candidate_all;
   LatencyChange e2e, ttft;
   std::optional<double> baseline_ttc_s, candidate_ttc_s;  // suite time to a correct answer
+  std::optional<DetectableDrop> overall_detectable;       // nullopt when no task was compared
   // The gate.
   GateOptions gate;
   std::vector<GateFailure> gate_failures;  // empty: passes
   bool regressed_overall = false;
+  // No gate failure, but the overall test cannot detect a drop of gate.min_detectable_drop.
+  bool inconclusive = false;
   int count(TaskVerdict verdict) const;
 };
 
@@ -157,7 +186,8 @@ struct Comparison {
 // Throws std::invalid_argument when the two share no task.
 Comparison compare_runs(const RunSet& baseline, const RunSet& candidate, const GateOptions& gate = {});
 
-// 1 when the gate is on (fail_on_regression) and failed, else 0.
+// When the gate is on (fail_on_regression): 1 when it failed, k_gate_inconclusive_exit (3) when
+// it is inconclusive; else 0.
 int gate_exit_code(const Comparison& comparison);
 
 }  // namespace goodput
