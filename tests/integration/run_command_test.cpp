@@ -138,6 +138,33 @@ TEST_F(RunCommandTest, BadInputExitsTwoBeforeAnyRequest) {
   EXPECT_THAT(r.err, HasSubstr("GOODPUT_TEST_UNSET_KEY is not set"));
 }
 
+// Repeats of a task that does not sample (temperature 0, or a fixed seed, after the model's
+// parameters are merged over the task's) measure timing, not reliability: one warning line per
+// run naming how many tasks. mini.yaml's three tasks all set temperature 0.
+TEST_F(RunCommandTest, RepeatsWithoutSamplingAreWarnedOnceNamingTheTasks) {
+  const std::string url = start_sim();
+  const std::string warning = "Warning: 3 of the 3 repeated task(s) run with temperature 0 or a fixed seed";
+  auto r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"sim-fast"})) + " --repeat 3 -o " + out_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr(warning + " (task and model parameters merged): a real server then tends to answer the same every "
+                                         "time, so the repeats measure timing, not reliability."));
+  EXPECT_EQ(r.out.find("Warning:"), r.out.rfind("Warning:")) << r.out;  // one line, not one per task
+  // One sample: nothing to warn about.
+  r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"sim-fast"})) + " -o " + quote(path("one")));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("Warning:")));
+  // The models file's temperature wins over the tasks' 0: the model samples, no warning ...
+  const std::string sampling = write("sampling.yaml", test::models_yaml(url, {"sim-fast"}, ", params: {temperature: 0.7}"));
+  r = run("run " + mini_tasks() + " --models " + quote(sampling) + " --repeat 3 -o " + quote(path("sampling")));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("Warning:")));
+  // ... unless it also fixes the seed.
+  const std::string seeded = write("seeded.yaml", test::models_yaml(url, {"sim-fast"}, ", params: {temperature: 0.7, seed: 42}"));
+  r = run("run " + mini_tasks() + " --models " + quote(seeded) + " --repeat 2 -o " + quote(path("seeded")));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr(warning));
+}
+
 TEST_F(RunCommandTest, MeasuredTimingFollowsTheSimulatorSchedule) {
   // 60 tokens at 100 tok/s after a 200 ms TTFT: decode 100 tok/s, e2e 0.2 + 59/100 = 0.79 s.
   std::string answer;

@@ -7,6 +7,8 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 #include "goodput/server_probe.hpp"
@@ -249,6 +251,31 @@ void print_plan_notes(const RunCommandOptions& options, const PlanOptions& plan,
               << " repeats this order).\n";
 }
 
+// Repeats are independent samples only when the model samples: with temperature 0 or a fixed
+// seed (the task's parameters merged with the model's, as the request gets them) a real server
+// tends to give the same answer every time. One line for the whole run, naming how many tasks.
+bool samples_freely(const nlohmann::json& params) {
+  const auto temperature = params.find("temperature");
+  const bool greedy = temperature != params.end() && temperature->is_number() && temperature->get<double>() == 0;
+  const auto seed = params.find("seed");
+  return !greedy && (seed == params.end() || seed->is_null());
+}
+
+void warn_unsampled_repeats(const std::vector<PlannedRun>& runs) {
+  std::map<std::pair<const TaskSpec*, const ModelSpec*>, int> samples;
+  for (const auto& run : runs) ++samples[{run.task, run.model}];
+  std::set<const TaskSpec*> repeated, unsampled;
+  for (const auto& [pair, count] : samples) {
+    if (count < 2) continue;
+    repeated.insert(pair.first);
+    if (!samples_freely(merged_params(*pair.first, *pair.second))) unsampled.insert(pair.first);
+  }
+  if (unsampled.empty()) return;
+  std::cout << "Warning: " << unsampled.size() << " of the " << repeated.size()
+            << " repeated task(s) run with temperature 0 or a fixed seed (task and model parameters merged): a real server "
+               "then tends to answer the same every time, so the repeats measure timing, not reliability.\n";
+}
+
 int exit_code_of(const StatsCollector& stats) {
   if (g_interrupted.load()) return k_exit_interrupted;
   for (const auto& [name, s] : stats.models())
@@ -274,6 +301,7 @@ int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, con
   std::signal(SIGTERM, on_interrupt);
   std::vector<PlannedRun> runs = plan_runs(evaluation.models, evaluation.selected, evaluation.plan);
   print_plan_notes(options, evaluation.plan, runs.size());
+  warn_unsampled_repeats(runs);
   Runner runner(evaluation.models, evaluation.selected, std::move(runs), evaluation.plan, std::move(provider_factory),
                 std::move(run_provider_factory));
   runner.run(reporters, g_interrupted);
