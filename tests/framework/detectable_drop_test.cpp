@@ -51,6 +51,17 @@ TEST(SmallestDetectableDropTest, TheReadmeTableFromNinetyPercent) {
   EXPECT_EQ(pooled(300), 8);
 }
 
+TEST(SmallestDetectableDropTest, LargeRunCountsUseTheNormalApproximationAndAgreeAtTheSwitch) {
+  const auto pooled = [](int n, double from) {
+    return smallest_detectable_drop(from, [n, from](double to) { return fisher_drop_power(n, n, from, to, 0.05); });
+  };
+  static_assert(k_exact_fisher_max_runs == 1000);
+  for (const double from : {0.9, 0.75, 0.5}) EXPECT_EQ(pooled(1000, from), pooled(1001, from)) << from;
+  // By hand: (z_0.95 + z_0.8) * sqrt(2 * 0.9 * 0.1 / 10000) = 2.487 * 0.00424 = 1.06 points,
+  // so the smallest whole drop is 2.
+  EXPECT_EQ(pooled(10000, 0.9), 2);
+}
+
 TEST(SmallestDetectableDropTest, PerTaskLevelsAndOneSamplePerTask) {
   // Python enumeration.
   const auto fisher = [](int n, double from, double alpha) {

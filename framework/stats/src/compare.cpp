@@ -312,10 +312,14 @@ DetectableDrop detectable_drop(const RunStats& b, const RunStats& c, double alph
   out.baseline_runs = b.judged();
   out.candidate_runs = c.judged();
   out.with_mcnemar = paired && out.baseline_runs == out.candidate_runs && out.baseline_runs <= k_paired_power_max_tasks;
-  out.points = smallest_detectable_drop(out.from_rate, [&](double to_rate) {
-    return out.with_mcnemar ? paired_drop_power(out.baseline_runs, out.from_rate, to_rate, alpha)
-                            : fisher_drop_power(out.baseline_runs, out.candidate_runs, out.from_rate, to_rate, alpha);
-  });
+  if (out.with_mcnemar) {
+    out.points = smallest_detectable_drop(out.from_rate, [&](double to_rate) {
+      return paired_drop_power(out.baseline_runs, out.from_rate, to_rate, alpha);
+    });
+  } else {
+    const FisherDropPower power(out.baseline_runs, out.candidate_runs, alpha);
+    out.points = smallest_detectable_drop(out.from_rate, [&](double to_rate) { return power(out.from_rate, to_rate); });
+  }
   return out;
 }
 

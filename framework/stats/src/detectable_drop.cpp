@@ -32,39 +32,56 @@ std::vector<double> binomial_pmf(int n, double p) {
   return pmf;
 }
 
-// For each baseline pass count xb (0..nb): the largest candidate pass count the one-sided Fisher
-// test rejects at, -1 when none. The p-value grows with xc and falls with xb, so the threshold
-// never decreases with xb: one pass over both ranges.
-std::vector<int> fisher_thresholds(int nb, int nc, double alpha) {
-  std::vector<int> threshold(static_cast<std::size_t>(nb) + 1, -1);
-  int t = -1;
-  for (int xb = 0; xb <= nb; ++xb) {
-    while (t + 1 <= nc && fisher_exact(xb, nb - xb, t + 1, nc - t - 1).greater < alpha) ++t;
-    threshold[static_cast<std::size_t>(xb)] = t;
-  }
-  return threshold;
+// One-sided p-value of "the candidate's pass rate is lower" by the normal approximation with
+// continuity correction; stands in for Fisher's above k_exact_fisher_max_runs (see the header).
+double normal_drop_p_value(int xb, int nb, int xc, int nc) {
+  const double pooled = static_cast<double>(xb + xc) / (nb + nc);
+  const double se = std::sqrt(pooled * (1 - pooled) * (1.0 / nb + 1.0 / nc));
+  const double diff = static_cast<double>(xb) / nb - static_cast<double>(xc) / nc - 0.5 * (1.0 / nb + 1.0 / nc);
+  if (se <= 0) return diff > 0 ? 0.0 : 1.0;
+  return 0.5 * std::erfc(diff / se / std::sqrt(2.0));
 }
 
 }  // namespace
 
-double fisher_drop_power(int nb, int nc, double pb, double pc, double alpha) {
-  if (nb <= 0 || nc <= 0) return 0;
-  const std::vector<int> threshold = fisher_thresholds(nb, nc, alpha);
-  const std::vector<double> base = binomial_pmf(nb, pb);
-  std::vector<double> cand_cdf = binomial_pmf(nc, pc);
+// For each baseline pass count xb (0..nb): the largest candidate pass count the one-sided
+// test rejects at, -1 when none. The p-value grows with xc and falls with xb, so the threshold
+// never decreases with xb: one pass over both ranges.
+FisherDropPower::FisherDropPower(int nb, int nc, double alpha) : m_nb(nb), m_nc(nc) {
+  if (nb <= 0 || nc <= 0) return;
+  const bool exact = nb + nc <= 2 * k_exact_fisher_max_runs;
+  const auto rejects = [&](int xb, int xc) {
+    return (exact ? fisher_exact(xb, nb - xb, xc, nc - xc).greater : normal_drop_p_value(xb, nb, xc, nc)) < alpha;
+  };
+  m_threshold.assign(static_cast<std::size_t>(nb) + 1, -1);
+  int t = -1;
+  for (int xb = 0; xb <= nb; ++xb) {
+    while (t + 1 <= nc && rejects(xb, t + 1)) ++t;
+    m_threshold[static_cast<std::size_t>(xb)] = t;
+  }
+}
+
+double FisherDropPower::operator()(double pb, double pc) const {
+  if (m_threshold.empty()) return 0;
+  const std::vector<double> base = binomial_pmf(m_nb, pb);
+  std::vector<double> cand_cdf = binomial_pmf(m_nc, pc);
   for (std::size_t k = 1; k < cand_cdf.size(); ++k) cand_cdf[k] += cand_cdf[k - 1];
   double power = 0;
-  for (int xb = 0; xb <= nb; ++xb) {
-    const int t = threshold[static_cast<std::size_t>(xb)];
+  for (int xb = 0; xb <= m_nb; ++xb) {
+    const int t = m_threshold[static_cast<std::size_t>(xb)];
     if (t >= 0) power += base[static_cast<std::size_t>(xb)] * cand_cdf[static_cast<std::size_t>(t)];
   }
   return std::min(1.0, power);
 }
 
+double fisher_drop_power(int nb, int nc, double pb, double pc, double alpha) {
+  return FisherDropPower(nb, nc, alpha)(pb, pc);
+}
+
 double paired_drop_power(int tasks, double pb, double pc, double alpha) {
   if (tasks <= 0) return 0;
   const int n = tasks;
-  const std::vector<int> fisher = fisher_thresholds(n, n, alpha);
+  const FisherDropPower fisher(n, n, alpha);
   // For each number of discordant pairs t: the fewest "passed in the baseline only" pairs at
   // which McNemar's one-sided test rejects (t + 1: never).
   std::vector<int> mcnemar(static_cast<std::size_t>(n) + 1);
@@ -80,7 +97,7 @@ double paired_drop_power(int tasks, double pb, double pc, double alpha) {
     for (int j = 0; i + j <= n; ++j)      // passed in the candidate only
       for (int k = 0; i + j + k <= n; ++k) {  // passed in both
         const int xb = k + i, xc = k + j;
-        const bool rejects = xc <= fisher[static_cast<std::size_t>(xb)] || i >= mcnemar[static_cast<std::size_t>(i + j)];
+        const bool rejects = xc <= fisher.threshold(xb) || i >= mcnemar[static_cast<std::size_t>(i + j)];
         if (!rejects) continue;
         const int none = n - i - j - k;
         power += std::exp(log_factorial(n) - log_factorial(i) - log_factorial(j) - log_factorial(k) - log_factorial(none) +
