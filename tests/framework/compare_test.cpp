@@ -252,9 +252,40 @@ TEST(CompareGateTest, LatencyAndTimeToCorrectLimits) {
   gate.max_latency_increase.reset();
   gate.max_ttc_increase = 0.2;
   const Comparison t = compare_runs(base, slow, gate);
-  EXPECT_NEAR(*t.baseline_ttc_s, 2.0, 1e-12);  // 1 s / 100% per task, two tasks
-  EXPECT_NEAR(*t.candidate_ttc_s, 3.0, 1e-12);
+  // Seconds per correct answer: 20 runs x 1 s / 20 passed -> 20 x 1.5 s / 20 passed.
+  EXPECT_NEAR(*seconds_per_correct(t.baseline_time).seconds, 1.0, 1e-12);
+  EXPECT_NEAR(*seconds_per_correct(t.candidate_time).seconds, 1.5, 1e-12);
   EXPECT_EQ(gate_exit_code(t), 1);
+  ASSERT_EQ(t.gate_failures.size(), 1u);
+  EXPECT_EQ(gate_failure_text(t, t.gate_failures[0]),
+            "seconds per correct answer rose +50.0% (limit +20.0%): 1.000 s -> 1.500 s");
+  gate.max_ttc_increase = 0.5;
+  EXPECT_EQ(gate_exit_code(compare_runs(base, slow, gate)), 0);  // at the limit passes
+}
+
+// The gate's time limit reads seconds per correct answer: a task that never passes no longer
+// makes it infinite, and a candidate that answers nothing correctly rose without bound.
+TEST(CompareGateTest, TimeLimitStaysFiniteWithAnUnsolvedTask) {
+  const RunSet base = make_set("a", {{"t", {2, 0}}, {"u", {2, 0}}}, 1.0);
+  GateOptions gate;
+  gate.fail_on_regression = true;
+  gate.alpha = 1e-9;  // only the time limit decides here
+  gate.max_ttc_increase = 0.5;
+  // u never passes: (4 runs x 1 s) / 2 passed = 2 s, +100% over the baseline's 1 s.
+  const Comparison c = compare_runs(base, make_set("b", {{"t", {2, 0}}, {"u", {0, 2}}}, 1.0), gate);
+  EXPECT_DOUBLE_EQ(*seconds_per_correct(c.candidate_time).seconds, 2.0);
+  EXPECT_EQ(c.candidate_never_solved, 1);
+  ASSERT_EQ(c.gate_failures.size(), 1u);
+  EXPECT_EQ(c.gate_failures[0].kind, GateFailure::Kind::ttc_rose);
+  EXPECT_DOUBLE_EQ(c.gate_failures[0].increase, 1.0);
+  EXPECT_EQ(gate_failure_text(c, c.gate_failures[0]),
+            "seconds per correct answer rose +100.0% (limit +50.0%): 1.000 s -> 2.000 s (1 task never solved)");
+  const Comparison none = compare_runs(base, make_set("b", {{"t", {0, 2}}, {"u", {0, 2}}}, 1.0), gate);
+  ASSERT_EQ(none.gate_failures.size(), 1u);
+  EXPECT_TRUE(std::isinf(none.gate_failures[0].increase));
+  EXPECT_EQ(gate_failure_text(none, none.gate_failures[0]),
+            "seconds per correct answer rose without bound (no correct answer) (limit +50.0%): 1.000 s -> "
+            "- (no correct answer; 2 tasks never solved)");
 }
 
 // ---- what the gate can see ----
@@ -357,7 +388,9 @@ TEST(CompareSideStatsTest, AreTheRunSummarysStatistics) {
   EXPECT_EQ(side.errors, 1);
   EXPECT_DOUBLE_EQ(*side.time_to_correct_s(), *run_side.time_to_correct_s());  // mean(2,2,2,2,4) / (3/5)
   EXPECT_DOUBLE_EQ(*side.time_to_correct_s(), 2.4 / 0.6);
-  EXPECT_DOUBLE_EQ(*c.baseline_ttc_s, *summary.models().at("a").suite_time_to_correct_s());
+  // (4 x 2 s + 4 s) over t and (2 x 2 s) over u, over 4 passed runs: 4 s, as `goodput run`'s.
+  EXPECT_DOUBLE_EQ(*seconds_per_correct(c.baseline_time).seconds, 4.0);
+  EXPECT_DOUBLE_EQ(*seconds_per_correct(c.baseline_time).seconds, *summary.models().at("a").seconds_per_correct().seconds);
   EXPECT_EQ(comparison_json(c)["tasks"][0]["baseline"]["failed"], 2);
 }
 
@@ -369,30 +402,35 @@ TEST(CompareSideStatsTest, NothingPassedIsInfiniteEvenWithoutALatency) {
   for (int i = 0; i < 2; ++i) cand.runs.push_back(stored("b", "t", i, Verdict::fail, std::nullopt, std::nullopt));
   const Comparison c = compare_runs(make_set("a", {{"t", {2, 0}}}), cand);
   EXPECT_TRUE(std::isinf(*task_of(c, "t").candidate.time_to_correct_s()));
-  EXPECT_TRUE(std::isinf(*c.candidate_ttc_s));
+  EXPECT_EQ(seconds_per_correct(c.candidate_time).missing, SecondsPerCorrect::Missing::no_correct_answer);
   const auto j = comparison_json(c);
   EXPECT_EQ(j["tasks"][0]["candidate"]["never_passed"], true);
-  EXPECT_EQ(j["time_to_correct_s"]["candidate"], "inf");
+  EXPECT_EQ(j["overall"]["candidate"]["seconds_per_correct"], nullptr);
+  EXPECT_EQ(j["overall"]["candidate"]["seconds_per_correct_missing"], "no correct answer");
+  EXPECT_EQ(j["overall"]["candidate"]["tasks_never_passed"], 1);
+  EXPECT_EQ(j["overall"]["baseline"]["seconds_per_correct"], 1.0);  // 2 runs x 1 s / 2 passed
+  EXPECT_EQ(j["overall"]["baseline"]["seconds_per_correct_missing"], nullptr);
 }
 
-// A task whose runs passed but measured no latency has no known time; the suite total of that
-// side is unknown too (not the sum of the others), and the other side keeps its own.
-TEST(CompareSideStatsTest, APassWithoutALatencyLeavesThatSidesSuiteUnknown) {
+// A task whose runs passed but measured no latency has no known time to a correct answer; its
+// runs add no time to that side's seconds per correct answer (no figure: README "Metrics").
+TEST(CompareSideStatsTest, APassWithoutALatencyAddsNoTime) {
   RunSet cand = make_set("b", {{"t", {2, 0}}, {"u", {2, 0}}});
   for (auto& run : cand.runs)
     if (run.key.task == "u") run.completion.metrics.e2e_s.reset();
   const Comparison c = compare_runs(make_set("a", {{"t", {2, 0}}, {"u", {2, 0}}}), cand);
   EXPECT_FALSE(task_of(c, "u").candidate.time_to_correct_s().has_value());
-  EXPECT_FALSE(c.candidate_ttc_s.has_value());
-  EXPECT_DOUBLE_EQ(*c.baseline_ttc_s, 2.0);
+  EXPECT_DOUBLE_EQ(*seconds_per_correct(c.candidate_time).seconds, 0.5);  // t's 2 x 1 s over 4 passed
+  EXPECT_EQ(c.candidate_time.timed, 2);
+  EXPECT_DOUBLE_EQ(*seconds_per_correct(c.baseline_time).seconds, 1.0);
 }
 
-// A task in one run only is not compared, and so not in either side's suite total.
+// A task in one run only is not compared, and so not in either side's seconds per correct answer.
 TEST(CompareSideStatsTest, ATaskMissingOnOneSideIsNotInTheSuiteTotal) {
   const Comparison c = compare_runs(make_set("a", {{"t", {2, 0}}, {"only.base", {1, 1}}}, 1.0), make_set("b", {{"t", {1, 1}}}, 1.0));
   EXPECT_EQ(task_of(c, "only.base").verdict, TaskVerdict::not_comparable);
-  EXPECT_DOUBLE_EQ(*c.baseline_ttc_s, 1.0);   // t alone: 1 s / 100%
-  EXPECT_DOUBLE_EQ(*c.candidate_ttc_s, 2.0);  // 1 s / 50%
+  EXPECT_DOUBLE_EQ(*seconds_per_correct(c.baseline_time).seconds, 1.0);   // t alone: 2 x 1 s / 2 passed
+  EXPECT_DOUBLE_EQ(*seconds_per_correct(c.candidate_time).seconds, 2.0);  // 2 x 1 s / 1 passed
 }
 
 // ---- the command: config file and refusals ----

@@ -207,7 +207,7 @@ TEST_F(JunitReporterTest, PropertiesPerCaseAndAggregatesPerSuite) {
   EXPECT_EQ(suite["passed"], "2");
   EXPECT_EQ(suite["ttft_p50_s"], "0.25");
   EXPECT_EQ(suite["e2e_p50_s"], "1.5");
-  EXPECT_EQ(suite["suite_time_to_correct_s"], "3");  // 1.5 s per task, both always passed
+  EXPECT_EQ(suite["seconds_per_correct"], "1.5");  // (1.5 + 1.5) s / 2 passed
   EXPECT_EQ(suite["tasks_never_passed"], "0");
   EXPECT_EQ(suite.count("interrupted"), 0u);
   // A model without runs still has its suite, with zero tests.

@@ -189,8 +189,30 @@ TEST(SummaryJson, ATaskThatNeverPassedIsInfiniteEvenWithoutALatency) {
   const json summary = summary_to_json(stats);
   EXPECT_EQ(summary["m"]["tasks"]["s.t"]["never_passed"], true);
   EXPECT_EQ(summary["m"]["tasks"]["s.t"]["time_to_correct_s"], nullptr);  // JSON has no infinity
-  EXPECT_EQ(summary["m"]["suite_time_to_correct_s"], nullptr);
+  EXPECT_EQ(summary["m"]["seconds_per_correct"], nullptr);
+  EXPECT_EQ(summary["m"]["seconds_per_correct_missing"], "no correct answer");
   EXPECT_EQ(summary["m"]["tasks_never_passed"], 1);
+  // One headline per model: the per-task figure is not repeated at the model's level.
+  EXPECT_FALSE(summary["m"].contains("time_to_correct_s"));
+  EXPECT_FALSE(summary["m"].contains("never_passed"));
+}
+
+TEST(SummaryJson, AModelsSecondsPerCorrectAnswer) {
+  const Fixture f;
+  Completion passed;
+  passed.metrics.e2e_s = 3.0;
+  Completion empty;  // a wrong, empty answer: no token, the stream ended after 1.5 s
+  empty.times.end = 1.5;
+  StatsCollector stats;
+  stats.add(f.run(Verdict::pass, passed));
+  stats.add(f.run(Verdict::fail, empty));
+  const json summary = summary_to_json(stats);
+  EXPECT_EQ(summary["m"]["seconds_per_correct"], 4.5);  // (3 + 1.5) s / 1 passed
+  EXPECT_EQ(summary["m"]["seconds_per_correct_missing"], nullptr);
+  EXPECT_EQ(summary["m"]["judged_time_s"], 4.5);
+  EXPECT_EQ(summary["m"]["tasks_never_passed"], 0);
+  EXPECT_EQ(summary["m"]["tasks"]["s.t"]["time_to_correct_s"], 6.0);  // per task: mean e2e 3 s / 0.5
+  EXPECT_FALSE(summary["m"]["tasks"]["s.t"].contains("seconds_per_correct"));
 }
 
 class ResultsFileTest : public ::testing::Test {

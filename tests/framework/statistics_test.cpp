@@ -115,9 +115,40 @@ TEST(Slo, EveryLimitMustBeMet) {
   EXPECT_TRUE(meets_slo(Slo{}, m));
 }
 
-TEST(PassedPerMinute, PassedOverSummedE2eMinutes) {
-  EXPECT_DOUBLE_EQ(*passed_per_minute(3, 120.0), 1.5);
-  EXPECT_FALSE(passed_per_minute(3, 0.0).has_value());
+TEST(SecondsPerCorrect, JudgedTimeOverPassedRuns) {
+  // 8 judged runs, 3 passed, 7 of them timed over 27 s: 9 s per correct answer.
+  const SecondsPerCorrect s = seconds_per_correct(JudgedTime{8, 3, 7, 27.0});
+  ASSERT_TRUE(s.seconds.has_value());
+  EXPECT_DOUBLE_EQ(*s.seconds, 9.0);
+  EXPECT_EQ(s.missing, SecondsPerCorrect::Missing::none);
+  EXPECT_EQ(to_string(s.missing), "");
+}
+
+TEST(SecondsPerCorrect, NoValueWithAReason) {
+  using Missing = SecondsPerCorrect::Missing;
+  EXPECT_EQ(seconds_per_correct(JudgedTime{}).missing, Missing::no_judged_run);
+  EXPECT_EQ(seconds_per_correct(JudgedTime{4, 0, 4, 10.0}).missing, Missing::no_correct_answer);
+  EXPECT_EQ(seconds_per_correct(JudgedTime{4, 2, 0, 0.0}).missing, Missing::no_time_measured);
+  EXPECT_FALSE(seconds_per_correct(JudgedTime{4, 0, 4, 10.0}).seconds.has_value());
+  EXPECT_EQ(to_string(Missing::no_correct_answer), "no correct answer");
+  EXPECT_EQ(to_string(Missing::no_judged_run), "no judged run");
+  EXPECT_EQ(to_string(Missing::no_time_measured), "no time measured");
+}
+
+TEST(SecondsPerCorrect, JudgedTimesAdd) {
+  JudgedTime a{2, 1, 2, 3.0};
+  a += JudgedTime{3, 0, 2, 4.5};
+  EXPECT_EQ(a.judged, 5);
+  EXPECT_EQ(a.passed, 1);
+  EXPECT_EQ(a.timed, 4);
+  EXPECT_DOUBLE_EQ(a.total_s, 7.5);
+  EXPECT_DOUBLE_EQ(*seconds_per_correct(a).seconds, 7.5);
+}
+
+TEST(PassedPerMinute, PassedOverSummedJudgedMinutes) {
+  EXPECT_DOUBLE_EQ(*passed_per_minute(JudgedTime{5, 3, 5, 120.0}), 1.5);
+  EXPECT_DOUBLE_EQ(*passed_per_minute(JudgedTime{5, 0, 5, 120.0}), 0.0);
+  EXPECT_FALSE(passed_per_minute(JudgedTime{3, 3, 0, 0.0}).has_value());
 }
 
 }  // namespace

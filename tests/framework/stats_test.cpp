@@ -41,6 +41,12 @@ struct Fixture {
     if (verdict == Verdict::error) r.completion.error.kind = ErrorKind::connect;
     return r;
   }
+  // Cut by the token limit before any answer: judged, not passed.
+  RunRecord cut(const TaskSpec& task, double e2e) {
+    RunRecord r = run(task, Verdict::truncated, e2e);
+    r.completion.stop_reason = StopReason::length;
+    return r;
+  }
 };
 
 TEST(RunStats, ErrorsAreCountedApartAndNotInThePassRate) {
@@ -78,61 +84,106 @@ TEST(RunStats, TimeToCorrectIsInfiniteWhenNothingPassedEvenWithoutALatency) {
   EXPECT_TRUE(std::isinf(*s.time_to_correct_s()));
 }
 
-TEST(RunStats, TimeToCorrectIsUnknownWhenRunsPassedButNoneMeasuredALatency) {
+TEST(RunStats, TimeToCorrectAndSecondsPerCorrectAreUnknownWhenRunsPassedButNoneWasTimed) {
   Fixture f;
   RunRecord unmeasured = f.run(f.task_a, Verdict::pass, 0);
-  unmeasured.completion.metrics.e2e_s.reset();
+  unmeasured.completion.metrics.e2e_s.reset();  // and no stream end either
   RunStats s;
   s.add(unmeasured);
   EXPECT_DOUBLE_EQ(*s.pass_rate(), 1.0);
   EXPECT_FALSE(s.time_to_correct_s().has_value());
+  EXPECT_FALSE(s.seconds_per_correct().seconds.has_value());
+  EXPECT_EQ(s.seconds_per_correct().missing, SecondsPerCorrect::Missing::no_time_measured);
 }
 
-TEST(ModelStats, SuiteTimeToCorrectAtTheEdges) {
+// README "Metrics": seconds per correct answer = summed time of the judged runs / passed runs.
+TEST(ModelStats, SecondsPerCorrectStaysFiniteWithAnUnsolvedTask) {
   Fixture f;
   TaskSpec task_c;
   task_c.suite = "s";
   task_c.name = "c";
   StatsCollector c;
   c.add(f.run(f.task_a, Verdict::pass, 4));
-  c.add(f.run(f.task_b, Verdict::error, 9));  // errors only: no evidence, left out
-  EXPECT_DOUBLE_EQ(*c.models().at("m").suite_time_to_correct_s(), 4);
-  RunRecord unmeasured = f.run(task_c, Verdict::pass, 0);
-  unmeasured.completion.metrics.e2e_s.reset();
-  c.add(unmeasured);  // a part of the suite whose time nobody measured: the total is unknown
-  EXPECT_FALSE(c.models().at("m").suite_time_to_correct_s().has_value());
-  RunRecord silent = f.run(f.task_b, Verdict::fail, 0);
-  silent.completion.metrics.e2e_s.reset();
-  StatsCollector d;
-  d.add(f.run(f.task_a, Verdict::pass, 4));
-  d.add(silent);  // never passed, no latency: infinite, and counted as never passed
-  EXPECT_TRUE(std::isinf(*d.models().at("m").suite_time_to_correct_s()));
-  EXPECT_EQ(d.models().at("m").tasks_never_passed(), 1);
-  EXPECT_FALSE(suite_time_to_correct_s({}).has_value());
+  c.add(f.run(f.task_a, Verdict::fail, 6));
+  c.add(f.run(f.task_b, Verdict::fail, 2));  // b never passes
+  c.add(f.run(f.task_b, Verdict::fail, 3));
+  c.add(f.run(task_c, Verdict::pass, 5));
+  c.add(f.run(task_c, Verdict::error, 100));  // an error is not judged: its time is left out
+  const ModelStats& m = c.models().at("m");
+  // (4 + 6 + 2 + 3 + 5) s of judged runs / 2 passed = 10 s.
+  const SecondsPerCorrect per_correct = m.seconds_per_correct();
+  ASSERT_TRUE(per_correct.seconds.has_value());
+  EXPECT_DOUBLE_EQ(*per_correct.seconds, 10);
+  EXPECT_EQ(per_correct.missing, SecondsPerCorrect::Missing::none);
+  EXPECT_EQ(m.tasks_never_passed(), 1);
+  const JudgedTime time = m.all.judged_time();
+  EXPECT_EQ(time.judged, 5);
+  EXPECT_EQ(time.passed, 2);
+  EXPECT_EQ(time.timed, 5);
+  EXPECT_DOUBLE_EQ(time.total_s, 20);
+  EXPECT_NEAR(*m.all.passed_per_minute(), 2 / (20.0 / 60), 1e-12);  // its reciprocal, per minute
+  // Per task the time to a correct answer stays mean e2e / pass rate, infinite for b.
+  EXPECT_DOUBLE_EQ(*m.per_task.at("s.a").time_to_correct_s(), 10);  // 5 s / 0.5
+  EXPECT_TRUE(std::isinf(*m.per_task.at("s.b").time_to_correct_s()));
+  // Over a set of tasks (compare's sides): the same sums.
+  const JudgedTime ab = judged_time({&m.per_task.at("s.a"), &m.per_task.at("s.b")});
+  EXPECT_DOUBLE_EQ(*seconds_per_correct(ab).seconds, 15);  // (4 + 6 + 2 + 3) s / 1 passed
+  EXPECT_EQ(tasks_never_passed({&m.per_task.at("s.a"), &m.per_task.at("s.b")}), 1);
 }
 
-TEST(ModelStats, SuiteTimeToCorrectSumsTasks) {
+TEST(ModelStats, SecondsPerCorrectWithNoPassAtAllHasNoValueAndSaysWhy) {
   Fixture f;
   StatsCollector c;
-  c.add(f.run(f.task_a, Verdict::pass, 4));
-  c.add(f.run(f.task_a, Verdict::fail, 6));   // a: mean 5 / 0.5 = 10
-  c.add(f.run(f.task_b, Verdict::pass, 2));   // b: 2 / 1 = 2
+  c.add(f.run(f.task_a, Verdict::fail, 3));
+  c.add(f.cut(f.task_b, 2));
   const ModelStats& m = c.models().at("m");
-  EXPECT_DOUBLE_EQ(*m.suite_time_to_correct_s(), 12);
-  EXPECT_EQ(m.tasks_never_passed(), 0);
-  c.add(f.run(f.task_b, Verdict::fail, 2));
-  c.add(f.run(f.task_b, Verdict::fail, 2));  // b: 2 / (1/3) = 6
-  EXPECT_DOUBLE_EQ(*c.models().at("m").suite_time_to_correct_s(), 16);
+  const SecondsPerCorrect per_correct = m.seconds_per_correct();
+  EXPECT_FALSE(per_correct.seconds.has_value());
+  EXPECT_EQ(per_correct.missing, SecondsPerCorrect::Missing::no_correct_answer);
+  EXPECT_EQ(to_string(per_correct.missing), "no correct answer");
+  EXPECT_EQ(m.tasks_never_passed(), 2);
+  EXPECT_DOUBLE_EQ(m.all.judged_time().total_s, 5);
+  EXPECT_DOUBLE_EQ(*m.all.passed_per_minute(), 0);
 }
 
+TEST(ModelStats, SecondsPerCorrectLeavesErrorsOut) {
+  Fixture f;
+  StatsCollector c;
+  c.add(f.run(f.task_a, Verdict::error, 50));
+  EXPECT_EQ(c.models().at("m").seconds_per_correct().missing, SecondsPerCorrect::Missing::no_judged_run);
+  EXPECT_EQ(c.models().at("m").tasks_never_passed(), 0);  // errors only: no evidence either way
+  c.add(f.run(f.task_a, Verdict::pass, 2));
+  c.add(f.run(f.task_a, Verdict::error, 70));
+  EXPECT_DOUBLE_EQ(*c.models().at("m").seconds_per_correct().seconds, 2);  // 2 s / 1, the errors' 120 s left out
+}
+
+// A judged run without an end-to-end time (no token arrived: an empty answer) counts the time
+// until its stream ended; one with neither figure adds nothing.
+TEST(ModelStats, SecondsPerCorrectCountsARunWithoutE2eByItsStreamEnd) {
+  Fixture f;
+  RunRecord silent = f.run(f.task_b, Verdict::fail, 0);
+  silent.completion.metrics.e2e_s.reset();
+  silent.completion.times.end = 1.5;  // the server closed the empty stream after 1.5 s
+  StatsCollector c;
+  c.add(f.run(f.task_a, Verdict::pass, 4));
+  c.add(silent);
+  const ModelStats& m = c.models().at("m");
+  EXPECT_DOUBLE_EQ(*m.seconds_per_correct().seconds, 5.5);  // (4 + 1.5) s / 1 passed
+  EXPECT_EQ(m.all.e2e_s.size(), 1u);                         // the e2e figures stay those measured
+  EXPECT_EQ(m.tasks_never_passed(), 1);
+  RunRecord unmeasured = silent;
+  unmeasured.completion.times.end = 0;  // e.g. a stored run whose file lacks both figures
+  c.add(unmeasured);
+  EXPECT_DOUBLE_EQ(*c.models().at("m").seconds_per_correct().seconds, 5.5);
+  EXPECT_EQ(c.models().at("m").all.judged_time().judged, 3);
+  EXPECT_EQ(c.models().at("m").all.judged_time().timed, 2);
+}
 
 TEST(RunStats, TruncatedRunsAreCountedApartAndJudgedNotPassed) {
   Fixture f;
   RunStats s;
   s.add(f.run(f.task_a, Verdict::pass, 10));
-  RunRecord cut = f.run(f.task_a, Verdict::truncated, 30);
-  cut.completion.stop_reason = StopReason::length;
-  s.add(cut);
+  s.add(f.cut(f.task_a, 30));
   s.add(f.run(f.task_a, Verdict::error, 999));
   EXPECT_EQ(s.runs, 3);
   EXPECT_EQ(s.passed, 1);
@@ -152,7 +203,7 @@ TEST(ModelStats, ATaskOnlyEverTruncatedNeverPassed) {
   c.add(f.run(f.task_a, Verdict::truncated, 5));
   const ModelStats& m = c.models().at("m");
   EXPECT_EQ(m.tasks_never_passed(), 1);
-  EXPECT_TRUE(std::isinf(*m.suite_time_to_correct_s()));
+  EXPECT_EQ(m.seconds_per_correct().missing, SecondsPerCorrect::Missing::no_correct_answer);
 }
 
 TEST(RunStats, IntervalsAndPassAtKOverTheJudgedRuns) {

@@ -89,7 +89,9 @@ TEST_F(CompareCommandIntegrationTest, TwoModelsOfOneFileGateFailsWithMarkdownAnd
   EXPECT_EQ(j["gate"]["failed"], true);
   EXPECT_EQ(j["gate"]["exit_code"], 1);
   EXPECT_EQ(j["overall"]["tasks_dropped"], 3);
-  EXPECT_EQ(j["time_to_correct_s"]["candidate"], "inf");
+  EXPECT_EQ(j["overall"]["candidate"]["seconds_per_correct"], nullptr);
+  EXPECT_EQ(j["overall"]["candidate"]["seconds_per_correct_missing"], "no correct answer");
+  EXPECT_TRUE(j["overall"]["baseline"]["seconds_per_correct"].is_number());
   EXPECT_TRUE(j["latency"]["e2e"]["baseline_p50_s"].is_number());
 
   const std::string md = read_file(path("cmp.md"));

@@ -3,6 +3,7 @@
 // against the simulator's schedule. Tolerances are wide enough for a loaded 2-core machine;
 // exact timing figures belong in bench/.
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -83,7 +84,8 @@ TEST_F(RunCommandTest, WrongAnswersFailWithActionableMessagesAndExitOne) {
   const auto res = results();
   EXPECT_EQ(res["summary"]["sim-wrong"]["failed"], 3);
   EXPECT_EQ(res["summary"]["sim-wrong"]["errors"], 0);
-  EXPECT_EQ(res["summary"]["sim-wrong"]["never_passed"], true);
+  EXPECT_EQ(res["summary"]["sim-wrong"]["tasks_never_passed"], 3);
+  EXPECT_EQ(res["summary"]["sim-wrong"]["seconds_per_correct_missing"], "no correct answer");
   EXPECT_EQ(res["summary"]["sim-fast"]["passed"], 3);
 }
 
@@ -185,6 +187,53 @@ TEST_F(RunCommandTest, MeasuredTimingFollowsTheSimulatorSchedule) {
   }
 }
 
+// README "Metrics": the summary's headline per model is seconds per correct answer, the summed
+// e2e of the judged runs / passed runs, finite with a task never solved.
+TEST_F(RunCommandTest, SummaryShowsSecondsPerCorrectAnswerWithTasksNeverSolved) {
+  // 300 ms TTFT, 100 tok/s: n tokens end at 0.3 + (n - 1) / 100 s (sim_tokenizer.hpp tokens).
+  // "Tokyo." 2 tokens: 0.31 s, passes; "The answer is 401." 5 tokens: 0.34 s, fails;
+  // "1. Red\n2. Green\n3. Blue" 11 tokens: 0.40 s, passes. (0.31 + 0.34 + 0.40) / 2 = 0.525 s.
+  const std::string profiles = write("p.yaml", R"Y(models:
+  - id: partial
+    ttft_ms: 300
+    tokens_per_second: 100
+    answers:
+      - {match: "capital of Japan", text: "Tokyo."}
+      - {match: "17 \\* 23", text: "The answer is 401."}
+      - {match: "primary colors", text: "1. Red\n2. Green\n3. Blue"}
+  - id: wrong
+    ttft_ms: 10
+    tokens_per_second: 1000
+    answers:
+      - {text: "No idea."}
+)Y");
+  const std::string url = start_sim(profiles);
+  const auto r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"partial", "wrong"})) + " -o " + out_dir());
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  const auto res = results();
+  const auto& partial = res["summary"]["partial"];
+  double e2e_sum = 0;
+  for (const auto& line : journal())
+    if (line["model"] == "partial") e2e_sum += line["client"]["e2e_s"].get<double>();
+  EXPECT_EQ(partial["passed"], 2);
+  EXPECT_EQ(partial["tasks_never_passed"], 1);
+  EXPECT_NEAR(partial["judged_time_s"].get<double>(), e2e_sum, 1e-9);
+  EXPECT_NEAR(partial["seconds_per_correct"].get<double>(), e2e_sum / 2, 1e-9);
+  EXPECT_NEAR(partial["seconds_per_correct"].get<double>(), 0.525, 0.100);
+  EXPECT_EQ(partial["seconds_per_correct_missing"], nullptr);
+  EXPECT_EQ(partial["tasks"]["mini.arithmetic"]["never_passed"], true);  // per task: infinite, as before
+  const auto& wrong = res["summary"]["wrong"];
+  EXPECT_EQ(wrong["seconds_per_correct"], nullptr);
+  EXPECT_EQ(wrong["seconds_per_correct_missing"], "no correct answer");
+  EXPECT_EQ(wrong["tasks_never_passed"], 3);
+  char shown[32];
+  std::snprintf(shown, sizeof shown, "%.2f s (1 task never solved)", partial["seconds_per_correct"].get<double>());
+  EXPECT_THAT(r.out, HasSubstr("s / correct"));
+  EXPECT_THAT(r.out, HasSubstr(shown));
+  EXPECT_THAT(r.out, HasSubstr("— (no correct answer; 3 tasks never solved)"));
+  EXPECT_THAT(r.out, Not(HasSubstr("∞")));
+}
+
 TEST_F(RunCommandTest, ReasoningIsKeptApartAndTimedSeparately) {
   const std::string url = start_sim();
   const auto r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"sim-reasoner"})) + " -o " + out_dir());
@@ -250,8 +299,9 @@ TEST_F(RunCommandTest, RepeatedRunsCarryTheStatistics) {
   EXPECT_TRUE(res["slo"]["first_answer_s"].is_null());
   const auto& fast = res["summary"]["sim-fast"];
   // The existing keys stay.
-  for (const char* key : {"pass_rate", "e2e_p50_s", "ttft_p50_s", "time_to_correct_s", "never_passed", "suite_time_to_correct_s"})
+  for (const char* key : {"pass_rate", "e2e_p50_s", "ttft_p50_s", "seconds_per_correct", "tasks_never_passed"})
     EXPECT_TRUE(fast.contains(key)) << key;
+  for (const char* key : {"time_to_correct_s", "never_passed"}) EXPECT_TRUE(fast["tasks"]["mini.capital"].contains(key)) << key;
   EXPECT_EQ(fast["passed"], 9);
   EXPECT_EQ(fast["pass_rate_ci95"].size(), 2u);
   EXPECT_NEAR(fast["pass_rate_ci95"][0].get<double>(), 0.7008, 1e-4);  // Wilson, 9 of 9

@@ -192,7 +192,7 @@ void add_compare(CLI::App& app, CompareCli& compare) {
   cmd.add_option("--alpha", o.alpha, "Significance level of the tests (default 0.05)");
   cmd.add_option("--max-latency-increase", o.max_latency_increase,
                  "Gate: largest allowed rise of the median end-to-end time, e.g. 20%");
-  cmd.add_option("--max-ttc-increase", o.max_ttc_increase, "Gate: largest allowed rise of the time to a correct answer, e.g. 20%");
+  cmd.add_option("--max-ttc-increase", o.max_ttc_increase, "Gate: largest allowed rise of the seconds per correct answer, e.g. 20%");
   cmd.add_option("--min-detectable-drop", o.min_detectable_drop,
                  "Gate: exit 3 (inconclusive) instead of passing when the overall test cannot detect a pass-rate drop this large "
                  "(e.g. 20%: 20 points) with 80% power");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "goodput/reporters.hpp"
+#include "goodput/stats_json.hpp"  // with_seconds_per_correct
 #include "goodput/terminal_text.hpp"
 #include "decimal_text.hpp"
 
@@ -30,8 +31,13 @@ std::string p_value(double p) {
 
 std::string seconds(std::optional<double> v) {
   if (!v) return "-";
-  if (std::isinf(*v)) return "inf (never passed)";
   return fixed(*v, 3) + " s";
+}
+
+// "2.113 s (1 task never solved)", "- (no correct answer; 2 tasks never solved)".
+std::string per_correct_cell(const JudgedTime& time, int never_solved) {
+  const SecondsPerCorrect per_correct = seconds_per_correct(time);
+  return detail::per_correct_text(per_correct, never_solved, seconds(per_correct.seconds), "-");
 }
 
 std::string signed_fixed(double v, int digits) { return (v >= 0 ? "+" : "") + fixed(v, digits); }
@@ -161,7 +167,8 @@ std::vector<SummaryLine> summary_lines(const Comparison& c, const std::string& a
           {"pass rate", "Pass rate", rate_with_ci(c.baseline_all) + arrow + rate_with_ci(c.candidate_all)},
           {"e2e p50", "Median end-to-end", latency_line(c.e2e)},
           {"ttft p50", "Median TTFT", latency_line(c.ttft)},
-          {"time to a correct answer (suite)", "Time to a correct answer (suite)", seconds(c.baseline_ttc_s) + arrow + seconds(c.candidate_ttc_s)},
+          {"seconds per correct answer", "Seconds per correct answer",
+           per_correct_cell(c.baseline_time, c.baseline_never_solved) + arrow + per_correct_cell(c.candidate_time, c.candidate_never_solved)},
           {"verdicts", "Verdicts", verdict_counts(c)},
           {"smallest drop detected (80% power)", "Smallest drop detected (80% power)", detectable_line(c)}};
 }
@@ -177,8 +184,9 @@ nlohmann::json opt(std::optional<double> v) {
   return *v;
 }
 
+// One side: of a task (with its time to a correct answer, task_json) or of the compared tasks
+// pooled (whose headline is seconds per correct answer, comparison_json).
 nlohmann::json side_json(const RunStats& s) {
-  const auto ttc = s.time_to_correct_s();
   const Interval ci = wilson_of(s);
   return {{"passed", s.passed},
           {"failed", s.not_passed()},
@@ -188,9 +196,21 @@ nlohmann::json side_json(const RunStats& s) {
           {"wilson_95", {ci.lo, ci.hi}},
           {"flaky", s.flaky()},
           {"e2e_p50_s", opt(s.e2e_s.median())},
-          {"ttft_p50_s", opt(s.ttft_s.median())},
-          {"time_to_correct_s", opt(ttc)},
-          {"never_passed", ttc.has_value() && std::isinf(*ttc)}};
+          {"ttft_p50_s", opt(s.ttft_s.median())}};
+}
+
+nlohmann::json task_side_json(const RunStats& s) {
+  nlohmann::json out = side_json(s);
+  const auto ttc = s.time_to_correct_s();
+  out["time_to_correct_s"] = opt(ttc);
+  out["never_passed"] = ttc.has_value() && std::isinf(*ttc);
+  return out;
+}
+
+nlohmann::json pooled_side_json(const RunStats& s, const JudgedTime& time, int never_solved) {
+  nlohmann::json out = side_json(s);
+  with_seconds_per_correct(out, time, never_solved);
+  return out;
 }
 
 nlohmann::json latency_json(const LatencyChange& l) {
@@ -223,8 +243,8 @@ nlohmann::json task_json(const TaskComparison& t) {
   nlohmann::json entry = {{"id", t.id},
                           {"verdict", std::string(to_string(t.verdict))},
                           {"reason", t.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.reason)},
-                          {"baseline", side_json(t.baseline)},
-                          {"candidate", side_json(t.candidate)},
+                          {"baseline", task_side_json(t.baseline)},
+                          {"candidate", task_side_json(t.candidate)},
                           {"difference", opt(t.difference)},
                           {"fisher", nullptr}};
   if (t.difference)
@@ -260,10 +280,11 @@ std::string gate_failure_text(const Comparison& c, const GateFailure& f) {
       return "median end-to-end time rose " + signed_fixed(f.increase * 100, 1) + "% (limit +" +
              fixed(c.gate.max_latency_increase.value_or(0) * 100, 1) + "%): " + latency_line(c.e2e);
     case GateFailure::Kind::ttc_rose:
-      return "time to a correct answer rose " +
-             (std::isinf(f.increase) ? std::string("to infinity (a task never passed)") : signed_fixed(f.increase * 100, 1) + "%") +
-             " (limit +" + fixed(c.gate.max_ttc_increase.value_or(0) * 100, 1) + "%): " + seconds(c.baseline_ttc_s) + " -> " +
-             seconds(c.candidate_ttc_s);
+      return "seconds per correct answer rose " +
+             (std::isinf(f.increase) ? std::string("without bound (no correct answer)") : signed_fixed(f.increase * 100, 1) + "%") +
+             " (limit +" + fixed(c.gate.max_ttc_increase.value_or(0) * 100, 1) + "%): " +
+             per_correct_cell(c.baseline_time, c.baseline_never_solved) + " -> " +
+             per_correct_cell(c.candidate_time, c.candidate_never_solved);
   }
   return "the gate failed";
 }
@@ -342,7 +363,6 @@ nlohmann::json comparison_json(const Comparison& c) {
   nlohmann::json verdicts = nlohmann::json::object();
   for (auto v : {TaskVerdict::regressed, TaskVerdict::improved, TaskVerdict::unchanged, TaskVerdict::flaky, TaskVerdict::not_comparable})
     verdicts[std::string(to_string(v))] = c.count(v);
-  const auto ttc = [](std::optional<double> v) { return v && std::isinf(*v) ? nlohmann::json("inf") : opt(v); };
   return {
       {"kind", "goodput.comparison"},
       {"schema_version", 1},
@@ -363,13 +383,12 @@ nlohmann::json comparison_json(const Comparison& c) {
         {"pooled_fisher", {{"two_sided", c.pooled.two_sided}, {"drop", c.pooled.greater}, {"rise", c.pooled.less}}},
         {"regressed", c.regressed_overall},
         {"detectable_drop", detectable_json(c.overall_detectable)},
-        {"baseline", side_json(c.baseline_all)},
-        {"candidate", side_json(c.candidate_all)}}},
+        {"baseline", pooled_side_json(c.baseline_all, c.baseline_time, c.baseline_never_solved)},
+        {"candidate", pooled_side_json(c.candidate_all, c.candidate_time, c.candidate_never_solved)}}},
       {"latency",
        {{"e2e", latency_json(c.e2e)},
         {"ttft", latency_json(c.ttft)},
         {"bootstrap", {{"method", "percentile"}, {"resamples", k_bootstrap_resamples}, {"seed", k_bootstrap_seed}}}}},
-      {"time_to_correct_s", {{"baseline", ttc(c.baseline_ttc_s)}, {"candidate", ttc(c.candidate_ttc_s)}}},
       {"gate",
        {{"alpha", c.gate.alpha},
         {"fail_on", c.gate.fail_on_regression ? nlohmann::json("regression") : nlohmann::json(nullptr)},

@@ -194,7 +194,7 @@ class ConsoleReporter final : public Reporter {
       columns.emplace_back("goodput [95% CI]", k_pass_width);
       columns.emplace_back("passed/min", 10);
     }
-    columns.emplace_back("time to correct", 16);
+    columns.emplace_back("s / correct", 11);
     std::size_t model_width = 5;
     for (const auto& m : *m_plan.models) model_width = std::max(model_width, utf8::length(terminal_text(m.name)));
     std::string header = pad("model", model_width);
@@ -210,9 +210,9 @@ class ConsoleReporter final : public Reporter {
       const RunStats& s = it->second.all;
       const std::string pass = format_share(s.passed, s.judged(), s.pass_rate(), s.pass_rate_ci95());
       std::string tokens = s.completion_tokens.mean() ? fixed(*s.completion_tokens.mean(), 0) + (s.tokens_estimated ? "~" : "") : "—";
-      std::string ttc = format_seconds(it->second.suite_time_to_correct_s());
-      if (const int never = it->second.tasks_never_passed(); never > 0)
-        ttc += " (" + std::to_string(never) + (never == 1 ? " task" : " tasks") + " never passed)";
+      const SecondsPerCorrect per_correct = it->second.seconds_per_correct();
+      const std::string headline =
+          detail::per_correct_text(per_correct, it->second.tasks_never_passed(), format_seconds(per_correct.seconds), "—");
       m_out << pad(terminal_text(model.name), model_width) << "  " << pad(pass, k_pass_width, true) << "  " << pad(std::to_string(s.errors), 6, true)
             << "  " << pad(format_seconds(s.ttft_s.median()), 9, true) << "  " << pad(format_rate(s.decode_tps.median()), 12, true)
             << "  " << pad(format_seconds(s.e2e_s.median()), 9, true) << "  " << pad(tokens, 11, true) << "  ";
@@ -221,10 +221,10 @@ class ConsoleReporter final : public Reporter {
         m_out << pad(format_share(s.met_slo, s.judged(), s.goodput(), s.goodput_ci95()), k_pass_width, true) << "  "
               << pad(per_minute ? fixed(*per_minute, 2) : "—", 10, true) << "  ";
       }
-      m_out << ttc << "\n";
+      m_out << headline << "\n";
     }
     m_out << "pass rate excludes errors, [95% CI] is the Wilson interval; decode = (completion tokens - 1) / (last - first token); "
-             "time to correct = sum over tasks of mean e2e / pass rate"
+             "s / correct = seconds per correct answer, the summed e2e of judged runs / passed runs"
           << (with_slo ? "; goodput = passed and within " + to_string(*m_stats.slo()) +
                              "; passed/min = passed runs per minute of summed e2e"
                        : "")

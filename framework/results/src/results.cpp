@@ -24,6 +24,7 @@ RunFigures figures_of(Verdict verdict, const Completion& c) {
   figures.verdict = verdict;
   figures.truncated = c.stop_reason == StopReason::length;
   figures.metrics = c.metrics;
+  figures.wait_s = c.metrics.e2e_s ? c.metrics.e2e_s : c.times.end > 0 ? std::optional<double>(c.times.end) : std::nullopt;
   figures.completion_tokens = c.tokens.completion;
   figures.tokens_estimated = c.tokens.completion_estimated;
   figures.server = c.server;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <set>
 #include <stdexcept>
@@ -294,8 +295,10 @@ void summarise_overall(Comparison& out, const RunSet& baseline, const RunSet& ca
   const RunStats& c = out.candidate_all;
   out.e2e = {b.e2e_s.median(), c.e2e_s.median(), bootstrap_median_difference(b.e2e_s.values(), c.e2e_s.values())};
   out.ttft = {b.ttft_s.median(), c.ttft_s.median(), bootstrap_median_difference(b.ttft_s.values(), c.ttft_s.values())};
-  out.baseline_ttc_s = suite_time_to_correct_s(base_tasks);
-  out.candidate_ttc_s = suite_time_to_correct_s(cand_tasks);
+  out.baseline_time = judged_time(base_tasks);
+  out.candidate_time = judged_time(cand_tasks);
+  out.baseline_never_solved = tasks_never_passed(base_tasks);
+  out.candidate_never_solved = tasks_never_passed(cand_tasks);
   out.pooled = fisher_exact(b.passed, b.not_passed(), c.passed, c.not_passed());
 }
 
@@ -352,9 +355,14 @@ std::vector<GateFailure> gate_failures(const Comparison& c) {
   if (gate.max_latency_increase)
     if (const auto r = c.e2e.relative(); r && *r > *gate.max_latency_increase)
       failures.push_back({GateFailure::Kind::latency_rose, "", *r});
-  if (gate.max_ttc_increase && c.baseline_ttc_s && c.candidate_ttc_s && std::isfinite(*c.baseline_ttc_s) && *c.baseline_ttc_s > 0) {
-    const double r = *c.candidate_ttc_s / *c.baseline_ttc_s - 1;
-    if (r > *gate.max_ttc_increase) failures.push_back({GateFailure::Kind::ttc_rose, "", r});
+  // A candidate that answers nothing correctly, where the baseline did, rose without bound.
+  const SecondsPerCorrect base = seconds_per_correct(c.baseline_time);
+  const SecondsPerCorrect cand = seconds_per_correct(c.candidate_time);
+  if (gate.max_ttc_increase && base.seconds && *base.seconds > 0) {
+    std::optional<double> r;
+    if (cand.seconds) r = *cand.seconds / *base.seconds - 1;
+    if (cand.missing == SecondsPerCorrect::Missing::no_correct_answer) r = std::numeric_limits<double>::infinity();
+    if (r && *r > *gate.max_ttc_increase) failures.push_back({GateFailure::Kind::ttc_rose, "", *r});
   }
   return failures;
 }

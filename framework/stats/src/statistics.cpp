@@ -125,9 +125,35 @@ bool meets_slo(const Slo& slo, const Metrics& metrics) {
          within(slo.first_answer_s, metrics.time_to_first_answer_s);
 }
 
-std::optional<double> passed_per_minute(int passed, double e2e_sum_s) {
-  if (!(e2e_sum_s > 0)) return std::nullopt;
-  return passed / (e2e_sum_s / 60.0);
+JudgedTime& JudgedTime::operator+=(const JudgedTime& other) {
+  judged += other.judged;
+  passed += other.passed;
+  timed += other.timed;
+  total_s += other.total_s;
+  return *this;
+}
+
+SecondsPerCorrect seconds_per_correct(const JudgedTime& time) {
+  using Missing = SecondsPerCorrect::Missing;
+  if (time.judged == 0) return {std::nullopt, Missing::no_judged_run};
+  if (time.passed == 0) return {std::nullopt, Missing::no_correct_answer};
+  if (time.timed == 0) return {std::nullopt, Missing::no_time_measured};
+  return {time.total_s / time.passed, Missing::none};
+}
+
+std::string_view to_string(SecondsPerCorrect::Missing missing) {
+  switch (missing) {
+    case SecondsPerCorrect::Missing::none: return "";
+    case SecondsPerCorrect::Missing::no_judged_run: return "no judged run";
+    case SecondsPerCorrect::Missing::no_correct_answer: return "no correct answer";
+    case SecondsPerCorrect::Missing::no_time_measured: return "no time measured";
+  }
+  return "";
+}
+
+std::optional<double> passed_per_minute(const JudgedTime& time) {
+  if (!(time.total_s > 0)) return std::nullopt;
+  return time.passed / (time.total_s / 60.0);
 }
 
 }  // namespace goodput

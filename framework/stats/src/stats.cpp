@@ -31,6 +31,7 @@ void RunStats::add(const RunFigures& run) {
   ttft_s.add(run.metrics.ttft_s);
   first_answer_s.add(run.metrics.time_to_first_answer_s);
   e2e_s.add(run.metrics.e2e_s);
+  wait_s.add(run.wait_s);
   decode_tps.add(run.metrics.decode_tps);
   if (run.completion_tokens) completion_tokens.add(static_cast<double>(*run.completion_tokens));
   tokens_estimated = tokens_estimated || run.tokens_estimated;
@@ -81,32 +82,23 @@ std::optional<Interval> RunStats::goodput_ci95() const {
   return wilson_interval(met_slo, judged());
 }
 
-std::optional<double> RunStats::passed_per_minute() const { return goodput::passed_per_minute(passed, e2e_s.sum()); }
+JudgedTime RunStats::judged_time() const { return {judged(), passed, static_cast<int>(wait_s.size()), wait_s.sum()}; }
 
-std::optional<double> suite_time_to_correct_s(const std::vector<const RunStats*>& tasks) {
-  double total = 0;
-  bool any = false;
-  for (const RunStats* stats : tasks) {
-    if (stats->judged() == 0) continue;  // only errors so far: no evidence either way
-    const auto t = stats->time_to_correct_s();
-    if (!t) return std::nullopt;  // a part of the suite whose time nobody measured
-    total += *t;
-    any = true;
-  }
-  if (!any) return std::nullopt;
+JudgedTime judged_time(const std::vector<const RunStats*>& tasks) {
+  JudgedTime total;
+  for (const RunStats* stats : tasks) total += stats->judged_time();
   return total;
 }
 
-std::optional<double> ModelStats::suite_time_to_correct_s() const {
-  std::vector<const RunStats*> tasks;
-  for (const auto& [id, stats] : per_task) tasks.push_back(&stats);
-  return goodput::suite_time_to_correct_s(tasks);
+int tasks_never_passed(const std::vector<const RunStats*>& tasks) {
+  return static_cast<int>(
+      std::count_if(tasks.begin(), tasks.end(), [](const RunStats* stats) { return stats->judged() > 0 && stats->passed == 0; }));
 }
 
 int ModelStats::tasks_never_passed() const {
-  return static_cast<int>(std::count_if(per_task.begin(), per_task.end(), [](const auto& entry) {
-    return entry.second.judged() > 0 && entry.second.passed == 0;
-  }));
+  std::vector<const RunStats*> tasks;
+  for (const auto& [id, stats] : per_task) tasks.push_back(&stats);
+  return goodput::tasks_never_passed(tasks);
 }
 
 namespace {

@@ -116,9 +116,19 @@ Json to_json(const ModelStats& stats) {
   const std::vector<int> ks = stats.reported_ks();
   entry["pass_at_k"] = by_k(ks, [&](int k) { return stats.pass_at_k(k); });
   entry["pass_hat_k"] = by_k(ks, [&](int k) { return stats.pass_hat_k(k); });
-  entry["suite_time_to_correct_s"] = optional_number(stats.suite_time_to_correct_s());
-  entry["tasks_never_passed"] = stats.tasks_never_passed();
+  // One headline per model: the per-task figure, summed or pooled, would be a second one.
+  entry.erase("time_to_correct_s");
+  entry.erase("never_passed");
+  with_seconds_per_correct(entry, stats.all.judged_time(), stats.tasks_never_passed());
   return entry;
+}
+
+void with_seconds_per_correct(Json& entry, const JudgedTime& time, int tasks_never_passed) {
+  const SecondsPerCorrect per_correct = seconds_per_correct(time);
+  entry["seconds_per_correct"] = optional_number(per_correct.seconds);
+  entry["seconds_per_correct_missing"] = per_correct.seconds ? Json(nullptr) : Json(std::string(to_string(per_correct.missing)));
+  entry["judged_time_s"] = time.total_s;
+  entry["tasks_never_passed"] = tasks_never_passed;
 }
 
 Json summary_to_json(const StatsCollector& collector) {

@@ -78,7 +78,7 @@ struct CompareCommandOptions {
   std::optional<std::string> fail_on;               // "regression" or "never"
   std::optional<double> alpha;                      // default 0.05
   std::optional<std::string> max_latency_increase;  // "20%" or 0.2: of the median end-to-end time
-  std::optional<std::string> max_ttc_increase;      // of the suite's time to a correct answer
+  std::optional<std::string> max_ttc_increase;      // of the seconds per correct answer
   std::optional<std::string> min_detectable_drop;   // "20%" or 0.2: inconclusive (exit 3) when not seen
   std::string markdown_path;    // also write Markdown (a pull-request comment) here
   std::string json_path;        // also write JSON here

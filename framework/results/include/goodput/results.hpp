@@ -82,6 +82,9 @@ struct RunFigures {
   Verdict verdict = Verdict::error;
   bool truncated = false;  // stop reason `length`
   Metrics metrics;
+  // The time the user waited for this run: end-to-end, or when no token arrived (an empty
+  // answer) the time until the stream ended; nullopt when neither was measured.
+  std::optional<double> wait_s;
   std::optional<std::int64_t> completion_tokens;
   bool tokens_estimated = false;  // the completion count was estimated by the client
   ServerFigures server;  // what the server reported for this run, beside the client's figures

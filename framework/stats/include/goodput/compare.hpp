@@ -21,8 +21,8 @@
 //   2000 resamples, fixed seed: deterministic).
 // - Per side, the statistics are RunStats (stats.hpp), built from each run's RunFigures as
 //   `goodput run`'s summary builds them: the same pass rate, Wilson interval, percentiles and
-//   time to a correct answer (per task mean e2e / pass rate, +infinity when nothing passed;
-//   over the suite suite_time_to_correct_s over the compared tasks).
+//   time to a correct answer (per task mean e2e / pass rate, +infinity when nothing passed);
+//   over the compared tasks, seconds per correct answer (stats.hpp seconds_per_correct).
 // - What the gate can see (detectable_drop.hpp): the smallest drop in pass rate detected with
 //   80% power, exact, from the observed baseline rate (0.90 when that is 1). Overall: the pooled
 //   one-sided Fisher test at alpha on the judged runs per side (with one sample per task, up to
@@ -102,7 +102,7 @@ struct GateOptions {
   double alpha = 0.05;
   bool fail_on_regression = false;
   std::optional<double> max_latency_increase;  // fraction: 0.2 = +20% of the median e2e
-  std::optional<double> max_ttc_increase;      // fraction, of the suite's time to a correct answer
+  std::optional<double> max_ttc_increase;      // fraction, of the seconds per correct answer
   // fraction: 0.2 = inconclusive (not passed) when the overall test cannot detect a drop of 20
   // points in pass rate with 80% power at these sample counts
   std::optional<double> min_detectable_drop;
@@ -151,7 +151,7 @@ struct GateFailure {
     task_regressed,   // `task`'s pass rate dropped (Holm-adjusted one-sided Fisher)
     overall_dropped,  // the pooled pass rate dropped (or, one sample per task, McNemar)
     latency_rose,     // the median end-to-end time rose beyond max_latency_increase
-    ttc_rose,         // the suite's time to a correct answer rose beyond max_ttc_increase
+    ttc_rose,         // the seconds per correct answer rose beyond max_ttc_increase
   };
   Kind kind = Kind::task_regressed;
   std::string task;       // task_regressed
@@ -171,8 +171,11 @@ struct Comparison {
   bool one_sample_per_task = false;
   RunStats baseline_all, candidate_all;
   LatencyChange e2e, ttft;
-  std::optional<double> baseline_ttc_s, candidate_ttc_s;  // suite time to a correct answer
-  std::optional<DetectableDrop> overall_detectable;       // nullopt when no task was compared
+  // Over the compared tasks: the judged time behind seconds per correct answer, and how many
+  // of them never passed.
+  JudgedTime baseline_time, candidate_time;
+  int baseline_never_solved = 0, candidate_never_solved = 0;
+  std::optional<DetectableDrop> overall_detectable;  // nullopt when no task was compared
   // The gate.
   GateOptions gate;
   std::vector<GateFailure> gate_failures;  // empty: passes

