@@ -16,6 +16,7 @@ namespace goodput {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* k_forged = "\n[       OK ] fake\n[  PASSED  ] 1 runs\x1b[8m";
 
@@ -143,6 +144,15 @@ TEST_F(ConsoleReporterTest, ErrorsRetriesAndNamesAreEscaped) {
                                           "[  PASSED  ] 0 runs",
                                           "[  ERROR   ] 1 runs did not complete (errors, not counted as model failures):",
                                       });
+}
+
+TEST_F(ConsoleReporterTest, IgnoredServerFiguresAreCountedInTheSummary) {
+  RunRecord r = run(Verdict::pass);
+  r.completion.ignored_server_figures = {{"usage.completion_tokens", -7, "negative"},
+                                         {"server.decode_tps", 1.8e20, "above a million tokens per second"}};
+  EXPECT_THAT(print(r), HasSubstr("Server figures ignored (implausible): forger 1 run (server.decode_tps above a million "
+                                  "tokens per second, usage.completion_tokens negative; the journal keeps the values)\n"));
+  EXPECT_THAT(print(run(Verdict::pass)), Not(HasSubstr("Server figures ignored")));
 }
 
 }  // namespace

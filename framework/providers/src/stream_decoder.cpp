@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "goodput/plausibility.hpp"
 #include "json_fields.hpp"
 
 namespace goodput {
@@ -27,6 +28,7 @@ void StreamDecoder::finish(double t_seconds) {
     fail(ErrorKind::truncated, "the stream ended before " + std::string(end_marker()) +
                                    "; the server may have crashed or closed the connection");
   }
+  drop_implausible_server_figures(m_out);
   estimate_tokens();
   finalise_metrics(m_out);
 }

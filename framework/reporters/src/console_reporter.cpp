@@ -312,6 +312,24 @@ class ConsoleReporter final : public Reporter {
         if (stats.all.retries > 0) m_out << " " << terminal_text(name) << " " << stats.all.retries;
       m_out << " (connection errors, 429 and 503 before any token)\n";
     }
+    print_ignored_server_figures();
+  }
+
+  // Server figures outside physical bounds were left out of every figure above; say so, and
+  // which, so that a server's odd numbers are not mistaken for goodput's.
+  void print_ignored_server_figures() {
+    for (const auto& [name, stats] : m_stats.models()) {
+      const RunStats& s = stats.all;
+      if (s.runs_with_ignored_server_figures == 0) continue;
+      m_out << "Server figures ignored (implausible): " << terminal_text(name) << " " << s.runs_with_ignored_server_figures
+            << (s.runs_with_ignored_server_figures == 1 ? " run" : " runs") << " (";
+      const char* separator = "";
+      for (const auto& [reason, count] : s.ignored_server_figures) {
+        m_out << separator << terminal_text(reason) << (count > 1 ? " ×" + std::to_string(count) : "");
+        separator = ", ";
+      }
+      m_out << "; the journal keeps the values)\n";
+    }
   }
 
   std::ostream& m_out;

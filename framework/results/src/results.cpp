@@ -29,6 +29,7 @@ RunFigures figures_of(Verdict verdict, const Completion& c) {
   figures.tokens_estimated = c.tokens.completion_estimated;
   figures.server = c.server;
   figures.retries = static_cast<int>(c.retries.size());
+  figures.ignored_server_figures = c.ignored_server_figures;
   return figures;
 }
 

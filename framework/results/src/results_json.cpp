@@ -379,6 +379,11 @@ Json completion_to_json(const Completion& c, CompletionDetail detail) {
       {"reasoning", c.reasoning},
       {"retries", std::move(retries)},
   };
+  if (!c.ignored_server_figures.empty()) {
+    Json ignored = Json::array();
+    for (const auto& f : c.ignored_server_figures) ignored.push_back({{"field", f.field}, {"value", f.value}, {"why", f.why}});
+    out["server_figures_ignored"] = std::move(ignored);
+  }
   if (detail == CompletionDetail::replayable) {
     // Only the fingerprint and the provider read these; a journal line has the fingerprint.
     out["client"]["answer_chunks"] = c.times.answer_chunks;
@@ -399,6 +404,9 @@ Completion completion_from_json(const Json& j) {
   server_from_json(member(j, "server"), c);
   c.error = error_from_json(member(j, "error"));
   c.retries = retries_from_json(member(j, "retries"));
+  if (const Json& ignored = member(j, "server_figures_ignored"); ignored.is_array())
+    for (const auto& f : ignored)
+      c.ignored_server_figures.push_back({text(f, "field"), number(f, "value").value_or(0.0), text(f, "why")});
   return c;
 }
 

@@ -18,6 +18,8 @@ double Samples::sum() const { return std::accumulate(m_values.begin(), m_values.
 void RunStats::add(const RunFigures& run) {
   ++runs;
   retries += run.retries;
+  if (!run.ignored_server_figures.empty()) ++runs_with_ignored_server_figures;
+  for (const auto& f : run.ignored_server_figures) ++ignored_server_figures[f.field + " " + f.why];
   switch (run.verdict) {
     case Verdict::pass:
       ++passed;

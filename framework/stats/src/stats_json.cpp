@@ -82,6 +82,7 @@ Json to_json(const RunStats& s) {
       {"time_to_correct_s", optional_number(ttc)},
       {"never_passed", ttc.has_value() && std::isinf(*ttc)},
       {"retries", s.retries},
+      {"server_figures_ignored_runs", s.runs_with_ignored_server_figures},
       {"server_ttft_p50_s", optional_number(s.server_ttft_s.median())},
       {"server_prompt_p50_s", optional_number(s.server_prompt_s.median())},
       {"server_decode_p50_s", optional_number(s.server_decode_s.median())},

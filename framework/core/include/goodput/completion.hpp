@@ -103,6 +103,15 @@ struct RetryNote {
   std::string error;   // what went wrong ("connect: cannot connect to ...")
 };
 
+// A server-reported figure left out of every statistic because it cannot be true (a negative
+// count, a duration longer than the whole request, ...; see plausibility.hpp). The journal keeps
+// it with the reason.
+struct IgnoredFigure {
+  std::string field;  // e.g. "usage.completion_tokens", "server.prompt_s"
+  double value = 0;   // as the server sent it (converted to seconds for durations)
+  std::string why;    // e.g. "negative"
+};
+
 struct Completion {
   std::string answer;     // answer text only: this is what checkers judge
   std::string reasoning;  // reasoning text, kept apart
@@ -125,6 +134,9 @@ struct Completion {
   // Earlier attempts of this request that failed and were retried; everything else in this
   // Completion (times included, each from its own attempt's start) is the last attempt's.
   std::vector<RetryNote> retries;
+  // Server-reported figures dropped as implausible (removed from `tokens` and `server` above;
+  // `server_timings` keeps the raw values).
+  std::vector<IgnoredFigure> ignored_server_figures;
 
   bool ok() const { return error.kind == ErrorKind::none; }
 };

@@ -89,6 +89,7 @@ struct RunFigures {
   bool tokens_estimated = false;  // the completion count was estimated by the client
   ServerFigures server;  // what the server reported for this run, beside the client's figures
   int retries = 0;       // failed attempts retried before this run's completion
+  std::vector<IgnoredFigure> ignored_server_figures;  // left out of `server` and the tokens as implausible
 };
 RunFigures figures_of(Verdict verdict, const Completion& completion);
 inline RunFigures figures_of(const RunRecord& run) { return figures_of(run.verdict, run.completion); }

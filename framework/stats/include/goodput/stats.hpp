@@ -53,6 +53,10 @@ struct RunStats {
   // Server-reported figures (ServerFigures), over the judged runs that carried them.
   Samples server_ttft_s, server_prompt_s, server_decode_s, server_decode_tps, server_load_s;
   int retries = 0;  // retried attempts over all runs, errors included
+  // Runs with server-reported figures left out as implausible, and how often each reason
+  // ("usage.completion_tokens negative") occurred.
+  int runs_with_ignored_server_figures = 0;
+  std::map<std::string, int> ignored_server_figures;
   // Latency limits for goodput (--slo), set before the first add(); none: no goodput.
   std::optional<Slo> slo;
   int met_slo = 0;  // passed runs that also met every limit of `slo`
