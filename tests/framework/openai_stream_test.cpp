@@ -19,7 +19,9 @@ namespace {
 using goodput::Completion;
 using goodput::ErrorKind;
 using goodput::OpenAiStreamDecoder;
+using goodput::PromptCacheClass;
 using goodput::StopReason;
+using goodput::classify_prompt_cache;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -129,6 +131,59 @@ TEST(OpenAiStreamCapture, StreamWithCodeBlock) {
   EXPECT_EQ(c.answer.substr(c.answer.size() - 4), "```\n");
   EXPECT_EQ(c.stop_reason, StopReason::stop);
   EXPECT_FALSE(c.tokens.completion_estimated);
+}
+
+// The same 1,413-token request to llama.cpp (b10587) cold, again (warm), and with
+// cache_prompt: false. A cold prompt still reuses 7 tokens (the shared BOS/template prefix):
+// README "Metrics" calls a run warm only above 10% of the prompt.
+TEST(OpenAiStreamCapture, PromptCacheColdWarmAndCachePromptFalse) {
+  struct Case {
+    const char* file;
+    std::int64_t cached;
+    PromptCacheClass expected;
+  };
+  for (const Case& k : {Case{"stream-prompt-cache-cold.sse", 7, PromptCacheClass::cold},
+                        Case{"stream-prompt-cache-warm.sse", 1412, PromptCacheClass::warm},
+                        Case{"stream-cache-prompt-false.sse", 0, PromptCacheClass::cold}}) {
+    const Completion c = decode(read_capture(k.file));
+    ASSERT_TRUE(c.ok()) << k.file << ": " << c.error.message;
+    EXPECT_EQ(c.tokens.prompt, 1413) << k.file;
+    EXPECT_EQ(c.server.cached_tokens, k.cached) << k.file;
+    EXPECT_EQ(c.server.prompt_tokens, 1413) << k.file;
+    EXPECT_EQ(classify_prompt_cache(c.server.cached_tokens, c.tokens.prompt), k.expected) << k.file;
+  }
+}
+
+// Without llama.cpp's timings (vLLM, OpenAI), usage.prompt_tokens_details.cached_tokens is the count.
+TEST(OpenAiStreamDecoder, CachedTokensFromUsageAlone) {
+  const Completion c = decode(
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+      "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":200,\"completion_tokens\":1,\"total_tokens\":201,"
+      "\"prompt_tokens_details\":{\"cached_tokens\":192}}}\n\n"
+      "data: [DONE]\n\n");
+  ASSERT_TRUE(c.ok()) << c.error.message;
+  EXPECT_EQ(c.server.cached_tokens, 192);
+  EXPECT_EQ(classify_prompt_cache(c.server.cached_tokens, c.tokens.prompt), PromptCacheClass::warm);
+  // A stream with no cached count at all: unknown.
+  const Completion none = decode(
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n"
+      "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":200,\"completion_tokens\":1,\"total_tokens\":201}}\n\n"
+      "data: [DONE]\n\n");
+  EXPECT_EQ(none.server.cached_tokens, std::nullopt);
+  EXPECT_EQ(classify_prompt_cache(none.server.cached_tokens, none.tokens.prompt), PromptCacheClass::unknown);
+}
+
+TEST(PromptCacheClass, WarmAboveATenthOfThePrompt) {
+  EXPECT_EQ(classify_prompt_cache(std::nullopt, 100), PromptCacheClass::unknown);
+  EXPECT_EQ(classify_prompt_cache(50, std::nullopt), PromptCacheClass::unknown);
+  EXPECT_EQ(classify_prompt_cache(0, 0), PromptCacheClass::unknown);
+  EXPECT_EQ(classify_prompt_cache(0, 100), PromptCacheClass::cold);
+  EXPECT_EQ(classify_prompt_cache(10, 100), PromptCacheClass::cold);
+  EXPECT_EQ(classify_prompt_cache(11, 100), PromptCacheClass::warm);
+  EXPECT_EQ(classify_prompt_cache(99, 100), PromptCacheClass::warm);
+  EXPECT_EQ(to_string(PromptCacheClass::warm), "warm");
+  EXPECT_EQ(to_string(PromptCacheClass::cold), "cold");
+  EXPECT_EQ(to_string(PromptCacheClass::unknown), "unknown");
 }
 
 TEST(OpenAiStreamCapture, ByteByByteGivesTheSameCompletion) {

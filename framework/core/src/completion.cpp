@@ -47,6 +47,20 @@ StopReason normalise_stop_reason(std::string_view word) {
   return it == k_words.end() ? StopReason::other : it->second;
 }
 
+std::string_view to_string(PromptCacheClass c) {
+  switch (c) {
+    case PromptCacheClass::cold: return "cold";
+    case PromptCacheClass::warm: return "warm";
+    case PromptCacheClass::unknown: break;
+  }
+  return "unknown";
+}
+
+PromptCacheClass classify_prompt_cache(std::optional<std::int64_t> cached_tokens, std::optional<std::int64_t> prompt_tokens) {
+  if (!cached_tokens || !prompt_tokens || *prompt_tokens <= 0) return PromptCacheClass::unknown;
+  return *cached_tokens * 10 > *prompt_tokens ? PromptCacheClass::warm : PromptCacheClass::cold;
+}
+
 std::string_view to_string(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::none: return "none";

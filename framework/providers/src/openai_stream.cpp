@@ -163,7 +163,8 @@ void OpenAiStreamDecoder::finish_server_figures() {
   if (const auto ms = value("predicted_ms")) server.decode_s = *ms / 1000.0;
   if (const auto tps = value("predicted_per_second")) server.decode_tps = *tps;
   server.completion_tokens = count("predicted_n");
-  server.cached_tokens = count("cache_n");
+  // cache_n and usage.prompt_tokens_details.cached_tokens agree; cache_n wins when both came.
+  if (const auto cached = count("cache_n")) server.cached_tokens = cached;
   // usage.prompt_tokens is the whole prompt, cached part included; timings split it into
   // prompt_n (processed now) and cache_n (reused).
   if (m_out.tokens.prompt) {
@@ -180,6 +181,10 @@ void OpenAiStreamDecoder::handle_usage(const json& usage) {
     tokens.completion = completion;
     tokens.completion_estimated = false;
   }
+  // OpenAI-style cached prompt tokens (OpenAI, vLLM, llama.cpp): the prompt cache's share.
+  const auto prompt_details = usage.find("prompt_tokens_details");
+  if (prompt_details != usage.end() && prompt_details->is_object())
+    if (const auto cached = usage_count(*prompt_details, "cached_tokens")) m_out.server.cached_tokens = cached;
   const auto details = usage.find("completion_tokens_details");
   if (details != usage.end() && details->is_object()) {
     if (const auto reasoning = usage_count(*details, "reasoning_tokens")) {

@@ -112,6 +112,15 @@ struct IgnoredFigure {
   std::string why;    // e.g. "negative"
 };
 
+// Whether the server reused its prompt cache for a run (README "Metrics"): warm when the
+// cached prompt tokens it reports are more than 10% of the prompt's tokens, cold when it
+// reports a count at or below that (llama.cpp reuses a few tokens of a shared BOS/template
+// prefix even for a new prompt: 7 of 1,413), unknown when it reports no cached count or the
+// prompt's length is not known.
+enum class PromptCacheClass { unknown, cold, warm };
+std::string_view to_string(PromptCacheClass c);
+PromptCacheClass classify_prompt_cache(std::optional<std::int64_t> cached_tokens, std::optional<std::int64_t> prompt_tokens);
+
 struct Completion {
   std::string answer;     // answer text only: this is what checkers judge
   std::string reasoning;  // reasoning text, kept apart
