@@ -180,6 +180,19 @@ TEST_F(SpecLoaderTest, ModelsFileErrors) {
               HasSubstr("duplicate model name"));
 }
 
+TEST_F(SpecLoaderTest, PromptCacheIsColdUnlessAsIs) {
+  const auto load = [&](const std::string& extra) {
+    return load_models_file(write("pc.yaml", "models:\n  - name: a\n    base_url: http://x/v1\n    model: m\n" + extra)).at(0);
+  };
+  EXPECT_TRUE(load("").prompt_cache_cold);
+  EXPECT_TRUE(load("    prompt_cache: cold\n").prompt_cache_cold);
+  EXPECT_FALSE(load("    prompt_cache: as-is\n").prompt_cache_cold);
+  const ConfigError e = models_error("models:\n  - name: a\n    base_url: http://x/v1\n    model: m\n    prompt_cache: warm\n");
+  EXPECT_EQ(e.field(), "models[0].prompt_cache");
+  EXPECT_EQ(e.where().line, 5);
+  EXPECT_THAT(e.message(), HasSubstr("cold"));
+}
+
 TEST_F(SpecLoaderTest, ModelParamsOverrideTaskParams) {
   TaskSpec task;
   task.params = {{"max_tokens", 8192}, {"temperature", 0}};

@@ -55,6 +55,9 @@ void fill_body(json& body, const ModelSpec& model, const CompletionRequest& requ
   // Streaming with usage is how every metric is measured; a user cannot turn it off here.
   body["stream"] = true;
   body["stream_options"] = {{"include_usage", true}};
+  // prompt_cache: cold against llama.cpp (the probe said so; other servers may refuse an
+  // unknown field). A cache_prompt in params or extra_body wins.
+  if (request.no_prompt_cache && !body.contains("cache_prompt")) body["cache_prompt"] = false;
   // extra_body always wins, key by key (a chat_template_kwargs there replaces ours whole).
   merge_top_level(body, model.extra_body);
 }
@@ -71,6 +74,14 @@ ServerInfo read_server_info(const std::string& model, const std::vector<json>& a
   const json& props = answers[1];
   ServerInfo info;
   info.version = text_at(props, "build_info");
+  // llama.cpp: /v1/models entries owned_by "llamacpp" (goodput sim: "goodput-sim", which
+  // imitates it, cache_prompt included), or a /props with its build_info.
+  info.takes_cache_prompt = !info.version.empty();
+  if (v1_models.is_object() && v1_models.contains("data") && v1_models["data"].is_array())
+    for (const auto& entry : v1_models["data"]) {
+      const std::string owner = text_at(entry, "owned_by");
+      info.takes_cache_prompt = info.takes_cache_prompt || owner == "llamacpp" || owner == "goodput-sim";
+    }
   if (props.is_object() && props.contains("default_generation_settings"))
     info.context_length = integer_at(props["default_generation_settings"], "n_ctx");
   if (v1_models.is_object() && v1_models.contains("data"))

@@ -63,7 +63,11 @@ class ReplayProvider final : public Provider {
 
   // The request body the model's own dialect would send, for the runs' fingerprints.
   Json request_body(const CompletionRequest& request) const override {
-    if (m_dialect) return m_dialect->request_body(request);
+    if (m_dialect) {
+      CompletionRequest as_recorded = request;  // no server to probe: the recording says what was sent
+      as_recorded.no_prompt_cache = m_model.replay_cache_prompt_off;
+      return m_dialect->request_body(as_recorded);
+    }
     Json messages = Json::array();
     for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
     return {{"model", m_model.model}, {"messages", messages}, {"params", request.params}};

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <ctime>
+#include <iostream>
 #include <deque>
 #include <map>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "goodput/server_probe.hpp"
+#include "goodput/terminal_text.hpp"
 #include "goodput/provider.hpp"
 #include "goodput/retrying_provider.hpp"
 
@@ -214,6 +216,14 @@ class Session {
     for (std::size_t m = 0; m < m_models.size(); ++m)
       probes.emplace_back([this, m] { m_server_info[m] = detail::probe_server_info(m_models[m], k_probe_timeout_s); });
     for (auto& t : probes) t.join();
+    // prompt_cache: cold needs a switch only llama.cpp is known to take (a replay asks no server).
+    for (std::size_t m = 0; m < m_models.size(); ++m)
+      if (m_models[m].prompt_cache_cold && !m_server_info[m].takes_cache_prompt && !m_jobs[m].empty() &&
+          !m_providers[m].empty() && !m_models[m].base_url.starts_with("replay:"))
+        std::cerr << "Note: " << detail::terminal_text(m_models[m].name)
+                  << ": prompt_cache: cold cannot be guaranteed (the server did not identify as llama.cpp, the one "
+                     "known to take cache_prompt: false); each run is classified cold or warm from the cached "
+                     "tokens the server reports\n";
   }
 
   // What each model is, as far as known before any run (from probing its server).
@@ -281,7 +291,14 @@ class Session {
   nlohmann::json fingerprint(std::size_t m, const TaskSpec* task, const Completion* c) const {
     const TaskSpec empty;
     return detail::make_fingerprint(m_models[m], m_server_info[m], c,
-                                    m_providers[m].front()->request_body(make_request(task ? *task : empty, m_models[m])));
+                                    m_providers[m].front()->request_body(request_for(m, task ? *task : empty)));
+  }
+
+  // The task's request to model m, asking for a cold prompt cache where the server takes it.
+  CompletionRequest request_for(std::size_t m, const TaskSpec& task) const {
+    CompletionRequest request = make_request(task, m_models[m]);
+    request.no_prompt_cache = m_models[m].prompt_cache_cold && m_server_info[m].takes_cache_prompt;
+    return request;
   }
 
   // One worker: takes the model's next run until none is left or the run is interrupted.
@@ -319,7 +336,7 @@ class Session {
     if (job.task->body)
       run_task_case(record, provider, &m_cancel);
     else
-      record.completion = provider.complete(make_request(*job.task, *record.model), &m_cancel);
+      record.completion = provider.complete(request_for(m, *job.task), &m_cancel);
     return record;
   }
 

@@ -162,7 +162,7 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
   yaml.expect_map(node, field);
   yaml.check_keys(node, field, {"name", "base_url", "dialect", "model", "params", "extra_body",
                                 "api_key_env", "concurrency", "timeouts", "reasoning_effort", "system_role",
-                                "warmup", "retry"});
+                                "warmup", "retry", "prompt_cache"});
   ModelSpec model;
   model.where = yaml.where(node);
   model.name = yaml.string(yaml.require(node, "name", field), join_field(field, "name"));
@@ -207,6 +207,14 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
       yaml.fail(role, join_field(field, "system_role"), "must be system or developer (gpt-oss on Bedrock wants developer)");
   }
   if (node["warmup"]) model.warmup = yaml.boolean(node["warmup"], join_field(field, "warmup"));
+  if (node["prompt_cache"]) {
+    const YAML::Node cache = node["prompt_cache"];
+    const std::string value = yaml.string(cache, join_field(field, "prompt_cache"));
+    if (value != "cold" && value != "as-is")
+      yaml.fail(cache, join_field(field, "prompt_cache"),
+                "'" + value + "' must be cold (ask the server not to reuse its prompt cache) or as-is");
+    model.prompt_cache_cold = value == "cold";
+  }
   if (node["retry"]) {
     const YAML::Node r = node["retry"];
     const std::string rf = join_field(field, "retry");

@@ -36,6 +36,13 @@ struct ModelSpec {
   std::string reasoning_effort;
   std::string system_role = "system";  // "developer" for gpt-oss on Bedrock
   bool warmup = false;                 // one unmeasured request first; its time is the load time
+  // prompt_cache: cold (default) asks the server not to reuse its prompt cache where it has a
+  // switch for it (llama.cpp cache_prompt: false); as-is sends nothing. Either way each run is
+  // classified cold / warm / unknown from what the server reports (PromptCacheClass).
+  bool prompt_cache_cold = true;
+  // A replayed model: whether the recording's requests carried cache_prompt: false (its server
+  // took the switch); the replay's request bodies say the same. Never read from a models file.
+  bool replay_cache_prompt_off = false;
   int retry_attempts = 3;              // on connection errors, 429 and 503
   double retry_max_wait_s = 30;        // total backoff budget per request
   SourceLocation where;

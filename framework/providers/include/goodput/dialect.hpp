@@ -50,6 +50,8 @@ struct ServerInfo {
   std::string quantisation = {};
   std::optional<std::int64_t> context_length = {};
   std::string arch = {};
+  // llama.cpp's server (or goodput sim, which speaks its format): takes `cache_prompt: false`.
+  bool takes_cache_prompt = false;
 };
 
 // One answer to a `goodput models` request.

@@ -26,6 +26,9 @@ struct ChatMessage {
 struct CompletionRequest {
   std::vector<ChatMessage> messages;
   nlohmann::json params = nlohmann::json::object();  // merged task + model parameters
+  // Ask the server not to reuse its prompt cache: only set for a server known to take the
+  // switch (ServerInfo::takes_cache_prompt; the openai dialect sends cache_prompt: false).
+  bool no_prompt_cache = false;
 };
 
 class Provider {
