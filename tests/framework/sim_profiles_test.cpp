@@ -198,6 +198,24 @@ TEST_F(SimProfilesFile, BadValuesAreRejected) {
   EXPECT_THAT(load_error("models: [\n").message(), HasSubstr("YAML syntax error"));
 }
 
+TEST_F(SimProfilesFile, PromptCacheAndItsWarmTtft) {
+  const SimConfig config = load_sim_profiles(write(
+      "models:\n  - {id: off, ttft_ms: 300, tokens_per_second: 5}\n"
+      "  - {id: on, ttft_ms: 300, tokens_per_second: 5, prompt_cache: true}\n"
+      "  - {id: set, ttft_ms: 300, tokens_per_second: 5, prompt_cache: true, warm_ttft_ms: 7}\n"));
+  ASSERT_EQ(config.profiles.size(), 3U);
+  EXPECT_FALSE(config.profiles[0].prompt_cache);
+  EXPECT_TRUE(config.profiles[1].prompt_cache);
+  EXPECT_EQ(config.profiles[1].warm_ttft_ms, 30);  // ttft_ms / 10
+  EXPECT_EQ(config.profiles[2].warm_ttft_ms, 7);
+  EXPECT_EQ(load_error("models:\n  - {id: m, ttft_ms: 1, tokens_per_second: 5, warm_ttft_ms: 1}\n").field(),
+            "models[0].warm_ttft_ms");
+  EXPECT_EQ(load_error("models:\n  - {id: m, ttft_ms: 1, tokens_per_second: 5, prompt_cache: true, warm_ttft_ms: -1}\n").field(),
+            "models[0].warm_ttft_ms");
+  EXPECT_EQ(load_error("models:\n  - {id: m, ttft_ms: 1, tokens_per_second: 5, prompt_cache: maybe}\n").field(),
+            "models[0].prompt_cache");
+}
+
 // ------------------------------------------------------------------ answers with a chance
 
 TEST_F(SimProfilesFile, ChanceAndSeedLoad) {

@@ -83,7 +83,8 @@ SimAnswer read_answer(const YamlReader& reader, const YAML::Node& node, const st
 
 SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const std::string& field) {
   reader.expect_map(node, field);
-  reader.check_keys(node, field, {"id", "ttft_ms", "tokens_per_second", "system_fingerprint", "answers", "seed"});
+  reader.check_keys(node, field, {"id", "ttft_ms", "tokens_per_second", "system_fingerprint", "answers", "seed",
+                                "prompt_cache", "warm_ttft_ms"});
   SimProfile profile;
   profile.where = reader.where(node);
   const YAML::Node id = reader.require(node, "id", field);
@@ -99,6 +100,15 @@ SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const 
   // A rate above a million tokens/s would make the token interval round to nothing.
   if (!(profile.tokens_per_second > 0) || profile.tokens_per_second > 1e6)
     reader.fail(rate, join_field(field, "tokens_per_second"), "must be > 0 and <= 1000000");
+
+  if (const YAML::Node cache = node["prompt_cache"]; cache.IsDefined() && !cache.IsNull())
+    profile.prompt_cache = reader.boolean(cache, join_field(field, "prompt_cache"));
+  profile.warm_ttft_ms = profile.ttft_ms / 10;
+  if (const YAML::Node warm = node["warm_ttft_ms"]; warm.IsDefined() && !warm.IsNull()) {
+    profile.warm_ttft_ms = reader.number(warm, join_field(field, "warm_ttft_ms"));
+    if (profile.warm_ttft_ms < 0) reader.fail(warm, join_field(field, "warm_ttft_ms"), "must be >= 0");
+    if (!profile.prompt_cache) reader.fail(warm, join_field(field, "warm_ttft_ms"), "needs prompt_cache: true");
+  }
 
   profile.seed = default_seed(profile.id);
   if (const YAML::Node seed = node["seed"]; seed.IsDefined() && !seed.IsNull()) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <random>
 #include <regex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -80,6 +81,7 @@ struct Script {
   std::size_t stall_at = k_no_index;  // this token and every later event come stall_ms late
   double stall_ms = 0;
   std::size_t prompt_tokens = 0;
+  std::size_t cached_tokens = 0;  // served from the prompt cache (SimProfile::prompt_cache)
   bool include_usage = false;
 
   // Anchored to t0 and never accumulated, so lateness in one write does not shift the rest.
@@ -125,7 +127,7 @@ Json usage(const Script& s) {
   u["completion_tokens"] = s.tokens.size();
   u["prompt_tokens"] = s.prompt_tokens;
   u["total_tokens"] = s.tokens.size() + s.prompt_tokens;
-  u["prompt_tokens_details"] = Json{{"cached_tokens", 0}};
+  u["prompt_tokens_details"] = Json{{"cached_tokens", s.cached_tokens}};
   return u;
 }
 
@@ -136,8 +138,8 @@ Json timings(const Script& s, Clock::time_point first, Clock::time_point last) {
   const auto prompt_n = static_cast<double>(s.prompt_tokens);
   const auto predicted_n = static_cast<double>(s.tokens.size());
   Json t;
-  t["cache_n"] = 0;
-  t["prompt_n"] = s.prompt_tokens;
+  t["cache_n"] = s.cached_tokens;
+  t["prompt_n"] = s.prompt_tokens - s.cached_tokens;
   t["prompt_ms"] = prompt_ms;
   t["prompt_per_token_ms"] = prompt_n > 0 ? prompt_ms / prompt_n : 0.0;
   t["prompt_per_second"] = prompt_ms > 0 ? 1e3 / prompt_ms * prompt_n : 0.0;
@@ -245,10 +247,22 @@ struct ChanceDraws {
   }
 };
 
+// The prompts a profile with prompt_cache has served, shared by every connection.
+struct SimPromptCache {
+  std::mutex mutex;
+  std::set<std::string> seen;
+  // Whether `prompt` was served before; remembers it from now on.
+  bool seen_before(const std::string& prompt) {
+    std::lock_guard lock(mutex);
+    return !seen.insert(prompt).second;
+  }
+};
+
 struct CompiledProfile {
   SimProfile profile;
   std::vector<std::optional<std::regex>> matches;  // parallel to profile.answers; empty = any
   std::unique_ptr<ChanceDraws> draws;
+  std::unique_ptr<SimPromptCache> cache;
 };
 
 }  // namespace
@@ -257,7 +271,7 @@ class SimServer::Impl {
  public:
   Impl(SimConfig config, std::string api_key) : m_api_key(std::move(api_key)) {
     for (SimProfile& profile : config.profiles) {
-      CompiledProfile compiled{std::move(profile), {}, std::make_unique<ChanceDraws>()};
+      CompiledProfile compiled{std::move(profile), {}, std::make_unique<ChanceDraws>(), std::make_unique<SimPromptCache>()};
       compiled.draws->engine.seed(compiled.profile.seed);
       for (const SimAnswer& answer : compiled.profile.answers) {
         if (answer.match.empty()) {
@@ -715,6 +729,14 @@ class SimServer::Impl {
     s->ttft_ms = profile.profile.ttft_ms;
     s->interval_ms = 1000.0 / profile.profile.tokens_per_second;
     s->prompt_tokens = prompt_tokens;
+    if (profile.profile.prompt_cache && profile.cache->seen_before(messages.dump())) {
+      // llama.cpp with cache_prompt: false (its default is true) processes the prompt anew.
+      const bool cache_off = body.contains("cache_prompt") && body["cache_prompt"].is_boolean() && !body["cache_prompt"].get<bool>();
+      if (!cache_off && prompt_tokens > 0) {
+        s->cached_tokens = prompt_tokens - 1;  // the last prompt token is always evaluated
+        s->ttft_ms = profile.profile.warm_ttft_ms;
+      }
+    }
     s->include_usage = include_usage;
     s->finish = chosen ? chosen->finish : "stop";
     if (chosen && include_reasoning) {

@@ -50,6 +50,12 @@ struct SimProfile {
   std::string system_fingerprint = "b0000-goodputsim";
   std::vector<SimAnswer> answers;  // the first whose `match` is found (and whose chance comes up) wins
   std::uint64_t seed = 0;          // seeds the draws of the answers' `chance`; default: default_seed(id)
+  // `prompt_cache: true`: like llama.cpp, a prompt (the whole message list) seen before is
+  // served from the cache: cached tokens = prompt tokens - 1 in timings.cache_n and
+  // usage.prompt_tokens_details.cached_tokens, first token after warm_ttft_ms (default
+  // ttft_ms / 10). A request with `cache_prompt: false` is served cold all the same.
+  bool prompt_cache = false;
+  double warm_ttft_ms = 0;
   SourceLocation where;
 };
 
