@@ -138,7 +138,7 @@ TEST(RunJson, AJournalLineIsTheCompletionsShapePlusTheRunsFields) {
   const Fixture f;
   const RunRecord run = f.run(Verdict::fail, full_completion());
   const json line = to_json(run);
-  EXPECT_EQ(keys_of(line), (std::set<std::string>{"answer", "checks", "client", "error", "fingerprint", "model", "reasoning",
+  EXPECT_EQ(keys_of(line), (std::set<std::string>{"answer", "checks", "client", "error", "fingerprint", "model", "prompt_cache", "reasoning",
                                                   "request_params", "retries", "sample", "server", "server_stop_reason", "simulated",
                                                   "started_at", "stop_reason", "task", "tokens", "verdict"}));
   const json completion = completion_to_json(run.completion);
@@ -284,8 +284,11 @@ TEST(ModelJson, ResultsAndRecordingsShareTheModelsShape) {
   m.timeouts.stall_s = 30;
   const json j = model_to_json(m);
   EXPECT_EQ(keys_of(j), (std::set<std::string>{"api_key_env", "base_url", "concurrency", "dialect", "extra_body", "model", "name",
-                                               "params", "retry", "simulated", "timeouts"}));
+                                               "params", "prompt_cache", "retry", "simulated", "timeouts"}));
   EXPECT_EQ(j["retry"], json({{"attempts", 5}, {"max_wait_s", 12.5}}));
+  EXPECT_EQ(j["prompt_cache"], "cold");
+  m.prompt_cache_cold = false;
+  EXPECT_EQ(model_to_json(m)["prompt_cache"], "as-is");
   EXPECT_EQ(j["api_key_env"], "KEY_VAR");  // the variable's name, never the key
 }
 

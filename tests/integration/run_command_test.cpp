@@ -187,6 +187,124 @@ TEST_F(RunCommandTest, MeasuredTimingFollowsTheSimulatorSchedule) {
   }
 }
 
+// README "Metrics": prompt cache. A caching sim profile serves a prompt it has seen after
+// warm_ttft_ms, reporting cached tokens as llama.cpp does. prompt_cache: as-is sends nothing:
+// the first of three identical requests is cold (400 ms), the repeats warm (40 ms); the
+// default, cold, sends cache_prompt: false (the sim identifies as llama.cpp) and all are cold.
+class PromptCacheRunTest : public RunCommandTest {
+ protected:
+  std::string profiles() {
+    return write("p.yaml",
+                 "models:\n  - id: cached\n    ttft_ms: 400\n    warm_ttft_ms: 40\n    tokens_per_second: 100\n"
+                 "    prompt_cache: true\n    answers:\n      - text: 'w1 w2 w9'\n");
+  }
+  std::string tasks() {
+    return write("t.yaml", "suite: t\ntasks:\n  - {id: a, prompt: 'please repeat the words w1 w2 and then w9 for me', "
+                           "assert: [{type: contains, value: w9}]}\n");
+  }
+};
+
+TEST_F(PromptCacheRunTest, AsIsGivesOneColdAndTwoWarmRunsShownApart) {
+  const std::string url = start_sim(profiles());
+  const auto r = run("run " + quote(tasks()) + " --models " + quote(models_file(url, {"cached"}, ", prompt_cache: as-is")) +
+                     " --repeat 3 -o " + out_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::map<std::string, int> classes;
+  for (const auto& line : journal()) {
+    const std::string cls = line["prompt_cache"].get<std::string>();
+    ++classes[cls];
+    EXPECT_FALSE(line["fingerprint"]["request_params"].contains("cache_prompt"));
+    const std::int64_t prompt = line["tokens"]["prompt"].get<std::int64_t>();
+    const double ttft = line["client"]["ttft_s"].get<double>();
+    if (cls == "cold") {
+      EXPECT_EQ(line["server"]["figures"]["cached_tokens"], 0);
+      EXPECT_NEAR(ttft, 0.400, 0.080);
+    } else {
+      EXPECT_EQ(cls, "warm");
+      EXPECT_EQ(line["server"]["figures"]["cached_tokens"], prompt - 1);
+      EXPECT_NEAR(ttft, 0.040, 0.060);
+    }
+  }
+  EXPECT_EQ(classes["cold"], 1);
+  EXPECT_EQ(classes["warm"], 2);
+  const auto res = results();
+  const auto& cache = res["summary"]["cached"]["prompt_cache"];
+  EXPECT_EQ(cache["cold_runs"], 1);
+  EXPECT_EQ(cache["warm_runs"], 2);
+  EXPECT_EQ(cache["unknown_runs"], 0);
+  EXPECT_NEAR(cache["cold"]["ttft"]["p50"].get<double>(), 0.400, 0.080);
+  EXPECT_NEAR(cache["warm"]["ttft"]["p50"].get<double>(), 0.040, 0.060);
+  EXPECT_GT(cache["cold"]["e2e"]["p50"].get<double>(), cache["warm"]["e2e"]["p50"].get<double>() + 0.2);
+  EXPECT_THAT(r.out, HasSubstr("cached: 2 of 3 runs warm · cold: TTFT "));
+  EXPECT_THAT(r.out, HasSubstr(" (1) · warm: TTFT "));
+  EXPECT_THAT(r.err, Not(HasSubstr("cannot be guaranteed")));
+}
+
+TEST_F(PromptCacheRunTest, DefaultColdSendsCachePromptFalseAndEveryRunIsCold) {
+  const std::string url = start_sim(profiles());
+  const auto r = run("run " + quote(tasks()) + " --models " + quote(models_file(url, {"cached"})) + " --repeat 3 -o " + out_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto lines = journal();
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& line : lines) {
+    EXPECT_EQ(line["prompt_cache"], "cold");
+    EXPECT_EQ(line["server"]["figures"]["cached_tokens"], 0);
+    EXPECT_EQ(line["fingerprint"]["request_params"]["cache_prompt"], false);
+    EXPECT_NEAR(line["client"]["ttft_s"].get<double>(), 0.400, 0.080);
+  }
+  const auto res = results();
+  const auto& cache = res["summary"]["cached"]["prompt_cache"];
+  EXPECT_EQ(cache["cold_runs"], 3);
+  EXPECT_EQ(cache["warm_runs"], 0);
+  EXPECT_THAT(r.out, Not(HasSubstr("runs warm")));
+  EXPECT_THAT(r.err, Not(HasSubstr("cannot be guaranteed")));
+}
+
+// compare says the same: a run with warm repeats against an all-cold one, each class apart. The
+// sim, like llama.cpp, keeps what a cache_prompt: false request processed, so after the cold
+// run every as-is request finds its prompt cached.
+TEST_F(PromptCacheRunTest, CompareShowsColdAndWarmApart) {
+  const std::string url = start_sim(profiles());
+  auto r = run("run " + quote(tasks()) + " --models " + quote(models_file(url, {"cached"})) + " --repeat 3 -o " + quote(path("cold")));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = run("run " + quote(tasks()) + " --models " + quote(models_file(url, {"cached"}, ", prompt_cache: as-is")) +
+          " --repeat 3 -o " + quote(path("asis")));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = run("compare " + quote(path("cold/results.json")) + " " + quote(path("asis/results.json")) + " --json " + quote(path("c.json")));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("prompt cache: 0 of 3 warm, cold TTFT "));
+  EXPECT_THAT(r.out, HasSubstr(" -> 3 of 3 warm, warm TTFT "));
+  const auto c = test::read_json(m_dir / "c.json");
+  EXPECT_EQ(c["overall"]["candidate"]["prompt_cache"]["warm_runs"], 3);
+  EXPECT_EQ(c["overall"]["baseline"]["prompt_cache"]["cold_runs"], 3);
+}
+
+// Ollama has no cache_prompt switch and reports no cached count: the log says cold cannot be
+// guaranteed, nothing is sent, and the runs are unknown.
+TEST_F(PromptCacheRunTest, ServerWithoutTheSwitchIsNamedInTheLogAndRunsAreUnknown) {
+  start_sim(profiles());
+  const std::string root = "http://127.0.0.1:" + std::to_string(m_sim->port());
+  const std::string models = write("models.yaml", "models:\n  - {name: o, dialect: ollama, base_url: '" + root + "', model: cached}\n");
+  const auto r = run("run " + quote(tasks()) + " --models " + quote(models) + " --repeat 2 -o " + out_dir());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Note: o: prompt_cache: cold cannot be guaranteed"));
+  for (const auto& line : journal()) {
+    EXPECT_EQ(line["prompt_cache"], "unknown");
+    EXPECT_FALSE(line["fingerprint"]["request_params"].contains("cache_prompt"));
+  }
+  EXPECT_EQ(results()["summary"]["o"]["prompt_cache"]["unknown_runs"], 2);
+}
+
+TEST_F(PromptCacheRunTest, BadPromptCacheValueExitsTwoNamingFileLineAndField) {
+  const std::string url = start_sim(profiles());
+  const std::string models = write("models.yaml", "models:\n  - name: cached\n    base_url: '" + url +
+                                                      "'\n    model: cached\n    prompt_cache: warm\n");
+  const auto r = run("run " + quote(tasks()) + " --models " + quote(models) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("models.yaml:5:19: models[0].prompt_cache: 'warm' must be cold"));
+  EXPECT_FALSE(fs::exists(m_dir / "out"));
+}
+
 // README "Metrics": the summary's headline per model is seconds per correct answer, the summed
 // e2e of the judged runs / passed runs, finite with a task never solved.
 TEST_F(RunCommandTest, SummaryShowsSecondsPerCorrectAnswerWithTasksNeverSolved) {

@@ -162,7 +162,15 @@ struct SummaryLine {
   const char* markdown_label;
   std::string text;
 };
-std::vector<SummaryLine> summary_lines(const Comparison& c, const std::string& arrow) {
+// One side's prompt-cache split (README "Metrics"): warm runs of all, each class's p50s.
+std::string prompt_cache_cell(const RunStats& s) {
+  std::string text = std::to_string(s.warm_runs) + " of " + std::to_string(s.cold_runs + s.warm_runs + s.unknown_cache_runs) + " warm";
+  if (s.cold_runs > 0) text += ", cold TTFT " + seconds(s.cold_ttft_s.median()) + " e2e " + seconds(s.cold_e2e_s.median());
+  if (s.warm_runs > 0) text += ", warm TTFT " + seconds(s.warm_ttft_s.median()) + " e2e " + seconds(s.warm_e2e_s.median());
+  return text;
+}
+
+std::vector<SummaryLine> summary_lines_always(const Comparison& c, const std::string& arrow) {
   return {{"overall", "Overall", overall_line(c)},
           {"pass rate", "Pass rate", rate_with_ci(c.baseline_all) + arrow + rate_with_ci(c.candidate_all)},
           {"e2e p50", "Median end-to-end", latency_line(c.e2e)},
@@ -171,6 +179,15 @@ std::vector<SummaryLine> summary_lines(const Comparison& c, const std::string& a
            per_correct_cell(c.baseline_time, c.baseline_never_solved) + arrow + per_correct_cell(c.candidate_time, c.candidate_never_solved)},
           {"verdicts", "Verdicts", verdict_counts(c)},
           {"smallest drop detected (80% power)", "Smallest drop detected (80% power)", detectable_line(c)}};
+}
+
+std::vector<SummaryLine> summary_lines(const Comparison& c, const std::string& arrow) {
+  std::vector<SummaryLine> lines = summary_lines_always(c, arrow);
+  // TTFT and e2e above mix cold and warm runs: when either side had warm ones, each apart.
+  if (c.baseline_all.warm_runs > 0 || c.candidate_all.warm_runs > 0)
+    lines.insert(lines.begin() + 4, {"prompt cache", "Prompt cache",
+                                     prompt_cache_cell(c.baseline_all) + arrow + prompt_cache_cell(c.candidate_all)});
+  return lines;
 }
 
 const TaskComparison* task_named(const Comparison& c, const std::string& id) {
@@ -210,6 +227,13 @@ nlohmann::json task_side_json(const RunStats& s) {
 nlohmann::json pooled_side_json(const RunStats& s, const JudgedTime& time, int never_solved) {
   nlohmann::json out = side_json(s);
   with_seconds_per_correct(out, time, never_solved);
+  out["prompt_cache"] = {{"cold_runs", s.cold_runs},
+                         {"warm_runs", s.warm_runs},
+                         {"unknown_runs", s.unknown_cache_runs},
+                         {"cold_ttft_p50_s", opt(s.cold_ttft_s.median())},
+                         {"cold_e2e_p50_s", opt(s.cold_e2e_s.median())},
+                         {"warm_ttft_p50_s", opt(s.warm_ttft_s.median())},
+                         {"warm_e2e_p50_s", opt(s.warm_e2e_s.median())}};
   return out;
 }
 

@@ -232,8 +232,33 @@ class ConsoleReporter final : public Reporter {
                   ? "; ~ = token counts estimated (server sent no usage)"
                   : "")
           << "\n";
+    print_prompt_cache();
     print_task_table();
     print_server_figures();
+  }
+
+  // Runs the server answered from its prompt cache have a TTFT of another kind: when any
+  // model had some, its cold and warm runs apart (p50 of each class, errors left out).
+  void print_prompt_cache() {
+    bool header = false;
+    for (const auto& model : *m_plan.models) {
+      const auto it = m_stats.models().find(model.name);
+      if (it == m_stats.models().end() || it->second.all.warm_runs == 0) continue;
+      const RunStats& s = it->second.all;
+      if (!header) {
+        m_out << "Prompt cache (warm: the server reused more than 10% of the prompt; p50 per class)\n";
+        header = true;
+      }
+      m_out << "  " << terminal_text(model.name) << ": " << s.warm_runs << " of " << (s.cold_runs + s.warm_runs + s.unknown_cache_runs)
+            << " runs warm";
+      if (s.cold_runs > 0)
+        m_out << " · cold: TTFT " << format_seconds(s.cold_ttft_s.median()) << ", e2e " << format_seconds(s.cold_e2e_s.median()) << " ("
+              << s.cold_runs << ")";
+      m_out << " · warm: TTFT " << format_seconds(s.warm_ttft_s.median()) << ", e2e " << format_seconds(s.warm_e2e_s.median()) << " ("
+            << s.warm_runs << ")";
+      if (s.unknown_cache_runs > 0) m_out << " · unknown: " << s.unknown_cache_runs;
+      m_out << "\n";
+    }
   }
 
   // With several samples per task: task x model, the pass rate with its interval, pass@1,

@@ -30,7 +30,12 @@ RunFigures figures_of(Verdict verdict, const Completion& c) {
   figures.server = c.server;
   figures.retries = static_cast<int>(c.retries.size());
   figures.ignored_server_figures = c.ignored_server_figures;
+  figures.prompt_cache = prompt_cache_of(c);
   return figures;
+}
+
+PromptCacheClass prompt_cache_of(const Completion& c) {
+  return classify_prompt_cache(c.server.cached_tokens, c.tokens.prompt ? c.tokens.prompt : c.server.prompt_tokens);
 }
 
 }  // namespace goodput

@@ -302,6 +302,7 @@ ModelSpec model_from_json(const Json& j) {
   m.simulated = flag(j, "simulated");
   m.reasoning_effort = text(j, "reasoning_effort");
   m.system_role = text(j, "system_role", m.system_role);
+  m.prompt_cache_cold = text(j, "prompt_cache", "cold") != "as-is";
   m.warmup = flag(j, "warmup");  // schema 1 recordings; results.json's "warmup" is the warm-up's result
   const Json& retry = member(j, "retry");
   m.retry_attempts = static_cast<int>(count(retry, "attempts").value_or(j.value("retry_attempts", m.retry_attempts)));
@@ -341,6 +342,7 @@ RecordingMeta read_recording_meta(const std::string& dir, const fs::path& meta_p
       ModelSpec model = model_from_json(m);
       model.base_url = "replay:" + dir;  // no server: nothing may be asked over the network
       model.warmup = false;
+      model.replay_cache_prompt_off = flag(m, "cache_prompt_off");
       model.where = {meta_path.string(), 0, 0};
       out.models.push_back(std::move(model));
     }
@@ -378,6 +380,8 @@ Json completion_to_json(const Completion& c, CompletionDetail detail) {
       {"answer", c.answer},
       {"reasoning", c.reasoning},
       {"retries", std::move(retries)},
+      // Derived from server.cached_tokens (README "Metrics"); recomputed when read back.
+      {"prompt_cache", std::string(to_string(prompt_cache_of(c)))},
   };
   if (!c.ignored_server_figures.empty()) {
     Json ignored = Json::array();
@@ -450,7 +454,8 @@ Json model_to_json(const ModelSpec& m) {
               {"concurrency", m.concurrency},
               {"simulated", m.simulated},
               {"timeouts", Json::object()},
-              {"retry", {{"attempts", m.retry_attempts}, {"max_wait_s", m.retry_max_wait_s}}}};
+              {"retry", {{"attempts", m.retry_attempts}, {"max_wait_s", m.retry_max_wait_s}}},
+              {"prompt_cache", m.prompt_cache_cold ? "cold" : "as-is"}};
   write_fields(out, m, k_model_texts);
   write_fields(out["timeouts"], m.timeouts, k_timeouts);
   return out;
@@ -538,6 +543,13 @@ Json recording_meta(const Plan& plan) {
     Json model = model_to_json(m);
     model["reasoning_effort"] = m.reasoning_effort;  // a replay's requests are built as the recorded ones were
     model["system_role"] = m.system_role;
+    // Whether cache_prompt: false went out (prompt_cache: cold and a server that takes it).
+    bool cache_prompt_off = false;
+    if (const auto f = plan.fingerprints.find(m.name); f != plan.fingerprints.end() && f->second.is_object()) {
+      const Json& params = member(f->second, "request_params");
+      cache_prompt_off = params.is_object() && params.contains("cache_prompt") && params["cache_prompt"] == false;
+    }
+    model["cache_prompt_off"] = cache_prompt_off;
     models.push_back(std::move(model));
   }
   Json tasks = Json::array();

@@ -42,6 +42,19 @@ void RunStats::add(const RunFigures& run) {
   server_decode_s.add(run.server.decode_s);
   server_decode_tps.add(run.server.decode_tps);
   server_load_s.add(run.server.load_s);
+  switch (run.prompt_cache) {
+    case PromptCacheClass::cold:
+      ++cold_runs;
+      cold_ttft_s.add(run.metrics.ttft_s);
+      cold_e2e_s.add(run.metrics.e2e_s);
+      break;
+    case PromptCacheClass::warm:
+      ++warm_runs;
+      warm_ttft_s.add(run.metrics.ttft_s);
+      warm_e2e_s.add(run.metrics.e2e_s);
+      break;
+    case PromptCacheClass::unknown: ++unknown_cache_runs; break;
+  }
 }
 
 std::optional<double> RunStats::pass_rate() const {

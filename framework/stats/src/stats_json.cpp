@@ -101,6 +101,13 @@ Json to_json(const RunStats& s) {
       {"decode", distribution(s.decode_tps)},
       {"e2e", distribution(s.e2e_s)},
       {"passed_per_minute", optional_number(s.passed_per_minute())},
+      // Runs (errors left out) by prompt-cache class, with TTFT and e2e of cold and warm apart.
+      {"prompt_cache",
+       {{"cold_runs", s.cold_runs},
+        {"warm_runs", s.warm_runs},
+        {"unknown_runs", s.unknown_cache_runs},
+        {"cold", {{"ttft", distribution(s.cold_ttft_s)}, {"e2e", distribution(s.cold_e2e_s)}}},
+        {"warm", {{"ttft", distribution(s.warm_ttft_s)}, {"e2e", distribution(s.warm_e2e_s)}}}}},
   };
   if (s.slo)
     out["goodput"] = {{"share", optional_number(s.goodput())},

@@ -90,7 +90,10 @@ struct RunFigures {
   ServerFigures server;  // what the server reported for this run, beside the client's figures
   int retries = 0;       // failed attempts retried before this run's completion
   std::vector<IgnoredFigure> ignored_server_figures;  // left out of `server` and the tokens as implausible
+  PromptCacheClass prompt_cache = PromptCacheClass::unknown;  // from the cached tokens the server reported
 };
+// A run's class from its completion: cached tokens against the prompt's (usage, else the server's count).
+PromptCacheClass prompt_cache_of(const Completion& completion);
 RunFigures figures_of(Verdict verdict, const Completion& completion);
 inline RunFigures figures_of(const RunRecord& run) { return figures_of(run.verdict, run.completion); }
 

@@ -52,6 +52,9 @@ struct RunStats {
   bool tokens_estimated = false;  // some completion counts were estimated by the client
   // Server-reported figures (ServerFigures), over the judged runs that carried them.
   Samples server_ttft_s, server_prompt_s, server_decode_s, server_decode_tps, server_load_s;
+  // Prompt cache (README "Metrics"): judged runs by class, and TTFT / e2e of each class apart.
+  int cold_runs = 0, warm_runs = 0, unknown_cache_runs = 0;
+  Samples cold_ttft_s, cold_e2e_s, warm_ttft_s, warm_e2e_s;
   int retries = 0;  // retried attempts over all runs, errors included
   // Runs with server-reported figures left out as implausible, and how often each reason
   // ("usage.completion_tokens negative") occurred.
