@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace goodput::test {
 
@@ -25,5 +26,34 @@ std::string goodput_binary();
 // files in `scratch_dir` (stdout.txt, stderr.txt), overwritten by each call.
 ProcessResult run_process(const std::string& binary, const std::string& args, const std::filesystem::path& scratch_dir,
                           const std::string& env = "");
+
+}  // namespace goodput::test
+
+namespace goodput::test {
+
+// A binary started in the background (for tests that signal or kill it mid-run): stdout and
+// stderr go to <scratch_dir>/<name>.out and .err, stdin is /dev/null, GoogleTest's sharding
+// variables are removed as in run_process. Killed (SIGKILL) and reaped when destroyed.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::string& binary, const std::vector<std::string>& args, const std::filesystem::path& scratch_dir,
+                    const std::string& name = "background");
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  void signal(int signal_number) const;
+  // Waits for it to end: its exit code, or -signal when a signal ended it.
+  int wait();
+  bool running();  // not ended yet (reaps it when it has)
+  std::string output() const;  // stdout and stderr so far
+
+ private:
+  int m_pid = -1;
+  int m_status = 0;
+  bool m_reaped = false;
+  std::filesystem::path m_out;
+  std::filesystem::path m_err;
+};
 
 }  // namespace goodput::test

@@ -34,12 +34,30 @@ namespace fs = std::filesystem;
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_stop_signal{0};  // the first SIGINT or SIGTERM: the exit code is 128 + it
+std::atomic<int> g_stop_requests{0};
 
-extern "C" void on_interrupt(int) {
-  g_interrupted.store(true);
-  // A second Ctrl-C ends the process at once.
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+void say_from_handler(std::string_view text) {
+  // write(2) is async-signal-safe; iostreams are not.
+  const ssize_t ignored = ::write(STDERR_FILENO, text.data(), text.size());
+  (void)ignored;
+}
+
+// SIGINT and SIGTERM stop in order: runs in flight are dropped, the finished ones are in the
+// journal, and the reports (results.json) are written for them. A second signal changes
+// nothing but says so (it used to kill goodput before results.json was written); a third
+// ends goodput at once, the journal still whole up to its last line.
+extern "C" void on_stop_signal(int signal_number) {
+  const int requests = g_stop_requests.fetch_add(1) + 1;
+  if (requests == 1) {
+    g_stop_signal.store(signal_number);
+    g_interrupted.store(true);
+    say_from_handler("\ngoodput: stopping: runs in flight are dropped; the reports are written for the finished runs\n");
+  } else if (requests == 2) {
+    say_from_handler("goodput: already stopping, writing the reports; a third signal ends goodput at once (no results.json)\n");
+  } else {
+    ::_exit(128 + g_stop_signal.load());
+  }
 }
 
 std::string utc_stamp(const char* format) {
@@ -277,7 +295,7 @@ void warn_unsampled_repeats(const std::vector<PlannedRun>& runs) {
 }
 
 int exit_code_of(const StatsCollector& stats) {
-  if (g_interrupted.load()) return k_exit_interrupted;
+  if (g_interrupted.load()) return 128 + g_stop_signal.load();
   for (const auto& [name, s] : stats.models())
     if (s.all.failed > 0 || s.all.errors > 0) return k_exit_failed;
   return k_exit_all_passed;
@@ -297,8 +315,8 @@ int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, con
     run_provider_factory = [recording](const PlannedRun& run) { return detail::make_replay_run_provider(recording, run); };
   }
 
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
   std::vector<PlannedRun> runs = plan_runs(evaluation.models, evaluation.selected, evaluation.plan);
   print_plan_notes(options, evaluation.plan, runs.size());
   warn_unsampled_repeats(runs);

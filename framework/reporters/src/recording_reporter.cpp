@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 // `goodput run --record DIR`: the evaluation's completions with their timing, for `--replay`
 // (results_json.hpp describes the files and reads them back).
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "goodput/error.hpp"
+#include "goodput/journal_file.hpp"
 #include "goodput/reporters.hpp"
 
 namespace goodput {
@@ -21,8 +25,7 @@ class RecordingReporter final : public Reporter {
     if (ec) throw ConfigError({m_dir, 0, 0}, "--record", "cannot create the directory: " + ec.message());
     if (fs::exists(fs::path(m_dir) / "recording.jsonl"))
       throw ConfigError({m_dir, 0, 0}, "--record", "already holds a recording; choose another directory");
-    m_out.open(fs::path(m_dir) / "recording.jsonl", std::ios::binary | std::ios::app);
-    if (!m_out) throw ConfigError({m_dir, 0, 0}, "--record", "cannot write recording.jsonl there");
+    m_out = std::make_unique<LineAppender>((fs::path(m_dir) / "recording.jsonl").string());
   }
 
   void on_plan(const Plan& plan) override {
@@ -30,12 +33,15 @@ class RecordingReporter final : public Reporter {
     out << recording_meta(plan).dump(2) << "\n";
   }
 
-  // Flushed per run: an interrupted evaluation keeps what it finished.
-  void on_run_end(const RunRecord& run) override { m_out << recording_line(run) << std::flush; }
+  // Written whole per run: an interrupted evaluation keeps what it finished.
+  void on_run_end(const RunRecord& run) override {
+    if (!m_out->append(recording_line(run)))
+      std::fprintf(stderr, "goodput: writing the recording in %s failed: %s\n", m_dir.c_str(), std::strerror(errno));
+  }
 
  private:
   std::string m_dir;
-  std::ofstream m_out;
+  std::unique_ptr<LineAppender> m_out;
 };
 
 }  // namespace

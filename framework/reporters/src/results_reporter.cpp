@@ -5,9 +5,12 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <iostream>
 #include <map>
+#include <set>
 #include <stdexcept>
 
+#include "goodput/journal_file.hpp"
 #include "goodput/reporters.hpp"
 #include "goodput/stats_json.hpp"
 
@@ -81,11 +84,22 @@ class ResultsReporter final : public Reporter {
   }
 
  private:
+  // The journal's runs, each from its last line (a run redone by --resume appears twice), in
+  // journal order; a last line cut by a kill and lines that are not runs are left out, saying so.
   void write(const nlohmann::json& head) const {
+    const JournalIndex index = index_journal(m_info.journal_path);
+    if (index.scan.torn_bytes > 0) std::cerr << torn_line_warning(m_info.journal_path, index.scan) << "\n";
+    if (index.unreadable > 0)
+      std::cerr << "goodput: warning: " << m_info.journal_path << ": " << index.unreadable
+                << " line(s) are not runs of goodput's journal; left out of " << m_info.results_path << "\n";
+    std::set<int> kept;
+    for (const auto& [key, number] : index.last_line) kept.insert(number);
     std::ifstream journal(m_info.journal_path, std::ios::binary);
-    const RunLineSource next_run = [&journal](std::string& line) {
-      while (std::getline(journal, line))
-        if (!line.empty()) return true;
+    int number = 0;
+    const RunLineSource next_run = [&](std::string& line) {
+      // Numbered as read_jsonl_lines numbers them: every whole line, blank or not.
+      while (std::getline(journal, line) && !journal.eof())
+        if (kept.count(++number)) return true;
       return false;
     };
     try {

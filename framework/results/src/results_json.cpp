@@ -4,10 +4,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
 #include "goodput/error.hpp"
+#include "goodput/journal_file.hpp"
 
 namespace goodput {
 
@@ -590,21 +592,16 @@ std::shared_ptr<const Recording> read_recording(const std::string& dir) {
   recording->dir = dir;
   const RecordingMeta meta = read_recording_meta(dir, meta_path);
   recording->models = meta.models;
-  std::ifstream in(lines_path);
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+  // A last line cut by a kill is left out: the runs before it still count.
+  const JsonlScan scan = read_jsonl_lines(lines_path.string(), [&](const std::string& line, int number) {
     try {
       auto [key, turns] = recorded_run(Json::parse(line), meta.schema);
       recording->runs[std::move(key)] = std::move(turns);
     } catch (const Json::exception& e) {
-      // A line cut by an interrupted recording is the last one: the runs before it still count.
-      if (in.peek() == std::char_traits<char>::eof()) break;
       throw ConfigError({lines_path.string(), number, 0}, "", std::string("cannot read this recorded run: ") + e.what());
     }
-  }
+  });
+  if (scan.torn_bytes > 0) std::cerr << torn_line_warning(lines_path.string(), scan) << "\n";
   return recording;
 }
 

@@ -15,7 +15,9 @@ namespace goodput {
 inline constexpr int k_exit_all_passed = 0;
 inline constexpr int k_exit_failed = 1;      // some run failed or errored
 inline constexpr int k_exit_bad_input = 2;   // bad task file, models file or flag; nothing ran
-inline constexpr int k_exit_interrupted = 130;
+// Stopped by a signal: 128 + its number, as shells report it.
+inline constexpr int k_exit_interrupted = 130;  // SIGINT (Ctrl-C)
+inline constexpr int k_exit_terminated = 143;   // SIGTERM
 
 struct RunCommandOptions {
   std::vector<std::string> task_paths;    // files or directories; empty: the built-in seed tasks
