@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "goodput/curl_session.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <mutex>
 
@@ -83,7 +85,36 @@ std::string seconds_text(double s) {
   return buf;
 }
 
+// What the reply said about itself, read once the transfer ended.
+void read_reply_headers(CURL* curl, HttpOutcome& outcome) {
+  char* type = nullptr;
+  if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK && type) outcome.content_type = type;
+  curl_header* header = nullptr;
+  if (curl_easy_header(curl, "Retry-After", 0, CURLH_HEADER, -1, &header) == CURLHE_OK && header && header->value)
+    outcome.retry_after_s = retry_after_seconds(header->value, std::time(nullptr));
+}
+
 }  // namespace
+
+std::optional<double> retry_after_seconds(std::string_view value, std::time_t now) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!value.empty() && blank(value.front())) value.remove_prefix(1);
+  while (!value.empty() && blank(value.back())) value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (std::all_of(value.begin(), value.end(), digit)) {
+    double seconds = 0;
+    for (const char c : value) seconds = std::min(seconds * 10 + (c - '0'), 1e12);  // digits without end stay finite
+    return seconds;
+  }
+  // Every HTTP-date form names its month; curl_getdate alone would take a bare "1.5" for a date.
+  const auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  if (std::none_of(value.begin(), value.end(), letter)) return std::nullopt;
+  const std::string text(value);
+  const std::time_t date = curl_getdate(text.c_str(), nullptr);
+  if (date == -1) return std::nullopt;
+  return std::max(0.0, std::difftime(date, now));
+}
 
 CurlSession::CurlSession() {
   global_init_once();
@@ -141,6 +172,7 @@ HttpOutcome CurlSession::post(const HttpRequest& request,
   if (transfer.status == 0) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &transfer.status);
   outcome.status = transfer.status;
   outcome.error_body = std::move(transfer.error_body);
+  read_reply_headers(curl, outcome);
 
   if (code == CURLE_OK || transfer.stopped_by_consumer) return outcome;
   const std::string where = request.url;
@@ -159,6 +191,13 @@ HttpOutcome CurlSession::post(const HttpRequest& request,
                                      "; raise timeouts.request in the models file for long answers"
                                : "connecting to " + where + " timed out after " + seconds_text(request.connect_timeout_s),
                      0};
+  } else if ((code == CURLE_GOT_NOTHING || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR) && outcome.status == 0) {
+    // Nothing came back, not even a status line: no stream was cut, so this is worth a retry.
+    outcome.error = {ErrorKind::connect, "the connection to " + where + " was closed before any reply (" + curl_easy_strerror(code) +
+                                             "); the server may be restarting or overloaded — is base_url the model server's?", 0};
+  } else if (code == CURLE_WEIRD_SERVER_REPLY || code == CURLE_UNSUPPORTED_PROTOCOL) {
+    outcome.error = {ErrorKind::bad_response, "the reply from " + where + " is not HTTP (" + curl_easy_strerror(code) +
+                                                  "); another kind of service listens there — check the host and port in base_url", 0};
   } else if (code == CURLE_GOT_NOTHING || code == CURLE_RECV_ERROR || code == CURLE_PARTIAL_FILE || code == CURLE_SEND_ERROR) {
     outcome.error = {ErrorKind::truncated, "the stream from " + where + " broke off before it ended (" + curl_easy_strerror(code) +
                                                "); the server may have crashed or closed the connection", 0};

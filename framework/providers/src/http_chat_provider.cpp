@@ -18,6 +18,8 @@ namespace goodput {
 
 namespace {
 
+constexpr std::size_t k_body_start_bytes = 256;
+
 class HttpChatProvider final : public Provider {
  public:
   // Throws ConfigError when base_url does not suit the dialect, or api_key_env names a
@@ -59,9 +61,14 @@ class HttpChatProvider final : public Provider {
 
     Completion completion;
     const std::unique_ptr<StreamDecoder> decoder = m_dialect.make_decoder(completion);
+    std::string body_start;  // kept to say what came back when it is no chat stream at all
+    std::size_t body_size = 0;
     const detail::HttpOutcome outcome = m_session.post(
         http,
         [&](std::string_view bytes, double t) {
+          body_size += bytes.size();
+          if (body_start.size() < k_body_start_bytes)
+            body_start.append(bytes.substr(0, k_body_start_bytes - body_start.size()));
           decoder->feed(bytes, t);
           return completion.ok();  // an error payload ends the stream
         },
@@ -72,6 +79,7 @@ class HttpChatProvider final : public Provider {
                           "HTTP " + std::to_string(outcome.status) + " from " + http.url + ": " +
                               error_message_from_body(outcome.error_body) + status_hint(outcome.status),
                           outcome.status};
+      completion.retry_after_s = outcome.retry_after_s;
       completion.times.end = outcome.end_s;
       finalise_metrics(completion);
       return completion;
@@ -81,6 +89,14 @@ class HttpChatProvider final : public Provider {
     // A transport failure explains a cut stream better than "truncated"; a stream error the
     // server sent explains it better still.
     if (outcome.error.kind != ErrorKind::none && !had_stream_error) completion.error = outcome.error;
+    // A reply in no framing at all (an HTML page, nothing) is better described by what it is
+    // than by "the stream ended before [DONE]" or the decoder's complaint about its first line.
+    const bool unread = completion.error.kind == ErrorKind::truncated || completion.error.kind == ErrorKind::bad_response;
+    if (unread && outcome.error.kind == ErrorKind::none && completion.times.token_chunks == 0) {
+      const std::string problem = detail::foreign_reply_problem(body_start, body_size, outcome.content_type, m_dialect.accept);
+      if (!problem.empty())
+        completion.error = {ErrorKind::bad_response, "HTTP " + std::to_string(outcome.status) + " from " + http.url + " " + problem, 0};
+    }
     return completion;
   }
 

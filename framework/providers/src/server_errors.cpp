@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "server_errors.hpp"
 
+#include <cctype>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "goodput/terminal_text.hpp"
 #include "json_fields.hpp"
 
 namespace goodput {
@@ -59,6 +61,51 @@ std::string describe_error_text(std::string_view text) {
     if (error != parsed.end() && !error->is_null()) return describe_error(*error);
   }
   return describe_error(parsed);
+}
+
+namespace {
+
+constexpr std::size_t k_reply_quote_bytes = 120;
+
+// The start of what a server sent, bounded and safe to print whatever the bytes.
+std::string printable_start(std::string_view bytes) { return terminal_text(quote_start(bytes, k_reply_quote_bytes)); }
+
+std::string_view reply_trim_start(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' || text.front() == '\n'))
+    text.remove_prefix(1);
+  return text;
+}
+
+// An SSE line: a field name and a colon ("data:", "event:", llama.cpp's old "error:"), or a
+// comment (":").
+bool reply_starts_like_sse(std::string_view text) {
+  std::size_t n = 0;
+  while (n < text.size() && (std::isalpha(static_cast<unsigned char>(text[n])) || text[n] == '_')) ++n;
+  return n < text.size() && text[n] == ':';
+}
+
+bool reply_contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
+
+}  // namespace
+
+std::string foreign_reply_problem(std::string_view start, std::size_t size, std::string_view content_type,
+                                  std::string_view accept) {
+  const std::string type = content_type.empty() ? "none" : printable_start(content_type);
+  if (size == 0 || (is_blank(start) && size == start.size()))
+    return "has an empty body (Content-Type: " + type +
+           "): no chat stream came back — check that base_url points at the model server's API, not at a proxy or "
+           "another service";
+  const bool sse = reply_contains(accept, "event-stream");
+  const bool ndjson = reply_contains(accept, "ndjson");
+  const std::string_view text = reply_trim_start(start);
+  const std::string quoted = "\"" + printable_start(start) + "\"";
+  if (reply_contains(content_type, "html") || ((sse || ndjson) && text.starts_with('<')))
+    return "is an HTML page, not a chat stream (Content-Type: " + type + "; it starts " + quoted +
+           "): base_url probably points at a web page, a proxy or a login portal — use the address of the server's API";
+  if (!sse && !ndjson) return "";
+  if (text.starts_with('{') || text.starts_with('[') || (sse && reply_starts_like_sse(text))) return "";
+  return "is not a chat stream (Content-Type: " + type + ", expected " + std::string(accept) + "; it starts " + quoted +
+         "): check base_url and dialect — a proxy or another service may be answering";
 }
 
 }  // namespace detail

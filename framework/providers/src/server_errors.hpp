@@ -25,6 +25,14 @@ std::string describe_error(const nlohmann::json& error);
 // The payload of an SSE `event: error` event or of an old llama.cpp `error:` line.
 std::string describe_error_text(std::string_view text);
 
+// Why a 2xx reply that no decoder could read is not a chat stream at all, or "" when it may
+// be one (its decoder's message stands): an empty body, an HTML page, or text in another
+// framing than `accept` (text/event-stream, application/x-ndjson; a JSON body is left to the
+// decoder). `start` is the body's first bytes, `size` all its bytes. Reads like
+// "HTTP 200 from <url> " + the result.
+std::string foreign_reply_problem(std::string_view start, std::size_t size, std::string_view content_type,
+                                  std::string_view accept);
+
 }  // namespace detail
 
 }  // namespace goodput

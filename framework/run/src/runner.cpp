@@ -283,9 +283,17 @@ class Session {
   }
 
  private:
-  std::unique_ptr<Provider> make_worker_provider(const ModelSpec& model) const {
+  std::unique_ptr<Provider> make_worker_provider(const ModelSpec& model) {
     if (m_make_provider) return m_make_provider(model);
-    return detail::make_retrying_provider(make_provider(model), {model.retry_attempts, model.retry_max_wait_s, 0.5});
+    return detail::make_retrying_provider(make_provider(model), {model.retry_attempts, model.retry_max_wait_s, 0.5}, {},
+                                          breaker_for(server_endpoint(model)));
+  }
+
+  // Every model on one server shares its breaker: the server is down for all of them at once.
+  std::shared_ptr<detail::CircuitBreaker> breaker_for(const std::string& server) {
+    std::shared_ptr<detail::CircuitBreaker>& breaker = m_breakers[server];
+    if (!breaker) breaker = std::make_shared<detail::CircuitBreaker>(server);
+    return breaker;
   }
 
   nlohmann::json fingerprint(std::size_t m, const TaskSpec* task, const Completion* c) const {
@@ -361,6 +369,7 @@ class Session {
   std::vector<detail::ServerInfo> m_server_info;                 // per model
   std::vector<std::unique_ptr<std::atomic<std::size_t>>> m_next;  // per model: its next job
   std::map<std::string, std::unique_ptr<Gate>> m_gates;          // per server
+  std::map<std::string, std::shared_ptr<detail::CircuitBreaker>> m_breakers;  // per server
   EventQueue m_queue;
   std::atomic<bool> m_cancel{false};
   std::atomic<bool> m_finished{false};

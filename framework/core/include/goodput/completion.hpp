@@ -140,6 +140,8 @@ struct Completion {
   std::string system_fingerprint;
   std::string response_id;
   TransportError error;
+  // The server's Retry-After with an HTTP status error (429, 503), in seconds from its reply.
+  std::optional<double> retry_after_s;
   // Earlier attempts of this request that failed and were retried; everything else in this
   // Completion (times included, each from its own attempt's start) is the last attempt's.
   std::vector<RetryNote> retries;

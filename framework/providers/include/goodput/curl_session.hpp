@@ -4,7 +4,9 @@
 #pragma once
 
 #include <atomic>
+#include <ctime>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,8 +28,15 @@ struct HttpOutcome {
   long status = 0;
   TransportError error;      // transport level (connect, timeout, stall); http_status is left to the caller
   std::string error_body;    // the body of a non-2xx response (capped)
+  std::string content_type;  // the reply's Content-Type, empty when it sent none
+  std::optional<double> retry_after_s;  // the reply's Retry-After, in seconds from when it arrived
   double end_s = 0;          // transfer ended, seconds since t0
 };
+
+// A Retry-After value (RFC 9110 §10.2.3) in seconds from `now`: delay-seconds, or an
+// HTTP-date in any of the three forms a recipient must accept (a date in the past is 0).
+// Nullopt when it is neither.
+std::optional<double> retry_after_seconds(std::string_view value, std::time_t now);
 
 class CurlSession {
  public:

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // A Provider decorator that retries a request that failed before any token arrived: on
-// connection errors and on HTTP 429 / 503 (server busy or still loading the model). Private
-// to framework/; make_provider wraps every dialect's provider in one.
+// connection errors and on HTTP 429 / 503 (server busy or still loading the model), waiting
+// what the server's Retry-After asks when it sends one. With a circuit breaker, requests to a
+// server that stopped answering are not sent at all. Private to framework/; make_provider
+// wraps every dialect's provider in one.
 #pragma once
 
 #include <functional>
 #include <memory>
 
+#include "goodput/circuit_breaker.hpp"
 #include "goodput/provider.hpp"
 
 namespace goodput::detail {
@@ -25,6 +28,8 @@ using RetrySleep = std::function<bool(double seconds, const std::atomic<bool>* c
 // (answer or reasoning) arrived, since a retry after tokens would make the timing meaningless.
 bool is_retryable(const Completion& c);
 
-std::unique_ptr<Provider> make_retrying_provider(std::unique_ptr<Provider> inner, RetryPolicy policy, RetrySleep sleep = {});
+// `breaker` (may be null) is told how each attempt went and may refuse to send one.
+std::unique_ptr<Provider> make_retrying_provider(std::unique_ptr<Provider> inner, RetryPolicy policy, RetrySleep sleep = {},
+                                                 std::shared_ptr<CircuitBreaker> breaker = {});
 
 }  // namespace goodput::detail
