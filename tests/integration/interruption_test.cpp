@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -129,6 +130,162 @@ TEST_F(InterruptionTest, SecondSignalStillWritesTheReports) {
   EXPECT_EQ(goodput.wait(), 130) << goodput.output();
   EXPECT_THAT(goodput.output(), HasSubstr("already stopping"));
   expect_reports_match_journal(out);
+}
+
+// (model, task, sample) -> verdict of every run in results.json; each run once.
+std::map<std::string, std::string> verdicts_of(const fs::path& results_path) {
+  const nlohmann::json results = test::read_json(results_path);
+  std::map<std::string, std::string> verdicts;
+  for (const auto& run : results["runs"]) {
+    const std::string key = run["model"].get<std::string>() + "/" + run["task"].get<std::string>() + "#" + run["sample"].dump();
+    EXPECT_TRUE(verdicts.emplace(key, run["verdict"].get<std::string>()).second) << key << " twice";
+  }
+  return verdicts;
+}
+
+// kill -9 at random moments (during start-up, between runs, while a line is written), then
+// --resume, over and over: the final results hold every run once, with the verdicts of a run
+// that was never stopped, and the journal has no torn line.
+TEST_F(InterruptionTest, KillNineAtRandomMomentsThenResumeGivesTheVerdictsOfACleanRun) {
+  constexpr int k_repeat = 40;  // 240 runs of about 30 ms, two models at once
+  constexpr int k_kills = 20;
+  const auto clean = run("run " + test::quote(test::data_path("tasks/mini.yaml")) + " --models " + test::quote(m_models) +
+                          " --repeat " + std::to_string(k_repeat) + " -o " + test::quote(path("clean")));
+  ASSERT_EQ(clean.exit_code, 1) << clean.output();  // steady-wrong fails
+
+  const std::string out = path("killed");
+  std::mt19937 random(20261205);
+  std::uniform_int_distribution<int> delay_ms(0, 300);
+  int kills = 0;
+  int exit_code = -1;
+  for (int attempt = 0; attempt < 200 && exit_code < 0; ++attempt) {
+    const bool resumable = fs::exists(fs::path(out) / "resume.json");
+    const std::vector<std::string> args = resumable ? std::vector<std::string>{"run", "--resume", out} : run_args(out, k_repeat);
+    test::BackgroundProcess goodput(test::goodput_binary(), args, m_dir, "attempt");
+    if (kills < k_kills) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+      if (goodput.running()) {
+        goodput.signal(SIGKILL);
+        EXPECT_EQ(goodput.wait(), -SIGKILL);
+        ++kills;
+        continue;
+      }
+    }
+    exit_code = goodput.wait();
+    ASSERT_EQ(exit_code, 1) << goodput.output();
+  }
+  EXPECT_GE(kills, k_kills);
+  const JsonlScan scan = read_jsonl_lines((fs::path(out) / "journal.jsonl").string(), [](const std::string& line, int number) {
+    EXPECT_FALSE(nlohmann::json::parse(line, nullptr, false).is_discarded()) << "journal line " << number;
+  });
+  EXPECT_EQ(scan.torn_bytes, 0u);
+  const auto expected = verdicts_of(fs::path(path("clean")) / "results.json");
+  EXPECT_EQ(expected.size(), 2u * 3u * k_repeat);
+  EXPECT_EQ(verdicts_of(fs::path(out) / "results.json"), expected);
+  const nlohmann::json results = test::read_json(fs::path(out) / "results.json");
+  EXPECT_EQ(results["planned_runs"], 2 * 3 * k_repeat);
+  EXPECT_EQ(results["summary"]["steady-right"]["passed"], 3 * k_repeat);
+  EXPECT_EQ(results["summary"]["steady-wrong"]["failed"], 3 * k_repeat);
+}
+
+// A server that was down: its runs end in errors, and a resume once it is up does them again;
+// results.json has each run once, from its last line.
+TEST_F(InterruptionTest, ResumeRedoesTheRunsThatEndedInAnError) {
+  const int port = m_sim->port();
+  m_models = write("models.yaml", test::models_yaml(m_sim->base_url(), {"steady-right"}, ", retry: {attempts: 0}"));
+  m_sim->stop();
+  const std::string out = path("out");
+  const auto down = run("run " + test::quote(test::data_path("tasks/mini.yaml")) + " --models " + test::quote(m_models) + " -o " +
+                        test::quote(out));
+  ASSERT_EQ(down.exit_code, 1) << down.output();
+  EXPECT_EQ(test::read_json(fs::path(out) / "results.json")["summary"]["steady-right"]["errors"], 3);
+
+  m_sim = std::make_unique<sim::SimServer>(sim::load_sim_profiles(path("profiles.yaml")));
+  m_sim->start("127.0.0.1", port);
+  const auto up = run("run --resume " + test::quote(out));
+  ASSERT_EQ(up.exit_code, 0) << up.output();
+  EXPECT_THAT(up.out, HasSubstr("0 finished run(s) are taken from its journal, 3 to do"));
+  EXPECT_EQ(test::read_jsonl(fs::path(out) / "journal.jsonl").size(), 6u);  // appended: the errors stay
+  const nlohmann::json results = test::read_json(fs::path(out) / "results.json");
+  EXPECT_EQ(results["runs"].size(), 3u);
+  EXPECT_EQ(results["summary"]["steady-right"]["passed"], 3);
+  EXPECT_EQ(results["summary"]["steady-right"]["errors"], 0);
+}
+
+// A resume takes the runs the journal has: results.json and the summary cover them all, and
+// the ones it redoes are only those missing; a line cut by a kill is cut off first.
+TEST_F(InterruptionTest, ResumeDoesOnlyTheMissingRunsAndDropsATornLine) {
+  const std::string out = path("out");
+  const std::string args = "run " + test::quote(test::data_path("tasks/mini.yaml")) + " --models " + test::quote(m_models) + " -o " +
+                           test::quote(out) + " --repeat 2";
+  ASSERT_EQ(run(args).exit_code, 1);
+  // Keep the first 5 runs, then half of the 6th, as a kill while writing it leaves the file.
+  const std::string journal = (fs::path(out) / "journal.jsonl").string();
+  const std::vector<nlohmann::json> lines = test::read_jsonl(journal);
+  ASSERT_EQ(lines.size(), 12u);
+  std::string kept;
+  for (int i = 0; i < 5; ++i) kept += lines[static_cast<std::size_t>(i)].dump() + "\n";
+  const std::string sixth = lines[5].dump();
+  test::write_file(journal, kept + sixth.substr(0, sixth.size() / 2));
+  fs::remove(fs::path(out) / "results.json");
+
+  const auto resumed = run("run --resume " + test::quote(out));
+  EXPECT_EQ(resumed.exit_code, 1) << resumed.output();
+  EXPECT_THAT(resumed.err, HasSubstr("its last line (" + std::to_string(sixth.size() / 2) + " bytes) was cut off"));
+  EXPECT_THAT(resumed.out, HasSubstr("5 finished run(s) are taken from its journal, 7 to do"));
+  EXPECT_THAT(resumed.out, HasSubstr("[==========] 12 runs"));
+  EXPECT_THAT(resumed.out, HasSubstr("12 of 12 runs finished"));
+  EXPECT_EQ(test::read_jsonl(journal).size(), 12u);
+  expect_reports_match_journal(out);
+  const nlohmann::json results = test::read_json(fs::path(out) / "results.json");
+  EXPECT_EQ(results["summary"]["steady-right"]["passed"], 6);
+  EXPECT_EQ(results["summary"]["steady-wrong"]["failed"], 6);
+}
+
+TEST_F(InterruptionTest, ResumeRefusesChangedTasksOrModelsSayingWhat) {
+  const std::string tasks = write("tasks.yaml", test::read_file(test::data_path("tasks/mini.yaml")));
+  const std::string out = path("out");
+  ASSERT_EQ(run("run " + test::quote(tasks) + " --models " + test::quote(m_models) + " -o " + test::quote(out)).exit_code, 1);
+  const std::string journal_before = test::read_file(fs::path(out) / "journal.jsonl");
+
+  std::string edited = test::read_file(tasks);
+  edited.replace(edited.find("Answer in one word."), 19, "Answer in two words.");
+  write("tasks.yaml", edited);
+  auto r = run("run --resume " + test::quote(out));
+  EXPECT_EQ(r.exit_code, 2) << r.output();
+  EXPECT_THAT(r.err, HasSubstr("refusing to resume"));
+  EXPECT_THAT(r.err, HasSubstr("task mini.capital: prompt"));
+
+  // An assertion's expected value is only in the file.
+  write("tasks.yaml", test::read_file(test::data_path("tasks/mini.yaml")).replace(
+                          test::read_file(test::data_path("tasks/mini.yaml")).find("value: tokyo"), 12, "value: kyoto"));
+  r = run("run --resume " + test::quote(out));
+  EXPECT_EQ(r.exit_code, 2) << r.output();
+  EXPECT_THAT(r.err, HasSubstr("was edited"));
+
+  write("tasks.yaml", test::read_file(test::data_path("tasks/mini.yaml")));
+  write("models.yaml", test::models_yaml(m_sim->base_url(), {"steady-right", "steady-wrong"}, ", params: {temperature: 0.5}"));
+  r = run("run --resume " + test::quote(out));
+  EXPECT_EQ(r.exit_code, 2) << r.output();
+  EXPECT_THAT(r.err, HasSubstr("model steady-right: params ({} -> {\"temperature\":0.5})"));
+  EXPECT_EQ(test::read_file(fs::path(out) / "journal.jsonl"), journal_before);  // nothing ran
+}
+
+TEST_F(InterruptionTest, ResumeNeedsARunToResumeAndNoOtherSettings) {
+  auto r = run("run --resume " + test::quote(path("nothing")));
+  EXPECT_EQ(r.exit_code, 2) << r.output();
+  EXPECT_THAT(r.err, HasSubstr("holds no resume.json"));
+  r = run("run --resume " + test::quote(path("nothing")) + " --repeat 3 --models " + test::quote(m_models));
+  EXPECT_EQ(r.exit_code, 2) << r.output();
+  EXPECT_THAT(r.err, HasSubstr("drop --models, --repeat"));
+  // A directory with a journal is not reused without --resume, and the message says how to resume.
+  const std::string out = path("out");
+  const std::string args = "run " + test::quote(test::data_path("tasks/mini.yaml")) + " --models " + test::quote(m_models) + " -o " +
+                           test::quote(out);
+  ASSERT_EQ(run(args).exit_code, 1);
+  r = run(args);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("goodput run --resume " + out));
 }
 
 }  // namespace

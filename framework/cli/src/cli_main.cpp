@@ -83,6 +83,9 @@ void add_run(CLI::App& app, RunCli& run) {
                  "Samples per task and model (default 1; multiplies a task's own repeat:). compare needs many to see small drops")
       ->check(CLI::PositiveNumber);
   cmd.add_option("--output-dir,-o", run.options.output_dir, "Where journal.jsonl and results.json go (default: goodput-results/<UTC time>)");
+  cmd.add_option("--resume", run.options.resume_dir,
+                 "Continue the stopped run in DIR (killed, interrupted, crashed): the same tasks, models and settings; only "
+                 "the runs its journal lacks or holds as errors are done");
   models_opt->excludes(sim_opt);
   add_run_selection(cmd, run);
   add_run_outputs(cmd, run);

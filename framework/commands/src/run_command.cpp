@@ -22,6 +22,7 @@
 #include "goodput/terminal_text.hpp"
 #include "goodput/selection.hpp"
 #include "goodput/sim_server.hpp"
+#include "resume.hpp"
 
 #ifndef GOODPUT_SOURCE_DIR
 #define GOODPUT_SOURCE_DIR "."
@@ -205,9 +206,10 @@ Outputs outputs_of(const RunCommandOptions& options) {
                                        : options.output_dir;
   out.journal = (fs::path(out.dir) / "journal.jsonl").string();
   out.results = (fs::path(out.dir) / "results.json").string();
-  if (fs::exists(out.journal))
+  if (fs::exists(out.journal) && options.resume_dir.empty())
     throw ConfigError({out.dir, 0, 0}, "--output-dir",
-                      "already holds a journal.jsonl from another run; choose another directory (resuming is not supported yet)");
+                      "already holds a journal.jsonl from another run: `goodput run --resume " + out.dir +
+                          "` continues that run, or choose another directory");
   return out;
 }
 
@@ -301,12 +303,23 @@ int exit_code_of(const StatsCollector& stats) {
   return k_exit_all_passed;
 }
 
-// Runs the evaluation with its reporters; returns the exit code.
-int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, const Outputs& outputs) {
+// Runs the evaluation with its reporters; returns the exit code. A resume does only the runs
+// the journal lacks and hands the others to every reporter but the journal.
+int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, const Outputs& outputs,
+             detail::Resumption* resumption) {
   StatsCollector stats(evaluation.slo);
-  const auto owned = make_reporters(reporter_specs(options, outputs), reporter_context(options, evaluation, outputs, stats));
+  const std::vector<ReporterSpec> specs = reporter_specs(options, outputs);
+  const auto owned = make_reporters(specs, reporter_context(options, evaluation, outputs, stats));
   std::vector<Reporter*> reporters{&stats};  // first: the others read it
   for (const auto& r : owned) reporters.push_back(r.get());
+  std::unique_ptr<Reporter> restored;
+  if (resumption) {
+    std::vector<Reporter*> targets{&stats};
+    for (std::size_t i = 0; i < owned.size(); ++i)
+      if (specs[i].name != "journal") targets.push_back(owned[i].get());
+    restored = detail::make_restored_runs_reporter(*resumption, outputs.journal, std::move(targets));
+    reporters.push_back(restored.get());  // last: the others have seen the plan
+  }
   ProviderFactory provider_factory;
   RunProviderFactory run_provider_factory;
   if (const auto recording = evaluation.recording) {
@@ -320,8 +333,20 @@ int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, con
   std::vector<PlannedRun> runs = plan_runs(evaluation.models, evaluation.selected, evaluation.plan);
   print_plan_notes(options, evaluation.plan, runs.size());
   warn_unsampled_repeats(runs);
+  if (resumption) {
+    runs = detail::runs_to_do(*resumption, runs);
+    std::cout << "Note: resuming the run in " << outputs.dir << ": " << resumption->restored.size()
+              << " finished run(s) are taken from its journal, " << runs.size()
+              << " to do (runs that ended in an error are done again).\n";
+  }
   Runner runner(evaluation.models, evaluation.selected, std::move(runs), evaluation.plan, std::move(provider_factory),
                 std::move(run_provider_factory));
+  runner.set_plan_hook([&](Plan& plan) {
+    if (resumption)
+      detail::check_fingerprints(*resumption, plan);
+    else
+      detail::save_fingerprints(outputs.dir, plan);
+  });
   runner.run(reporters, g_interrupted);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
@@ -335,8 +360,9 @@ std::string builtin_sim_profiles() { return std::string(GOODPUT_SOURCE_DIR) + "/
 
 // Everything the user gave is loaded and checked before the first request; any problem with
 // it is a ConfigError, and exit code 2.
-int run_command(const RunCommandOptions& options) {
+int run_command(const RunCommandOptions& given) {
   try {
+    const RunCommandOptions options = given.resume_dir.empty() ? given : detail::resumed_options(given);
     Evaluation evaluation = load_evaluation(options);
     if (options.list_tasks) {
       const std::vector<PlannedRun> runs = plan_runs(evaluation.models, evaluation.selected, evaluation.plan);
@@ -349,7 +375,12 @@ int run_command(const RunCommandOptions& options) {
     const std::unique_ptr<sim::SimServer> simulator = start_simulator(options, evaluation);
     label_simulated(evaluation);
     create_output_dir(outputs);
-    const int exit_code = evaluate(options, evaluation, outputs);
+    std::optional<detail::Resumption> resumption;
+    if (!options.resume_dir.empty())
+      resumption = detail::prepare_resumption(outputs.dir, evaluation.selected, evaluation.models, !options.sim_profiles.empty());
+    else
+      detail::write_resume_file(outputs.dir, options, evaluation.plan, evaluation.selected, evaluation.models);
+    const int exit_code = evaluate(options, evaluation, outputs, resumption ? &*resumption : nullptr);
     if (simulator) simulator->stop();
     std::cout << "\njournal: " << outputs.journal << "\nresults: " << outputs.results << "\n";
     if (!options.junit_path.empty()) std::cout << "junit: " << options.junit_path << "\n";

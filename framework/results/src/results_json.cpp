@@ -447,6 +447,35 @@ StoredRun read_stored_run(const Json& run, const std::string& path) {
   return {{model.get<std::string>(), task.get<std::string>(), sample.get<std::int64_t>()}, *verdict, completion_from_json(run)};
 }
 
+RunRecord run_record_from_json(const Json& line, const ModelSpec& model, const TaskSpec& task) {
+  const auto outcome_of = [](const Json& j) {
+    const std::string word = text(j, "outcome");
+    return word == "pass" ? checkers::Outcome::pass : word == "error" ? checkers::Outcome::error : checkers::Outcome::fail;
+  };
+  RunRecord run;
+  run.model = &model;
+  run.task = &task;
+  run.sample = static_cast<int>(member(line, "sample").is_number_integer() ? member(line, "sample").get<std::int64_t>() : 0);
+  run.started_at = text(line, "started_at");
+  run.completion = completion_from_json(line);
+  const Json& word = member(line, "verdict");
+  run.verdict = verdict_from_string(word.is_string() ? word.get<std::string>() : "").value_or(Verdict::error);
+  if (const Json& checks = member(line, "checks"); checks.is_array()) {
+    for (const auto& c : checks) {
+      checkers::CheckResult check(outcome_of(c), text(c, "message"));
+      if (const Json& parts = member(c, "parts"); parts.is_array())
+        for (const auto& p : parts) check.parts.push_back({text(p, "name"), outcome_of(p), text(p, "message")});
+      if (const Json& facts = member(c, "facts"); facts.is_object())
+        for (const auto& [name, value] : facts.items())
+          if (value.is_string()) check.facts[name] = value.get<std::string>();
+      run.checks.push_back(std::move(check));
+      run.check_types.push_back(text(c, "type"));  // as written, whatever the task's assertions now
+    }
+  }
+  run.fingerprint = member(line, "fingerprint");
+  return run;
+}
+
 // ---------------------------------------------------------------- results.json
 
 Json model_to_json(const ModelSpec& m) {

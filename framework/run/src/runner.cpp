@@ -401,6 +401,7 @@ void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool
   session.probe_servers();
   Plan plan = plan_of(m_models, m_tasks, m_options.repeat, m_runs.size());
   session.add_fingerprints(plan);
+  if (m_plan_hook) m_plan_hook(plan);
   session.make_gates();
   for (auto* r : reporters) r->on_plan(plan);
   session.warm_up_models();

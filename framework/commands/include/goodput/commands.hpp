@@ -43,6 +43,9 @@ struct RunCommandOptions {
   // --replay DIR: answer from a recording instead of a server (models come from it; no
   // --models or --sim); checkers and reports run as usual.
   std::string replay_dir;
+  // --resume DIR: continue the run in DIR (its resume.json gives everything above); the runs
+  // its journal lacks, or holds as errors, are done and appended.
+  std::string resume_dir;
 };
 
 int run_command(const RunCommandOptions& options);

@@ -52,6 +52,10 @@ nlohmann::json to_json(const RunRecord& run);
 // `j` on one line; invalid UTF-8 from a model becomes U+FFFD, so a run can always be written.
 std::string to_line(const nlohmann::json& j);
 std::string journal_line(const RunRecord& run);  // to_line(to_json(run)) and a line break
+// A journal line read back as the run it records, for `--resume` to report the runs it does
+// not redo: `model` and `task` are the ones the line names. Its checks, verdict, completion and
+// fingerprint are as written (a C++ task case's turns are not: the line keeps them in brief).
+RunRecord run_record_from_json(const nlohmann::json& line, const ModelSpec& model, const TaskSpec& task);
 // A run of results.json (or a journal line) read back. Throws ConfigError naming `path`
 // when the run lacks its model, task or sample, or has no known verdict.
 StoredRun read_stored_run(const nlohmann::json& run, const std::string& path);

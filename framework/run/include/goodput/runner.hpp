@@ -38,6 +38,13 @@ class Runner {
   // (a missing API key variable) throws ConfigError before any request.
   void run(const std::vector<Reporter*>& reporters, const std::atomic<bool>& interrupt);
 
+  // Called by run() with the plan, the servers' fingerprints included, before any reporter
+  // sees it and before any request but the probes. It may change the plan (`--resume` counts
+  // the runs it takes from the journal in total_runs) or throw ConfigError, which run() passes
+  // on with nothing run (`--resume` refuses a server that changed).
+  using PlanHook = std::function<void(Plan& plan)>;
+  void set_plan_hook(PlanHook hook) { m_plan_hook = std::move(hook); }
+
  private:
   const std::vector<ModelSpec>& m_models;
   const std::vector<TaskSpec>& m_tasks;
@@ -45,6 +52,7 @@ class Runner {
   PlanOptions m_options;
   ProviderFactory m_make_provider;
   RunProviderFactory m_make_run_provider;
+  PlanHook m_plan_hook;
 };
 
 // Judges a completion with the task's assertions (the same code the runner uses). A
