@@ -5,7 +5,10 @@ packages=(cmake ninja-build g++ pkg-config python3
           nlohmann-json3-dev libcurl4-openssl-dev libyaml-cpp-dev libcli11-dev
           libcpp-httplib-dev libgtest-dev libgmock-dev
           libseccomp-dev bubblewrap
-          ccache)  # optional: CMake compiles through it when found (GOODPUT_CCACHE)
+          ccache   # optional: CMake compiles through it when found (GOODPUT_CCACHE)
+          # scripts/fuzz.sh: libFuzzer and the sanitizers; clang 15+ (Debian 12's default clang, 14,
+          # lacks what libstdc++ needs for std::source_location)
+          clang-16 libclang-rt-16-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
