@@ -26,6 +26,13 @@ namespace {
 // (measured safe with an 8 MiB stack, with room to spare for heavier patterns).
 constexpr std::size_t k_max_recursive_bytes = 32 * 1024;
 
+// libstdc++ compiles a pattern recursively, one level per term and per nested group: a pattern
+// of 200,000 characters, or 20,000 nested groups in 40,000, overflows an 8 MiB stack and kills
+// goodput while it loads the task file (found fuzzing the task loader; the inputs are
+// fuzz/corpus/task_loader/regression-regex-*). This bound is far beyond any real assertion and
+// far below the depth that overflows.
+constexpr std::size_t k_max_pattern_bytes = 4096;
+
 struct Compiled {
   std::regex regex;
   bool wrapped = false;  // one pass with regex_match; the user's match is group 1
@@ -169,6 +176,12 @@ CheckerType regex_type() {
             if (pattern.empty()) {
               throw ParamError("pattern", "regex: 'pattern' is empty, which matches every "
                                           "answer; give the expression to search for");
+            }
+            if (pattern.size() > k_max_pattern_bytes) {
+              throw ParamError("pattern", "regex: 'pattern' is " + with_commas(pattern.size()) +
+                                              " bytes long; at most " + with_commas(k_max_pattern_bytes) +
+                                              " are accepted (std::regex compiles recursively); split it "
+                                              "into several regex assertions");
             }
             try {
               Compiled compiled = compile(pattern, ignore_case);

@@ -127,6 +127,21 @@ TEST(Regex, InvalidPatternIsAParamErrorWithTheReason) {
   EXPECT_GT(message.size(), std::string("'(unclosed' is not a valid ECMAScript regular expression: ").size() + 10);
 }
 
+// Found fuzzing the task loader: std::regex compiles recursively, so these overflowed the stack
+// while the task file loaded (exit 139).
+TEST(Regex, PatternTooLongToCompileSafelyIsAParamErrorNotACrash) {
+  const std::string long_pattern(200'000, 'a');
+  EXPECT_EQ(param_error_field("regex", params({{"pattern", long_pattern}})), "pattern");
+  EXPECT_THAT(param_error_message("regex", params({{"pattern", long_pattern}})),
+              HasSubstr("'pattern' is 200,000 bytes long; at most 4,096"));
+  const std::string nested = std::string(20'000, '(') + "a" + std::string(20'000, ')');
+  EXPECT_EQ(param_error_field("regex", params({{"pattern", nested}})), "pattern");
+  // The longest accepted pattern, nested as deep as it can be, compiles.
+  const std::string deepest = std::string(2'047, '(') + "a" + std::string(2'047, ')');
+  ASSERT_EQ(deepest.size(), 4'095u);
+  EXPECT_EQ(run("regex", params({{"pattern", deepest}}), "xay").outcome, Outcome::pass);
+}
+
 TEST(Regex, EmptyPatternIsRejected) {
   EXPECT_EQ(param_error_field("regex", params({{"pattern", ""s}})), "pattern");
 }
