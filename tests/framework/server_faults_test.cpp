@@ -7,6 +7,7 @@
 #include "goodput/circuit_breaker.hpp"
 #include "goodput/curl_session.hpp"
 #include "goodput/provider.hpp"
+#include "goodput/results_json.hpp"
 #include "goodput/retrying_provider.hpp"
 #include "support/raw_server.hpp"
 
@@ -178,6 +179,88 @@ TEST(RetryAfter, SecondsAndTheThreeHttpDateForms) {
 TEST(RetryAfter, NeitherFormIsIgnored) {
   for (const char* value : {"", "soon", "1.5", "-3", "3 s", "Retry-After"})
     EXPECT_EQ(detail::retry_after_seconds(value, 0), std::nullopt) << value;
+}
+
+// The answer cap (ModelSpec::max_answer_mb, StreamDecoder::set_max_bytes): a reply that brings
+// more than the cap, whether as answer, as reasoning, or as a line or event that never ends,
+// is an error "answer exceeded N MB" (never a model failure), the transfer stops there, and
+// what is kept (and so the journal line) stays small.
+
+constexpr std::size_t k_three_mb = 3 * k_bytes_per_mb;
+
+ModelSpec capped_model(const RawServer& server, const std::string& dialect = "openai") {
+  ModelSpec model = model_at(server, dialect);
+  model.max_answer_mb = 1;
+  return model;
+}
+
+// `total` bytes of `field` text in SSE chunks of 1,000 characters, then a finish and [DONE].
+std::string sse_reply(const std::string& field, std::size_t total) {
+  const std::string piece(1000, 'a');
+  std::string body;
+  for (std::size_t n = 0; n < total; n += piece.size())
+    body += "data: {\"choices\":[{\"delta\":{\"" + field + "\":\"" + piece + "\"}}]}\n\n";
+  body += "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+  return http_reply("200 OK", {"Content-Type: text/event-stream"}, body);
+}
+
+void expect_capped(const Completion& c) {
+  EXPECT_EQ(c.error.kind, ErrorKind::bad_response);
+  EXPECT_THAT(c.error.message, HasSubstr("answer exceeded 1 MB"));
+  EXPECT_THAT(c.error.message, HasSubstr("max_answer_mb"));
+  EXPECT_LE(c.answer.size(), 64u * 1024);
+  EXPECT_LE(c.reasoning.size(), 64u * 1024);
+}
+
+TEST(AnswerCap, AnAnswerBeyondTheCapIsAnErrorKeepingOnlyItsStart) {
+  RawServer server({{sse_reply("content", k_three_mb)}});
+  const Completion c = ask(capped_model(server));
+  expect_capped(c);
+  EXPECT_EQ(c.answer.size(), 64u * 1024);
+  // The run is an error, never a failure, and its journal line stays small.
+  ModelSpec model = capped_model(server);
+  TaskSpec task;
+  task.suite = "s";
+  task.name = "t";
+  RunRecord run;
+  run.model = &model;
+  run.task = &task;
+  run.completion = c;
+  EXPECT_LT(journal_line(run).size(), 200u * 1024);
+}
+
+TEST(AnswerCap, ReasoningCountsToo) {
+  RawServer server({{sse_reply("reasoning_content", k_three_mb)}});
+  expect_capped(ask(capped_model(server)));
+}
+
+TEST(AnswerCap, AnAnswerWithinTheCapIsKeptWhole) {
+  RawServer server({{sse_reply("content", 500000)}});
+  const Completion c = ask(capped_model(server));
+  EXPECT_TRUE(c.ok()) << c.error.message;
+  EXPECT_EQ(c.answer.size(), 500000u);
+}
+
+TEST(AnswerCap, AnSseLineThatNeverEndsIsCapped) {
+  RawServer server({{http_reply("200 OK", {"Content-Type: text/event-stream"}, "data: {\"x\":\"" + std::string(k_three_mb, 'a'))}});
+  expect_capped(ask(capped_model(server)));
+}
+
+TEST(AnswerCap, AnSseEventThatNeverEndsIsCapped) {
+  std::string lines;
+  for (std::size_t n = 0; n < k_three_mb; n += 1000) lines += "data: " + std::string(994, 'a') + "\n";  // no blank line
+  RawServer server({{http_reply("200 OK", {"Content-Type: text/event-stream"}, lines)}});
+  expect_capped(ask(capped_model(server)));
+}
+
+TEST(AnswerCap, AnNdjsonLineThatNeverEndsIsCapped) {
+  RawServer server(
+      {{http_reply("200 OK", {"Content-Type: application/x-ndjson"}, "{\"message\":{\"content\":\"" + std::string(k_three_mb, 'a'))}});
+  expect_capped(ask(capped_model(server, "ollama")));
+}
+
+TEST(AnswerCap, TheDefaultIs16Mb) {
+  EXPECT_EQ(ModelSpec{}.max_answer_mb, 16u);
 }
 
 }  // namespace

@@ -193,6 +193,17 @@ TEST_F(SpecLoaderTest, PromptCacheIsColdUnlessAsIs) {
   EXPECT_THAT(e.message(), HasSubstr("cold"));
 }
 
+TEST_F(SpecLoaderTest, MaxAnswerMbIsAWholeNumberOfMegabytes) {
+  const auto load = [&](const std::string& extra) {
+    return load_models_file(write("cap.yaml", "models:\n  - name: a\n    base_url: http://x/v1\n    model: m\n" + extra)).at(0);
+  };
+  EXPECT_EQ(load("").max_answer_mb, 16u);
+  EXPECT_EQ(load("    max_answer_mb: 64\n").max_answer_mb, 64u);
+  const ConfigError e = models_error("models:\n  - name: a\n    base_url: http://x/v1\n    model: m\n    max_answer_mb: 0\n");
+  EXPECT_EQ(e.field(), "models[0].max_answer_mb");
+  EXPECT_THAT(e.message(), HasSubstr("between 1 and 4096"));
+}
+
 TEST_F(SpecLoaderTest, ModelParamsOverrideTaskParams) {
   TaskSpec task;
   task.params = {{"max_tokens", 8192}, {"temperature", 0}};

@@ -43,8 +43,11 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
   t->last_byte = now;
   if (t->status == 0) curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status);
   if (t->status < 200 || t->status >= 300) {
-    if (t->error_body.size() < k_error_body_cap) t->error_body.append(data, std::min(n, k_error_body_cap - t->error_body.size()));
-    return n;
+    const std::size_t room = k_error_body_cap - t->error_body.size();
+    t->error_body.append(data, std::min(n, room));
+    if (n < room) return n;
+    t->stopped_by_consumer = true;  // enough to say what went wrong: the rest is not read
+    return 0;
   }
   const double seconds = std::chrono::duration<double>(now - t->t0).count();
   if (!(*t->on_bytes)(std::string_view(data, n), seconds)) {

@@ -61,6 +61,7 @@ class HttpChatProvider final : public Provider {
 
     Completion completion;
     const std::unique_ptr<StreamDecoder> decoder = m_dialect.make_decoder(completion);
+    decoder->set_max_bytes(m_model.max_answer_mb * k_bytes_per_mb);
     std::string body_start;  // kept to say what came back when it is no chat stream at all
     std::size_t body_size = 0;
     const detail::HttpOutcome outcome = m_session.post(

@@ -29,6 +29,7 @@ class LmStudioStreamDecoder final : public OpenAiStreamDecoder {
   void decode(std::string_view bytes, double t_seconds) override;
   void drain(double t_seconds) override;
   void finish_server_figures() override;
+  std::size_t buffered_bytes() const override { return OpenAiStreamDecoder::buffered_bytes() + m_scan.buffered_bytes(); }
 
  private:
   void scan_event(const detail::SseEvent& event);

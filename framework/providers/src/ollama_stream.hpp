@@ -26,6 +26,7 @@ class OllamaStreamDecoder final : public StreamDecoder {
   void decode(std::string_view bytes, double t_seconds) override;
   // A last line that lacks its "\n".
   void drain(double t_seconds) override;
+  std::size_t buffered_bytes() const override { return m_line.size(); }
 
  private:
   void handle_line(std::string_view line, double t_seconds);

@@ -34,6 +34,7 @@ class OpenAiStreamDecoder : public StreamDecoder {
   void drain(double t_seconds) override;
   void finish_server_figures() override;
   std::string_view end_marker() const override { return "the server sent a finish reason or [DONE]"; }
+  std::size_t buffered_bytes() const override { return m_parser.buffered_bytes(); }
 
  private:
   void handle_event(const detail::SseEvent& event, double t_seconds);

@@ -45,6 +45,13 @@ class SseParser {
   // the SSE spec drop both.) The parser is then reset and can take a new stream.
   void finish(const EventHandler& on_event);
 
+  // What the parser holds of an event not dispatched yet (its lines so far, the line whose
+  // end has not arrived) and the last id: a server that never ends a line or an event makes it
+  // grow, so its user bounds it (StreamDecoder's answer cap).
+  std::size_t buffered_bytes() const {
+    return m_line.size() + m_event.data.size() + m_event.event.size() + m_event.nonstandard_error.size() + m_last_id.size();
+  }
+
  private:
   void feed_lines(std::string_view bytes, const EventHandler& on_event);
   void process_line(std::string_view line, const EventHandler& on_event);

@@ -14,6 +14,30 @@ namespace goodput {
 void StreamDecoder::feed(std::string_view bytes, double t_seconds) {
   if (finished()) return;
   decode(bytes, t_seconds);
+  enforce_max_bytes();
+}
+
+void StreamDecoder::enforce_max_bytes() {
+  // Checked after each chunk (libcurl's are at most 16 KB), so memory stays within the cap
+  // plus one chunk whatever the server sends.
+  const std::size_t held = m_out.answer.size() + m_out.reasoning.size() + buffered_bytes() + m_splitter.held_bytes();
+  if (held <= m_max_bytes || !m_out.ok()) return;
+  constexpr std::size_t k_kept_bytes = 64 * 1024;
+  const auto keep_start = [](std::string& text) {
+    if (text.size() <= k_kept_bytes) return;
+    std::size_t n = k_kept_bytes;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 character
+    text.resize(n);
+    text.shrink_to_fit();
+  };
+  keep_start(m_out.answer);
+  keep_start(m_out.reasoning);
+  const std::size_t mb = m_max_bytes / k_bytes_per_mb;
+  fail(ErrorKind::bad_response,
+       "answer exceeded " + (mb > 0 ? std::to_string(mb) + " MB" : std::to_string(m_max_bytes) + " bytes") +
+           " (answer, reasoning and unfinished stream data together); the transfer was stopped and only the first 64 KB "
+           "of the answer and the reasoning are kept. If answers this long are expected, raise max_answer_mb in the "
+           "models file");
 }
 
 void StreamDecoder::finish(double t_seconds) {

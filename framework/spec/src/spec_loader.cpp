@@ -162,7 +162,7 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
   yaml.expect_map(node, field);
   yaml.check_keys(node, field, {"name", "base_url", "dialect", "model", "params", "extra_body",
                                 "api_key_env", "concurrency", "timeouts", "reasoning_effort", "system_role",
-                                "warmup", "retry", "prompt_cache"});
+                                "warmup", "retry", "prompt_cache", "max_answer_mb"});
   ModelSpec model;
   model.where = yaml.where(node);
   model.name = yaml.string(yaml.require(node, "name", field), join_field(field, "name"));
@@ -207,6 +207,11 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
       yaml.fail(role, join_field(field, "system_role"), "must be system or developer (gpt-oss on Bedrock wants developer)");
   }
   if (node["warmup"]) model.warmup = yaml.boolean(node["warmup"], join_field(field, "warmup"));
+  if (node["max_answer_mb"]) {
+    const auto mb = yaml.integer(node["max_answer_mb"], join_field(field, "max_answer_mb"));
+    if (mb < 1 || mb > 4096) yaml.fail(node["max_answer_mb"], join_field(field, "max_answer_mb"), "must be between 1 and 4096 (MB)");
+    model.max_answer_mb = static_cast<std::size_t>(mb);
+  }
   if (node["prompt_cache"]) {
     const YAML::Node cache = node["prompt_cache"];
     const std::string value = yaml.string(cache, join_field(field, "prompt_cache"));

@@ -5,6 +5,7 @@
 // goodput/spec.hpp).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct TimeoutSettings {
   double request_s = 900;  // whole request, first byte to last
   double stall_s = 120;    // no bytes at all for this long (local servers can prefill slowly)
 };
+
+// The answer cap (`max_answer_mb`): answer and reasoning text of one reply, in MB of 2^20 bytes.
+inline constexpr std::size_t k_default_max_answer_mb = 16;
+inline constexpr std::size_t k_bytes_per_mb = std::size_t{1} << 20;
 
 struct ModelSpec {
   std::string name;      // the user's name for this model + settings
@@ -45,6 +50,9 @@ struct ModelSpec {
   bool replay_cache_prompt_off = false;
   int retry_attempts = 3;              // on connection errors, 429 and 503
   double retry_max_wait_s = 30;        // total backoff budget per request
+  // A reply bringing more (answer, reasoning and unfinished stream data) ends the run as an
+  // error and is read no further (StreamDecoder::set_max_bytes).
+  std::size_t max_answer_mb = k_default_max_answer_mb;
   SourceLocation where;
 };
 

@@ -54,6 +54,10 @@ class ReasoningSplitter {
   // text). Later feed() calls start nothing new; call it once.
   SplitText finish();
 
+  // Text held back, not yet answer or reasoning: a partial tag, leading whitespace, a harmony
+  // header whose <|message|> has not come.
+  std::size_t held_bytes() const { return m_pending.size() + m_held_space.size() + m_header.size(); }
+
   // True while the text being received is reasoning (inside a think block or a harmony
   // non-final channel): a delta that produced nothing visible still was reasoning tokens.
   bool in_reasoning() const;

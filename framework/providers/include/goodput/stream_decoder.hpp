@@ -20,6 +20,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "goodput/completion.hpp"
+#include "goodput/model_spec.hpp"  // k_default_max_answer_mb
 #include "goodput/reasoning_split.hpp"
 
 namespace goodput {
@@ -46,6 +47,13 @@ class StreamDecoder {
   // called. A provider may stop reading then.
   bool finished() const { return m_stopped || m_finish_called; }
 
+  // The most a reply may bring: answer and reasoning text, with what the framing and the
+  // reasoning splitter still hold (an event or a line whose end has not come). Beyond it the
+  // run ends as an error, "answer exceeded N MB", keeping the first 64 KB of the answer and
+  // the reasoning, and finished() tells the provider to stop reading. Default 16 MB
+  // (ModelSpec::max_answer_mb).
+  void set_max_bytes(std::size_t max_bytes) { m_max_bytes = max_bytes; }
+
  protected:
   // The format's part. decode(): the next bytes; never called once finished().
   virtual void decode(std::string_view bytes, double t_seconds) = 0;
@@ -57,6 +65,8 @@ class StreamDecoder {
   // What a complete stream ends with, for the truncation message ("the stream ended before
   // <end_marker>; ...").
   virtual std::string_view end_marker() const = 0;
+  // Bytes the framing holds for an event or a line whose end has not arrived yet.
+  virtual std::size_t buffered_bytes() const { return 0; }
 
   // The text of one chunk: `content` as the server sent it (think tags or harmony markers in
   // it are split out as reasoning) and `reasoning`, the server's own reasoning field. A chunk
@@ -83,6 +93,7 @@ class StreamDecoder {
   void take_split(const detail::SplitText& piece, std::string& answer, std::string& reasoning);
   void release_held_text(double t_seconds);
   void estimate_tokens();
+  void enforce_max_bytes();
 
   detail::ReasoningSplitter m_splitter;
   bool m_reasoning_field = false;         // the server sent reasoning in its own field
@@ -90,6 +101,7 @@ class StreamDecoder {
   bool m_complete = false;
   bool m_stopped = false;  // the end marker or an error: later input is ignored
   bool m_finish_called = false;
+  std::size_t m_max_bytes = k_default_max_answer_mb * k_bytes_per_mb;
 };
 
 }  // namespace goodput
