@@ -157,17 +157,25 @@ TEST_F(InterruptionTest, KillNineAtRandomMomentsThenResumeGivesTheVerdictsOfACle
   std::mt19937 random(20261205);
   std::uniform_int_distribution<int> delay_ms(0, 300);
   int kills = 0;
+  int kills_among_runs = 0;  // after this attempt had written a run
   int exit_code = -1;
   for (int attempt = 0; attempt < 200 && exit_code < 0; ++attempt) {
     const bool resumable = fs::exists(fs::path(out) / "resume.json");
     const std::vector<std::string> args = resumable ? std::vector<std::string>{"run", "--resume", out} : run_args(out, k_repeat);
+    const int lines_before = journal_lines(out);
     test::BackgroundProcess goodput(test::goodput_binary(), args, m_dir, "attempt");
     if (kills < k_kills) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+      // Every other kill waits for a run to be written first, so that kills land among the
+      // runs (a request in flight, a line being written) and not only during start-up.
+      if (attempt % 2 == 1)
+        for (int i = 0; i < 500 && journal_lines(out) <= lines_before && goodput.running(); ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      std::this_thread::sleep_for(std::chrono::milliseconds(attempt % 2 == 1 ? delay_ms(random) / 8 : delay_ms(random)));
       if (goodput.running()) {
         goodput.signal(SIGKILL);
         EXPECT_EQ(goodput.wait(), -SIGKILL);
         ++kills;
+        if (journal_lines(out) > lines_before) ++kills_among_runs;
         continue;
       }
     }
@@ -175,6 +183,9 @@ TEST_F(InterruptionTest, KillNineAtRandomMomentsThenResumeGivesTheVerdictsOfACle
     ASSERT_EQ(exit_code, 1) << goodput.output();
   }
   EXPECT_GE(kills, k_kills);
+  EXPECT_GE(kills_among_runs, k_kills / 4);
+  RecordProperty("kills", kills);
+  RecordProperty("kills_among_runs", kills_among_runs);
   const JsonlScan scan = read_jsonl_lines((fs::path(out) / "journal.jsonl").string(), [](const std::string& line, int number) {
     EXPECT_FALSE(nlohmann::json::parse(line, nullptr, false).is_discarded()) << "journal line " << number;
   });
@@ -240,6 +251,24 @@ TEST_F(InterruptionTest, ResumeDoesOnlyTheMissingRunsAndDropsATornLine) {
   const nlohmann::json results = test::read_json(fs::path(out) / "results.json");
   EXPECT_EQ(results["summary"]["steady-right"]["passed"], 6);
   EXPECT_EQ(results["summary"]["steady-wrong"]["failed"], 6);
+}
+
+// --sim starts the simulator on a new port each time: that is no change of model.
+TEST_F(InterruptionTest, ResumeOfASimRunIgnoresTheSimulatorsNewPort) {
+  const std::string out = path("out");
+  const auto first = run("run " + test::quote(test::data_path("tasks/mini.yaml")) + " --sim --sim-profiles " +
+                         test::quote(path("profiles.yaml")) + " --model steady-right --model steady-wrong --repeat 2 -o " +
+                         test::quote(out));
+  ASSERT_EQ(first.exit_code, 1) << first.output();
+  const std::string journal = (fs::path(out) / "journal.jsonl").string();
+  const std::vector<nlohmann::json> lines = test::read_jsonl(journal);
+  ASSERT_EQ(lines.size(), 12u);
+  test::write_file(journal, lines[0].dump() + "\n" + lines[1].dump() + "\n" + lines[2].dump() + "\n");
+  const auto resumed = run("run --resume " + test::quote(out));
+  EXPECT_EQ(resumed.exit_code, 1) << resumed.output();
+  EXPECT_THAT(resumed.out, HasSubstr("3 finished run(s) are taken from its journal, 9 to do"));
+  expect_reports_match_journal(out);
+  EXPECT_EQ(test::read_json(fs::path(out) / "results.json")["runs"].size(), 12u);
 }
 
 TEST_F(InterruptionTest, ResumeRefusesChangedTasksOrModelsSayingWhat) {
