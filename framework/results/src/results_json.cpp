@@ -548,17 +548,18 @@ void write_results_file(const std::string& path, const Json& head, const RunLine
   text.pop_back();  // the closing brace: the runs come last, one per line
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   text += ",\n  \"runs\": [";
-  bool first = true;
-  for (std::string line; next_run(line); first = false) text += (first ? "\n    " : ",\n    ") + line;
-  text += first ? "]\n}\n" : "\n  ]\n}\n";
 
   const fs::path parent = fs::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) fs::create_directories(parent, ec);
   const std::string tmp = path + ".tmp";
   {
+    // Streamed run by run: a long evaluation of long answers never sits in memory whole.
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << text;
+    bool first = true;
+    for (std::string line; next_run(line); first = false) out << (first ? "\n    " : ",\n    ") << line;
+    out << (first ? "]\n}\n" : "\n  ]\n}\n");
     out.close();
     if (!out) throw std::runtime_error("cannot write " + tmp);
   }
