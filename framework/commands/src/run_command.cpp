@@ -348,8 +348,11 @@ int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, con
       detail::save_fingerprints(outputs.dir, plan);
   });
   runner.run(reporters, g_interrupted);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  // Once stopping, it stays so until goodput exits: a signal then is a second one.
+  if (!g_interrupted.load()) {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+  }
   return exit_code_of(stats);
 }
 
