@@ -91,9 +91,10 @@ class InterruptionTest : public test::BinaryTest {
     EXPECT_EQ(results["runs"].size(), static_cast<std::size_t>(scan.lines));
   }
 
-  // Waits (at most 2 s) until `process` has written `text`.
+  // Waits (at most 100 ms: the stop it waits for takes up to a second) until `process` has
+  // written `text`.
   static bool wait_for_output(const test::BackgroundProcess& process, const std::string& text) {
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 5; ++i) {
       if (process.output().find(text) != std::string::npos) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
