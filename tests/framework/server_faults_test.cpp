@@ -84,6 +84,16 @@ TEST(ServerFaults, HtmlPageWithoutAContentTypeIsKnownByItsFirstByte) {
   EXPECT_THAT(c.error.message, AllOf(HasSubstr("HTML page"), HasSubstr("Content-Type: none"), HasSubstr("<html><title>nginx")));
 }
 
+TEST(ServerFaults, AProxysHtmlErrorPageIsNamedByItsTitle) {
+  RawServer server({{http_reply("502 Bad Gateway", {"Content-Type: text/html"},
+                                "<html>\r\n<head><TITLE> 502 Bad Gateway </TITLE></head>\r\n<body>nginx</body></html>")}});
+  const Completion c = ask(model_at(server));
+  EXPECT_EQ(c.error.kind, ErrorKind::http_status);
+  EXPECT_EQ(c.error.http_status, 502);
+  EXPECT_THAT(c.error.message, AllOf(HasSubstr("HTTP 502 from "), HasSubstr("an HTML page titled \"502 Bad Gateway\""),
+                                     Not(HasSubstr("<head>"))));
+}
+
 TEST(ServerFaults, EmptyBodyWithStatus200SaysSo) {
   RawServer server({{http_reply("200 OK", {"Content-Type: text/event-stream", "Content-Length: 0"}, "")}});
   const Completion c = ask(model_at(server));

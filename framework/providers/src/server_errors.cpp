@@ -86,6 +86,21 @@ bool reply_starts_like_sse(std::string_view text) {
 
 bool reply_contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
 
+// The <title> of an HTML page (a proxy's or web server's error page), or "".
+std::string html_title(std::string_view body) {
+  constexpr std::size_t k_looked_at = 4096;
+  std::string lower(body.substr(0, k_looked_at));
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto tag = lower.find("<title");
+  const auto open_end = tag == std::string::npos ? tag : lower.find('>', tag);
+  const auto close = open_end == std::string::npos ? open_end : lower.find("</title", open_end);
+  if (close == std::string::npos) return "";
+  std::string_view title = body.substr(open_end + 1, close - open_end - 1);
+  while (!title.empty() && std::isspace(static_cast<unsigned char>(title.front()))) title.remove_prefix(1);
+  while (!title.empty() && std::isspace(static_cast<unsigned char>(title.back()))) title.remove_suffix(1);
+  return printable_start(title);
+}
+
 }  // namespace
 
 std::string foreign_reply_problem(std::string_view start, std::size_t size, std::string_view content_type,
@@ -141,6 +156,8 @@ std::string error_message_from_body(std::string_view body) {
     const auto message = parsed.find("message");
     if (message != parsed.end() && message->is_string()) return message->get<std::string>();
   }
+  if (const std::string title = detail::html_title(body); !title.empty())
+    return "an HTML page titled \"" + title + "\" (a web server or proxy answered, not a model server's API)";
   return detail::quote_start(body, k_body_quote_bytes);
 }
 
