@@ -143,8 +143,9 @@ TEST(RunJson, AJournalLineIsTheCompletionsShapePlusTheRunsFields) {
                                                   "started_at", "stop_reason", "task", "tokens", "verdict"}));
   const json completion = completion_to_json(run.completion);
   for (const auto& [key, value] : completion.items()) EXPECT_EQ(line[key], value) << key;
-  EXPECT_EQ(keys_of(line["client"]), (std::set<std::string>{"decode_tps", "e2e_s", "reasoning_chunks", "stream_end_s",
-                                                            "time_to_first_answer_s", "token_chunks", "ttft_s"}));
+  EXPECT_EQ(keys_of(line["client"]),
+            (std::set<std::string>{"decode_tps", "delivery", "e2e_s", "effective_tps", "reasoning_chunks", "stream_end_s", "text_arrivals",
+                                   "text_bytes", "time_to_first_answer_s", "token_chunks", "ttft_s"}));
   EXPECT_EQ(keys_of(line["server"]), (std::set<std::string>{"figures", "model", "response_id", "system_fingerprint", "timings",
                                                             "timings_source"}));
   EXPECT_EQ(line["checks"][0]["type"], "contains");

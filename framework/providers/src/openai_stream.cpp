@@ -46,6 +46,20 @@ void set_first(std::string& target, std::string_view value) {
 }  // namespace
 
 void OpenAiStreamDecoder::decode(std::string_view bytes, double t_seconds) {
+  if (m_framing == Framing::undecided) {
+    // An SSE stream starts with a field, a comment or a blank line, never with a brace: a body
+    // that does is one JSON reply from a server that ignored `stream: true` (single body).
+    const auto start = bytes.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos) return;  // blank lines before a stream dispatch nothing
+    m_framing = bytes[start] == '{' ? Framing::json_body : Framing::sse;
+    bytes.remove_prefix(start);
+  }
+  if (m_framing == Framing::json_body) {
+    // Decoded whole when the transfer ends; the text arrived with its last byte.
+    m_body.append(bytes);
+    m_body_complete_s = t_seconds;
+    return;
+  }
   m_parser.feed(bytes, [&](const detail::SseEvent& event) { handle_event(event, t_seconds); });
 }
 
@@ -55,7 +69,27 @@ void OpenAiStreamDecoder::feed_json(std::string_view json_text, double t_seconds
 }
 
 void OpenAiStreamDecoder::drain(double t_seconds) {
+  if (m_framing == Framing::json_body) {
+    if (!stopped()) handle_body(m_body_complete_s);
+    m_body.clear();
+    return;
+  }
   m_parser.finish([&](const detail::SseEvent& event) { handle_event(event, t_seconds); });
+}
+
+void OpenAiStreamDecoder::handle_body(double t_seconds) {
+  constexpr std::size_t k_quote_bytes = 80;
+  json body;
+  if (!parse_object(m_body, "a reply body that", body, " (it should be an SSE stream, or one chat completion)")) return;
+  const auto choices = body.find("choices");
+  if (body.contains("error") || (choices != body.end() && choices->is_array())) {
+    handle_chunk(body, t_seconds);
+    // A whole body is a whole reply, finish reason or not.
+    if (m_out.ok()) mark_complete();
+    return;
+  }
+  fail(ErrorKind::bad_response, "the server answered with a JSON body that is not a chat completion (no `choices`): \"" +
+                                    detail::quote_start(m_body, k_quote_bytes) + "\" — check base_url and the dialect");
 }
 
 void OpenAiStreamDecoder::handle_event(const detail::SseEvent& event, double t_seconds) {

@@ -11,6 +11,7 @@
 // carries; time to first answer waits for real answer text.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
@@ -37,6 +38,7 @@ class OpenAiStreamDecoder : public StreamDecoder {
   std::size_t buffered_bytes() const override { return m_parser.buffered_bytes(); }
 
  private:
+  void handle_body(double t_seconds);  // Framing::json_body, once it is all there
   void handle_event(const detail::SseEvent& event, double t_seconds);
   void handle_data(std::string_view data, double t_seconds);
   void handle_chunk(const nlohmann::json& chunk, double t_seconds);
@@ -44,7 +46,12 @@ class OpenAiStreamDecoder : public StreamDecoder {
   void handle_usage(const nlohmann::json& usage);
   void handle_timings(const nlohmann::json& timings);
 
+  // How the body is framed, decided by its first non-blank byte.
+  enum class Framing { undecided, sse, json_body };
+  Framing m_framing = Framing::undecided;
   detail::SseParser m_parser;
+  std::string m_body;  // Framing::json_body: the reply so far
+  double m_body_complete_s = 0;
 };
 
 }  // namespace goodput

@@ -70,6 +70,10 @@ void StreamDecoder::add_text(std::string_view content, std::string_view reasonin
   // benchmark counts any choice).
   if (content.empty() && reasoning.empty()) return;
   StreamTimes& times = m_out.times;
+  // Within 1 ms of the previous text: the same read, or a buffered burst (StreamTimes).
+  constexpr double k_same_arrival_s = 0.001;
+  if (!times.last_token || t_seconds - *times.last_token > k_same_arrival_s) ++times.text_arrivals;
+  times.text_bytes += static_cast<std::int64_t>(content.size() + reasoning_field.size());
   if (!times.first_token) times.first_token = t_seconds;
   times.last_token = t_seconds;
   ++times.token_chunks;
@@ -152,8 +156,14 @@ void StreamDecoder::estimate_tokens() {
   TokenCounts& tokens = m_out.tokens;
   const StreamTimes& times = m_out.times;
   if (!tokens.completion) {
-    tokens.completion = times.token_chunks;
     tokens.completion_estimated = true;
+    // A token chunk carries one token in a token stream; text in blocks or one piece is
+    // counted at about 4 bytes a token (English prose and code run 3-5, Japanese 3-4).
+    constexpr std::int64_t k_bytes_per_token = 4;
+    const Delivery delivery = classify_delivery(times, tokens);
+    tokens.completion = delivery == Delivery::block_stream || delivery == Delivery::single_body
+                            ? std::max(times.token_chunks, (times.text_bytes + k_bytes_per_token - 1) / k_bytes_per_token)
+                            : times.token_chunks;
   }
   if (tokens.reasoning) return;
   // No reasoning text at all is a fact (zero), not an estimate. Few servers count reasoning

@@ -181,8 +181,18 @@ std::vector<SummaryLine> summary_lines_always(const Comparison& c, const std::st
           {"smallest drop detected (80% power)", "Smallest drop detected (80% power)", detectable_line(c)}};
 }
 
+// One side's runs whose text did not come token by token, or that every run streamed tokens.
+std::string delivery_cell(const RunStats& s) {
+  if (s.not_token_streamed() == 0) return "token stream";
+  return detail::delivery_text(s, seconds, [](std::optional<double> v) { return v ? fixed(*v, 1) + " tok/s" : std::string("-"); });
+}
+
 std::vector<SummaryLine> summary_lines(const Comparison& c, const std::string& arrow) {
   std::vector<SummaryLine> lines = summary_lines_always(c, arrow);
+  // TTFT above is the token streams' (README "Metrics"): when a side's text came in blocks or
+  // one piece, its time to first text and effective rate.
+  if (c.baseline_all.not_token_streamed() > 0 || c.candidate_all.not_token_streamed() > 0)
+    lines.insert(lines.begin() + 4, {"delivery", "Delivery", delivery_cell(c.baseline_all) + arrow + delivery_cell(c.candidate_all)});
   // TTFT and e2e above mix cold and warm runs: when either side had warm ones, each apart.
   if (c.baseline_all.warm_runs > 0 || c.candidate_all.warm_runs > 0)
     lines.insert(lines.begin() + 4, {"prompt cache", "Prompt cache",
@@ -234,6 +244,11 @@ nlohmann::json pooled_side_json(const RunStats& s, const JudgedTime& time, int n
                          {"cold_e2e_p50_s", opt(s.cold_e2e_s.median())},
                          {"warm_ttft_p50_s", opt(s.warm_ttft_s.median())},
                          {"warm_e2e_p50_s", opt(s.warm_e2e_s.median())}};
+  out["delivery"] = {{"token_stream_runs", s.token_stream_runs},
+                     {"block_stream_runs", s.block_stream_runs},
+                     {"single_body_runs", s.single_body_runs},
+                     {"first_text_p50_s", opt(s.first_text_s.median())},
+                     {"effective_tps_p50", opt(s.effective_tps.median())}};
   return out;
 }
 

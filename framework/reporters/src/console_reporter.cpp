@@ -115,8 +115,12 @@ class ConsoleReporter final : public Reporter {
                                                           : "[  ERROR   ] ";
     m_out << tag << name(*run.model, *run.task, run.sample);
     if (m_options.show_timing && c.ok()) {
-      m_out << " (" << format_seconds(c.metrics.e2e_s) << ", TTFT " << format_seconds(c.metrics.ttft_s) << ", "
-            << format_rate(c.metrics.decode_tps) << ")";
+      if (c.metrics.delivery == Delivery::block_stream || c.metrics.delivery == Delivery::single_body)
+        m_out << " (" << format_seconds(c.metrics.e2e_s) << ", first text " << format_seconds(c.metrics.ttft_s) << ", effective "
+              << format_rate(c.metrics.effective_tps) << ", " << describe(c.metrics.delivery) << ")";
+      else
+        m_out << " (" << format_seconds(c.metrics.e2e_s) << ", TTFT " << format_seconds(c.metrics.ttft_s) << ", "
+              << format_rate(c.metrics.decode_tps) << ")";
     }
     m_out << "\n";
     if (!c.retries.empty())
@@ -213,8 +217,13 @@ class ConsoleReporter final : public Reporter {
       const SecondsPerCorrect per_correct = it->second.seconds_per_correct();
       const std::string headline =
           detail::per_correct_text(per_correct, it->second.tasks_never_passed(), format_seconds(per_correct.seconds), "—");
+      // A model none of whose runs streamed tokens shows its time to first text and effective
+      // rate in these columns, marked; the Delivery lines below say which.
+      const bool marked = s.token_stream_runs == 0 && s.not_token_streamed() > 0;
+      const std::string ttft = marked ? format_seconds(s.first_text_s.median()) + "†" : format_seconds(s.ttft_s.median());
+      const std::string rate = marked ? format_rate(s.effective_tps.median()) + "†" : format_rate(s.decode_tps.median());
       m_out << pad(terminal_text(model.name), model_width) << "  " << pad(pass, k_pass_width, true) << "  " << pad(std::to_string(s.errors), 6, true)
-            << "  " << pad(format_seconds(s.ttft_s.median()), 9, true) << "  " << pad(format_rate(s.decode_tps.median()), 12, true)
+            << "  " << pad(ttft, 9, true) << "  " << pad(rate, 12, true)
             << "  " << pad(format_seconds(s.e2e_s.median()), 9, true) << "  " << pad(tokens, 11, true) << "  ";
       if (with_slo) {
         const auto per_minute = s.passed_per_minute();
@@ -232,9 +241,27 @@ class ConsoleReporter final : public Reporter {
                   ? "; ~ = token counts estimated (server sent no usage)"
                   : "")
           << "\n";
+    print_delivery();
     print_prompt_cache();
     print_task_table();
     print_server_figures();
+  }
+
+  // Text that did not come token by token has no per-token figures (README "Metrics"): for
+  // each model with such runs, how many and their time to first text and effective rate.
+  void print_delivery() {
+    bool header = false;
+    for (const auto& model : *m_plan.models) {
+      const auto it = m_stats.models().find(model.name);
+      if (it == m_stats.models().end() || it->second.all.not_token_streamed() == 0) continue;
+      if (!header) {
+        m_out << "Delivery († and below: text not streamed token by token, so time to first text instead of TTFT and the "
+                 "effective rate, completion tokens / e2e, instead of decode)\n";
+        header = true;
+      }
+      m_out << "  " << terminal_text(model.name) << ": "
+            << detail::delivery_text(it->second.all, [](auto v) { return format_seconds(v); }, format_rate) << "\n";
+    }
   }
 
   // Runs the server answered from its prompt cache have a TTFT of another kind: when any
@@ -316,18 +343,26 @@ class ConsoleReporter final : public Reporter {
         m_out << "\nServer-reported figures (p50, client vs server)\n";
         header = true;
       }
+      // A model none of whose runs streamed tokens has its time to first text to set beside
+      // the server's, and no client decode rate at all.
+      const bool not_streamed = s.token_stream_runs == 0 && s.not_token_streamed() > 0;
+      const auto client_ttft = not_streamed ? s.first_text_s.median() : s.ttft_s.median();
       m_out << "  " << terminal_text(model.name) << ":";
       if (server_ttft) {
-        m_out << " TTFT " << format_seconds(s.ttft_s.median()) << " vs " << format_seconds(server_ttft)
+        m_out << (not_streamed ? " first text " : " TTFT ") << format_seconds(client_ttft) << " vs " << format_seconds(server_ttft)
               << (s.server_ttft_s.median() ? "" : " (prompt)");
-        if (const auto client = s.ttft_s.median(); client && m_options.show_timing) {
-          const double diff_ms = (*client - *server_ttft) * 1000;
+        if (client_ttft && m_options.show_timing && !not_streamed) {  // a first block comes after its whole refinement
+          const double diff_ms = (*client_ttft - *server_ttft) * 1000;
           m_out << " — network + queue: " << (diff_ms >= 0 ? "+" : "") << fixed(diff_ms, 0) << " ms";
         }
         if (server_tps) m_out << ";";
       }
-      if (server_tps)
-        m_out << " decode " << format_rate(s.decode_tps.median()) << " vs " << format_rate(server_tps);
+      if (server_tps) {
+        if (not_streamed)
+          m_out << " server decode " << format_rate(server_tps) << " (the client saw no token stream to time)";
+        else
+          m_out << " decode " << format_rate(s.decode_tps.median()) << " vs " << format_rate(server_tps);
+      }
       if (const auto load = s.server_load_s.median(); load && *load > 0) m_out << "; server load " << format_seconds(load);
       m_out << "\n";
     }

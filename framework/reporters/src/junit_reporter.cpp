@@ -140,9 +140,14 @@ class JunitReporter final : public Reporter {
     const auto add = [&](const char* name, std::optional<double> v) {
       if (v && std::isfinite(*v)) tc.properties.emplace_back(name, number(*v));
     };
-    add("ttft_s", c.metrics.ttft_s);
+    // Text that did not come token by token has no TTFT or decode rate of its own (README
+    // "Metrics"): its time to first text and effective rate, under their own names.
+    const bool per_token = c.metrics.delivery != Delivery::block_stream && c.metrics.delivery != Delivery::single_body;
+    add(per_token ? "ttft_s" : "first_text_s", c.metrics.ttft_s);
     add("time_to_first_answer_s", c.metrics.time_to_first_answer_s);
     add("decode_tps", c.metrics.decode_tps);
+    add("effective_tps", c.metrics.effective_tps);
+    if (c.metrics.delivery != Delivery::unknown) tc.properties.emplace_back("delivery", std::string(to_string(c.metrics.delivery)));
     add("e2e_s", c.metrics.e2e_s);
     if (c.tokens.completion) {
       tc.properties.emplace_back("completion_tokens", std::to_string(*c.tokens.completion));

@@ -90,9 +90,12 @@ const Field<TokenCounts, bool> k_token_flags[] = {{"completion_estimated", &Toke
 const Field<Metrics, std::optional<double>> k_client_metrics[] = {{"ttft_s", &Metrics::ttft_s},
                                                                   {"time_to_first_answer_s", &Metrics::time_to_first_answer_s},
                                                                   {"e2e_s", &Metrics::e2e_s},
-                                                                  {"decode_tps", &Metrics::decode_tps}};
+                                                                  {"decode_tps", &Metrics::decode_tps},
+                                                                  {"effective_tps", &Metrics::effective_tps}};
 const Field<StreamTimes, std::int64_t> k_client_chunks[] = {{"token_chunks", &StreamTimes::token_chunks},
-                                                            {"reasoning_chunks", &StreamTimes::reasoning_chunks}};
+                                                            {"reasoning_chunks", &StreamTimes::reasoning_chunks},
+                                                            {"text_bytes", &StreamTimes::text_bytes},
+                                                            {"text_arrivals", &StreamTimes::text_arrivals}};
 
 const Field<ModelSpec, std::string> k_model_texts[] = {
     {"base_url", &ModelSpec::base_url}, {"dialect", &ModelSpec::dialect}, {"model", &ModelSpec::model}, {"api_key_env", &ModelSpec::api_key_env}};
@@ -133,6 +136,7 @@ Json error_to_json(const TransportError& error) {
 Json client_to_json(const Completion& c) {
   Json client = Json::object();
   write_fields(client, c.metrics, k_client_metrics);
+  client["delivery"] = std::string(to_string(c.metrics.delivery));
   client["stream_end_s"] = c.times.end;
   write_fields(client, c.times, k_client_chunks);
   return client;
@@ -286,6 +290,7 @@ Json turns_to_json(const std::vector<Turn>& turns) {
                    {"prompt_tokens", optional_count(c.tokens.prompt)},
                    {"completion_tokens", optional_count(c.tokens.completion)},
                    {"e2e_s", optional_number(c.metrics.e2e_s)},
+                   {"prompt_cache", std::string(to_string(prompt_cache_of(c)))},
                    {"error", std::move(error)}});
   }
   return out;
@@ -407,6 +412,11 @@ Completion completion_from_json(const Json& j) {
   c.server_stop_reason = text(j, "server_stop_reason");
   client_from_json(member(j, "client"), c);
   c.tokens = tokens_from_json(member(j, "tokens"));
+  // Files written before the delivery shape was recorded: classified from what they kept.
+  const Json& client = member(j, "client");
+  c.metrics.delivery = client.contains("delivery")
+                           ? enum_from(text(client, "delivery"), Delivery::single_body, Delivery::unknown)
+                           : classify_delivery(c.times, c.tokens);
   server_from_json(member(j, "server"), c);
   c.error = error_from_json(member(j, "error"));
   c.retries = retries_from_json(member(j, "retries"));

@@ -30,7 +30,19 @@ void RunStats::add(const RunFigures& run) {
     case Verdict::truncated: ++cut_before_answer; break;
   }
   if (run.truncated) ++truncated;
-  ttft_s.add(run.metrics.ttft_s);
+  switch (run.metrics.delivery) {
+    case Delivery::token_stream:
+      ++token_stream_runs;
+      ttft_s.add(run.metrics.ttft_s);
+      break;
+    case Delivery::block_stream:
+    case Delivery::single_body:
+      ++(run.metrics.delivery == Delivery::block_stream ? block_stream_runs : single_body_runs);
+      first_text_s.add(run.metrics.ttft_s);
+      break;
+    case Delivery::unknown: ttft_s.add(run.metrics.ttft_s); break;  // no text: no TTFT in it
+  }
+  effective_tps.add(run.metrics.effective_tps);
   first_answer_s.add(run.metrics.time_to_first_answer_s);
   e2e_s.add(run.metrics.e2e_s);
   wait_s.add(run.wait_s);

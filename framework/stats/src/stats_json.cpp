@@ -101,6 +101,14 @@ Json to_json(const RunStats& s) {
       {"decode", distribution(s.decode_tps)},
       {"e2e", distribution(s.e2e_s)},
       {"passed_per_minute", optional_number(s.passed_per_minute())},
+      // Judged runs by delivery shape (README "Metrics"): ttft and decode above are the token
+      // streams'; runs whose text came in blocks or one piece have these instead.
+      {"delivery",
+       {{"token_stream_runs", s.token_stream_runs},
+        {"block_stream_runs", s.block_stream_runs},
+        {"single_body_runs", s.single_body_runs},
+        {"first_text", distribution(s.first_text_s)},
+        {"effective_rate", distribution(s.effective_tps)}}},
       // Runs (errors left out) by prompt-cache class, with TTFT and e2e of cold and warm apart.
       {"prompt_cache",
        {{"cold_runs", s.cold_runs},

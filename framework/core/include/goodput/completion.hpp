@@ -59,22 +59,49 @@ struct StreamTimes {
   std::int64_t token_chunks = 0;
   std::int64_t answer_chunks = 0;
   std::int64_t reasoning_chunks = 0;
+  // How the text arrived, for the delivery shape: bytes of text (answer and reasoning) in the
+  // token chunks, and the client reads that brought them. Chunks read within 1 ms of the
+  // previous text are one arrival: events a proxy buffered, or that one read brought
+  // together, reached the user at once. 0 in results written before these were recorded.
+  std::int64_t text_bytes = 0;
+  std::int64_t text_arrivals = 0;
 };
 
 struct TokenCounts {
   std::optional<std::int64_t> prompt;
   std::optional<std::int64_t> completion;  // includes reasoning tokens
   std::optional<std::int64_t> reasoning;
-  bool completion_estimated = false;  // true: counted by the client (token chunks), no usage
+  // true: counted by the client, no usage: one token per token chunk, or for text that came in
+  // blocks or one piece (Delivery) one per 4 bytes of text, rounded up.
+  bool completion_estimated = false;
   bool reasoning_estimated = false;
 };
+
+// How the text reached the client (README "Metrics", "Delivery shape"): token by token, in
+// blocks of many tokens (diffusion models, servers or proxies that batch), or in one piece (a
+// server that ignored `stream`, a proxy that buffered the whole reply). Per-token figures
+// (TTFT, decode rate) only mean what they say for a token stream; for the others TTFT is the
+// time to first text and the rate is the effective rate, completion tokens / e2e.
+enum class Delivery { unknown, token_stream, block_stream, single_body };
+std::string_view to_string(Delivery delivery);  // "token_stream", "block_stream", "single_body", "unknown"
+std::string_view describe(Delivery delivery);   // "token stream", "block stream", "single body", "unknown"
+// Unknown when no text arrived. One arrival with more than 16 bytes of text (more than a token
+// is long) is a single body. Arrivals carrying on average more than 16 bytes and, by the
+// server's count, more than 4 tokens are a block stream: speculative decoding and a client
+// that reads late put a few tokens in one arrival, and hidden tokens (gpt-oss's channel
+// markers) count without bringing text, so tokens alone do not decide. Anything else is a
+// token stream. Without a server count the bytes decide alone; results written before the
+// bytes were recorded (text_bytes 0) are classified by the count alone, one chunk per arrival.
+Delivery classify_delivery(const StreamTimes& times, const TokenCounts& tokens);
 
 // Derived from StreamTimes and TokenCounts by compute_metrics(); see DESIGN.md.
 struct Metrics {
   std::optional<double> ttft_s;                  // first token chunk of any kind
   std::optional<double> time_to_first_answer_s;  // first answer chunk, after reasoning
   std::optional<double> e2e_s;                   // request sent -> last token chunk
-  std::optional<double> decode_tps;              // (completion - 1) / (last - first)
+  std::optional<double> decode_tps;              // (completion - 1) / (last - first); token streams only
+  Delivery delivery = Delivery::unknown;
+  std::optional<double> effective_tps;           // completion / e2e; block streams and single bodies only
 };
 
 // Server-reported figures in one unit (seconds, tokens per second), converted from each

@@ -47,6 +47,8 @@ struct RunStats {
   int errors = 0;  // transport or checker errors: excluded from the pass rate
   int cut_before_answer = 0;  // Verdict::truncated: judged, not passed
   int truncated = 0;  // stop reason `length` (any verdict but error, cut_before_answer included)
+  // ttft_s and decode_tps are the token streams' own (runs of unknown shape, without text,
+  // add nothing to either); see the delivery counts below for the others.
   Samples ttft_s, first_answer_s, e2e_s, decode_tps, completion_tokens;
   Samples wait_s;  // RunFigures::wait_s of the judged runs: the time behind seconds_per_correct
   bool tokens_estimated = false;  // some completion counts were estimated by the client
@@ -55,6 +57,13 @@ struct RunStats {
   // Prompt cache (README "Metrics"): judged runs by class, and TTFT / e2e of each class apart.
   int cold_runs = 0, warm_runs = 0, unknown_cache_runs = 0;
   Samples cold_ttft_s, cold_e2e_s, warm_ttft_s, warm_e2e_s;
+  // Delivery shape (README "Metrics"): judged runs by how their text arrived. Runs whose text
+  // came in blocks or in one piece give their time to first text and effective rate
+  // (completion tokens / e2e) here, never in ttft_s or decode_tps: the kinds never share a
+  // percentile.
+  int token_stream_runs = 0, block_stream_runs = 0, single_body_runs = 0;
+  Samples first_text_s, effective_tps;
+  int not_token_streamed() const { return block_stream_runs + single_body_runs; }
   int retries = 0;  // retried attempts over all runs, errors included
   // Runs with server-reported figures left out as implausible, and how often each reason
   // ("usage.completion_tokens negative") occurred.
