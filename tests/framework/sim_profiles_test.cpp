@@ -66,7 +66,13 @@ const SimProfile& find(const SimConfig& config, const std::string& id) {
 
 TEST(SimProfiles, DemoProfilesLoadWithTheirFigures) {
   const SimConfig config = load_sim_profiles(k_demo_profiles);
-  ASSERT_EQ(config.profiles.size(), 3U);
+  ASSERT_EQ(config.profiles.size(), 4U);
+  // The diffusion model: sim-gemma-e4b's answers (a YAML alias), sent in 8 blocks.
+  const SimProfile& diffusion = find(config, "sim-diffusion-e4b");
+  EXPECT_EQ(diffusion.delivery, SimDelivery::blocks);
+  EXPECT_EQ(diffusion.blocks, 8);
+  ASSERT_EQ(diffusion.answers.size(), find(config, "sim-gemma-e4b").answers.size());
+  EXPECT_EQ(diffusion.answers[0].text, find(config, "sim-gemma-e4b").answers[0].text);
   const SimProfile& swift = find(config, "sim-swift-4b");
   EXPECT_EQ(swift.ttft_ms, 200);
   EXPECT_EQ(swift.tokens_per_second, 180);
@@ -128,6 +134,31 @@ TEST_F(SimProfilesFile, DefaultsAndLocations) {
   EXPECT_EQ(p.answers[0].finish, "stop");
   EXPECT_EQ(p.answers[0].fault.kind, "stall");
   EXPECT_EQ(p.answers[0].fault.stall_ms, 20);
+}
+
+TEST_F(SimProfilesFile, DeliveryShapes) {
+  const SimConfig config = load_sim_profiles(write(
+      "models:\n"
+      "  - {id: t, ttft_ms: 1, tokens_per_second: 40}\n"
+      "  - {id: b, ttft_ms: 1, tokens_per_second: 40, delivery: blocks, blocks: 3}\n"
+      "  - {id: o, ttft_ms: 1, tokens_per_second: 40, delivery: once}\n"
+      "  - {id: j, ttft_ms: 1, tokens_per_second: 40, delivery: body}\n"));
+  EXPECT_EQ(find(config, "t").delivery, SimDelivery::tokens);
+  EXPECT_EQ(find(config, "b").delivery, SimDelivery::blocks);
+  EXPECT_EQ(find(config, "b").blocks, 3);
+  EXPECT_EQ(find(config, "o").delivery, SimDelivery::once);
+  EXPECT_EQ(find(config, "j").delivery, SimDelivery::body);
+
+  const std::string head = "models:\n  - id: m\n    ttft_ms: 1\n    tokens_per_second: 40\n";
+  ConfigError e = load_error(head + "    delivery: chunks\n");
+  EXPECT_EQ(e.field(), "models[0].delivery");
+  EXPECT_THAT(e.message(), HasSubstr("allowed: tokens, blocks, once, body"));
+  e = load_error(head + "    blocks: 4\n");
+  EXPECT_EQ(e.field(), "models[0].blocks");
+  EXPECT_THAT(e.message(), HasSubstr("needs delivery: blocks"));
+  e = load_error(head + "    delivery: blocks\n    blocks: 0\n");
+  EXPECT_EQ(e.where().line, 6);
+  EXPECT_THAT(e.message(), HasSubstr("from 1 to 100000"));
 }
 
 TEST_F(SimProfilesFile, UnknownKeyNamesLineAndField) {

@@ -81,10 +81,30 @@ SimAnswer read_answer(const YamlReader& reader, const YAML::Node& node, const st
   return answer;
 }
 
+void read_delivery(const YamlReader& reader, const YAML::Node& node, const std::string& field, SimProfile& profile) {
+  if (const YAML::Node delivery = node["delivery"]; delivery.IsDefined() && !delivery.IsNull()) {
+    const std::string word = reader.string(delivery, join_field(field, "delivery"));
+    if (word == "tokens") profile.delivery = SimDelivery::tokens;
+    else if (word == "blocks") profile.delivery = SimDelivery::blocks;
+    else if (word == "once") profile.delivery = SimDelivery::once;
+    else if (word == "body") profile.delivery = SimDelivery::body;
+    else reader.fail(delivery, join_field(field, "delivery"), "unknown delivery '" + word + "' (allowed: tokens, blocks, once, body)");
+  }
+  if (const YAML::Node blocks = node["blocks"]; blocks.IsDefined() && !blocks.IsNull()) {
+    const std::string blocks_field = join_field(field, "blocks");
+    if (profile.delivery != SimDelivery::blocks) reader.fail(blocks, blocks_field, "needs delivery: blocks");
+    const std::int64_t value = reader.integer(blocks, blocks_field);
+    constexpr std::int64_t k_most_blocks = 100000;
+    if (value < 1 || value > k_most_blocks)
+      reader.fail(blocks, blocks_field, "expected a whole number from 1 to " + std::to_string(k_most_blocks) + ", got " + std::to_string(value));
+    profile.blocks = static_cast<int>(value);
+  }
+}
+
 SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const std::string& field) {
   reader.expect_map(node, field);
   reader.check_keys(node, field, {"id", "ttft_ms", "tokens_per_second", "system_fingerprint", "answers", "seed",
-                                "prompt_cache", "warm_ttft_ms"});
+                                "prompt_cache", "warm_ttft_ms", "delivery", "blocks"});
   SimProfile profile;
   profile.where = reader.where(node);
   const YAML::Node id = reader.require(node, "id", field);
@@ -109,6 +129,8 @@ SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const 
     if (profile.warm_ttft_ms < 0) reader.fail(warm, join_field(field, "warm_ttft_ms"), "must be >= 0");
     if (!profile.prompt_cache) reader.fail(warm, join_field(field, "warm_ttft_ms"), "needs prompt_cache: true");
   }
+
+  read_delivery(reader, node, field, profile);
 
   profile.seed = default_seed(profile.id);
   if (const YAML::Node seed = node["seed"]; seed.IsDefined() && !seed.IsNull()) {

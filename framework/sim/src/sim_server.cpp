@@ -16,6 +16,7 @@
 #include <set>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -83,6 +84,16 @@ struct Script {
   std::size_t prompt_tokens = 0;
   std::size_t cached_tokens = 0;  // served from the prompt cache (SimProfile::prompt_cache)
   bool include_usage = false;
+  // Where each text event ends (SimProfile::delivery): event k carries the tokens from
+  // event_ends[k-1] (0 for the first) up to event_ends[k], and goes out when its last is due.
+  std::vector<std::size_t> event_ends;
+
+  // The text of tokens [begin, end): the reasoning and the answer apart.
+  std::pair<std::string, std::string> text_of(std::size_t begin, std::size_t end) const {
+    std::pair<std::string, std::string> text;
+    for (std::size_t i = begin; i < end; ++i) (tokens[i].reasoning ? text.first : text.second) += tokens[i].text;
+    return text;
+  }
 
   // Anchored to t0 and never accumulated, so lateness in one write does not shift the rest.
   Clock::time_point token_time(std::size_t i) const {
@@ -569,11 +580,11 @@ class SimServer::Impl {
     };
     Clock::time_point first{};
     Clock::time_point last{};
-    const Played played = play(s, [&](std::size_t i) {
+    const Played played = play(s, [&](std::size_t begin, std::size_t end) {
       last = Clock::now();
-      if (i == 0) first = last;
-      const Token& token = s.tokens[i];
-      return send(token.reasoning ? ollama_line(s, "", token.text) : ollama_line(s, token.text, ""));
+      if (begin == 0) first = last;
+      const auto [thinking, content] = s.text_of(begin, end);
+      return send(ollama_line(s, content, thinking));
     });
     if (played == Played::aborted) return false;
     if (played == Played::fault) {
@@ -704,6 +715,7 @@ class SimServer::Impl {
       if (!body["stream"].is_boolean()) throw RequestError{400, "invalid_request_error", "'stream' must be a boolean"};
       stream = body["stream"].get<bool>();
     }
+    if (profile.profile.delivery == SimDelivery::body) stream = false;  // a server that ignores `stream`
     bool include_usage = false;
     if (body.contains("stream_options") && body["stream_options"].is_object()) {
       const auto& options = body["stream_options"];
@@ -765,7 +777,25 @@ class SimServer::Impl {
         s->stall_ms = fault.stall_ms;
       }
     }
+    s->event_ends = text_event_ends(profile.profile, s->tokens.size(), s->fault.empty() ? k_no_index : s->fault_at);
     return s;
+  }
+
+  // Script::event_ends for n tokens: one token per event, N blocks, or one event.
+  static std::vector<std::size_t> text_event_ends(const SimProfile& profile, std::size_t n, std::size_t fault_at) {
+    std::size_t per_event = 1;
+    if (profile.delivery == SimDelivery::blocks)
+      per_event = std::max<std::size_t>(1, (n + static_cast<std::size_t>(profile.blocks) - 1) / static_cast<std::size_t>(profile.blocks));
+    else if (profile.delivery != SimDelivery::tokens)
+      per_event = std::max<std::size_t>(1, n);
+    std::vector<std::size_t> ends;
+    for (std::size_t end = 0; end < n;) {
+      std::size_t next = std::min(n, end + per_event);
+      if (fault_at > end && fault_at < next) next = fault_at;  // the fault strikes between events
+      ends.push_back(next);
+      end = next;
+    }
+    return ends;
   }
 
   // Waits on the steady clock, anchored to the request; false when the server is stopping.
@@ -774,18 +804,21 @@ class SimServer::Impl {
     return !m_wake.wait_until(lock, t, [this] { return m_stopping; });
   }
 
-  // The one token schedule every route keeps: waits for each token's time (anchored to t0)
-  // and hands its index to on_token, then waits for the final time. Stops at the scripted
-  // fault (Played::fault, at the fault's time), or when the server is stopping or on_token
-  // returns false (Played::aborted).
-  Played play(const Script& s, const std::function<bool(std::size_t)>& on_token) {
-    for (std::size_t i = 0; i <= s.tokens.size(); ++i) {
-      const bool fault_here = !s.fault.empty() && s.fault_at == i;
-      if (i == s.tokens.size() && !fault_here) break;
-      if (!wait_until(s.token_time(i))) return Played::aborted;
-      if (fault_here) return Played::fault;
-      if (!on_token(i)) return Played::aborted;
+  // The one token schedule every route keeps: for each text event (Script::event_ends), waits
+  // for the time of its last token (anchored to t0) and hands its tokens [begin, end) to
+  // on_text, then waits for the final time. Stops at the scripted fault (Played::fault, at the
+  // fault's time; events are split there), or when the server is stopping or on_text returns
+  // false (Played::aborted).
+  Played play(const Script& s, const std::function<bool(std::size_t, std::size_t)>& on_text) {
+    const auto fault_at = [&s](std::size_t i) { return !s.fault.empty() && s.fault_at == i; };
+    std::size_t begin = 0;
+    for (const std::size_t end : s.event_ends) {
+      if (fault_at(begin)) break;
+      if (!wait_until(s.token_time(end - 1))) return Played::aborted;
+      if (!on_text(begin, end)) return Played::aborted;
+      begin = end;
     }
+    if (fault_at(begin)) return wait_until(s.token_time(begin)) ? Played::fault : Played::aborted;
     if (!wait_until(s.final_time())) return Played::aborted;
     return Played::finished;
   }
@@ -797,15 +830,16 @@ class SimServer::Impl {
     };
     Clock::time_point first{};
     Clock::time_point last{};
-    const Played played = play(s, [&](std::size_t i) {
+    const Played played = play(s, [&](std::size_t begin, std::size_t end) {
       last = Clock::now();
-      if (i == 0) {
+      if (begin == 0) {
         first = last;
         if (!send(event(chunk(s, delta_choice(Json{{"role", "assistant"}, {"content", nullptr}}))))) return false;
       }
-      const Token& token = s.tokens[i];
-      Json delta;
-      delta[token.reasoning ? "reasoning_content" : "content"] = token.text;
+      const auto [reasoning, content] = s.text_of(begin, end);
+      Json delta = Json::object();
+      if (!reasoning.empty()) delta["reasoning_content"] = reasoning;
+      if (!content.empty()) delta["content"] = content;
       return send(event(chunk(s, delta_choice(std::move(delta)))));
     });
     if (played == Played::aborted) return false;

@@ -43,6 +43,19 @@ struct SimAnswer {
 // not draw the same sequence.
 std::uint64_t default_seed(const std::string& id);
 
+// How a profile's text goes out (the delivery shapes of README "Metrics"). The token schedule
+// is the same for all; only when text is written differs.
+enum class SimDelivery {
+  tokens,  // one token per event, each when it is due (an autoregressive model)
+  blocks,  // the tokens in SimProfile::blocks blocks of equal count (the last may be shorter),
+           // each in one event when its last token is due (a block-diffusion model refining
+           // one block at a time)
+  once,    // all of it in one event when the last token is due (a diffusion model that
+           // refines the whole answer, or a proxy that buffers the stream)
+  body,    // one JSON body, as for stream: false, even when the request asked for a stream
+           // (a server that ignores `stream`)
+};
+
 struct SimProfile {
   std::string id;  // the `model` a request names
   double ttft_ms = 0;  // request body received -> first token written
@@ -56,6 +69,8 @@ struct SimProfile {
   // ttft_ms / 10). A request with `cache_prompt: false` is served cold all the same.
   bool prompt_cache = false;
   double warm_ttft_ms = 0;
+  SimDelivery delivery = SimDelivery::tokens;  // `delivery: tokens | blocks | once | body`
+  int blocks = 8;                              // `blocks: N`, with delivery: blocks
   SourceLocation where;
 };
 
