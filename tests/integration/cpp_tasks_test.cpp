@@ -105,6 +105,34 @@ TEST_F(CppTasksTest, WrongAnswersFailWithGoogleTestStyleMessagesAndAFatalOneStop
   EXPECT_THAT(conversation["checks"][0]["message"].get<std::string>(), HasSubstr("\nred, green and blue"));
 }
 
+// prompt_cache: cold holds for C++ task cases too: every ask() of a repeated task carries
+// cache_prompt: false, so a caching server serves none of them warm; as-is lets it.
+TEST_F(CppTasksTest, PromptCacheColdCoversEveryAsk) {
+  restart_sim(write("p.yaml", "models:\n  - id: cached\n    ttft_ms: 100\n    warm_ttft_ms: 10\n    tokens_per_second: 500\n"
+                              "    prompt_cache: true\n    answers:\n      - text: 'Tokyo.'\n"));
+  const auto classes = [this](const std::string& extra) {
+    std::map<std::string, int> count;
+    const auto r = run("--models " + quote(models_file({"cached"}, extra)) + " --repeat 2 -o " + out_dir() + "-" +
+                       std::to_string(extra.size()));
+    EXPECT_NE(r.exit_code, 2) << r.out << r.err;
+    std::ifstream in(m_dir / ("out-" + std::to_string(extra.size())) / "journal.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      const auto j = nlohmann::json::parse(line);
+      ++count[j["prompt_cache"].get<std::string>()];
+      if (extra.empty()) {
+        EXPECT_EQ(j["fingerprint"]["request_params"]["cache_prompt"], false);
+        for (const auto& turn : j["turns"]) EXPECT_EQ(turn["prompt_cache"], "cold") << line;
+      }
+    }
+    return count;
+  };
+  const auto cold = classes("");
+  EXPECT_EQ(cold.count("warm"), 0u);
+  EXPECT_EQ(cold.at("cold"), 6);  // 3 tasks x 2 samples
+  // as-is: the second sample of each task repeats a prompt the server has cached.
+  EXPECT_GE(classes(", prompt_cache: as-is").at("warm"), 3);
+}
+
 TEST_F(CppTasksTest, TransportProblemsAreErrorsNotFailures) {
   const auto r = run("--models " + models({"sim-faulty"}) + " -o " + out_dir());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;

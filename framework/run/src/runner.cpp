@@ -17,6 +17,7 @@
 #include "goodput/terminal_text.hpp"
 #include "goodput/provider.hpp"
 #include "goodput/retrying_provider.hpp"
+#include "cold_prompt_cache_provider.hpp"
 
 namespace goodput {
 
@@ -217,13 +218,16 @@ class Session {
       probes.emplace_back([this, m] { m_server_info[m] = detail::probe_server_info(m_models[m], k_probe_timeout_s); });
     for (auto& t : probes) t.join();
     // prompt_cache: cold needs a switch only llama.cpp is known to take (a replay asks no server).
-    for (std::size_t m = 0; m < m_models.size(); ++m)
+    for (std::size_t m = 0; m < m_models.size(); ++m) {
+      if (m_models[m].prompt_cache_cold && m_server_info[m].takes_cache_prompt)
+        for (auto& provider : m_providers[m]) provider = std::make_unique<detail::ColdPromptCacheProvider>(std::move(provider));
       if (m_models[m].prompt_cache_cold && !m_server_info[m].takes_cache_prompt && !m_jobs[m].empty() &&
           !m_providers[m].empty() && !m_models[m].base_url.starts_with("replay:"))
         std::cerr << "Note: " << detail::terminal_text(m_models[m].name)
                   << ": prompt_cache: cold cannot be guaranteed (the server did not identify as llama.cpp, the one "
                      "known to take cache_prompt: false); each run is classified cold or warm from the cached "
                      "tokens the server reports\n";
+    }
   }
 
   // What each model is, as far as known before any run (from probing its server).
@@ -302,12 +306,9 @@ class Session {
                                     m_providers[m].front()->request_body(request_for(m, task ? *task : empty)));
   }
 
-  // The task's request to model m, asking for a cold prompt cache where the server takes it.
-  CompletionRequest request_for(std::size_t m, const TaskSpec& task) const {
-    CompletionRequest request = make_request(task, m_models[m]);
-    request.no_prompt_cache = m_models[m].prompt_cache_cold && m_server_info[m].takes_cache_prompt;
-    return request;
-  }
+  // The task's request to model m (its providers ask for a cold prompt cache where the model
+  // wants one: ColdPromptCacheProvider).
+  CompletionRequest request_for(std::size_t m, const TaskSpec& task) const { return make_request(task, m_models[m]); }
 
   // One worker: takes the model's next run until none is left or the run is interrupted.
   void work(std::size_t m, Provider& provider, Gate* gate) {
