@@ -41,6 +41,7 @@
 #include <nlohmann/json.hpp>
 
 #include "builtin_types.hpp"
+#include "goodput/json_text.hpp"
 #include "check_message.hpp"
 #include "csv_compare.hpp"
 #include "driver_channel.hpp"
@@ -454,7 +455,7 @@ class PythonPassesChecker final : public Checker {
       job["fixtures"].push_back({{"name", fixture.name}, {"input", path}});
       request.files.push_back({path, fixture.input});  // inputs only: never the expected CSV
     }
-    request.files.push_back({"job.json", job.dump()});
+    request.files.push_back({"job.json", goodput::detail::json_text(job)});
     request.result_channel = true;
     request.limits.channel_bytes = k_channel_bytes;
     // numpy and friends start a thread pool per core, each reserving address space.

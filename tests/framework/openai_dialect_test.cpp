@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "goodput/json_text.hpp"
 #include "goodput/provider.hpp"
 
 namespace goodput {
@@ -42,6 +43,19 @@ TEST(OpenAiRequestBody, SystemRoleByDefault) {
   EXPECT_EQ(body["stream_options"]["include_usage"], true);
   EXPECT_FALSE(body.contains("reasoning_effort"));
   EXPECT_FALSE(body.contains("chat_template_kwargs"));
+}
+
+// A prompt that is not UTF-8 (a C++ task's bytes; files are checked when loaded) is sent with
+// U+FFFD in place of the bad bytes: it once aborted goodput with nlohmann's type_error.316.
+TEST(OpenAiRequestBody, InvalidUtf8IsReplacedNotFatal) {
+  CompletionRequest bad = request();
+  bad.messages[1].content = "2+2?\xff\xfe";
+  ModelSpec model = model_spec();
+  model.timeouts.connect_s = 2;
+  Completion completion;
+  EXPECT_NO_THROW(completion = make_provider(model)->complete(bad, nullptr));
+  EXPECT_NE(completion.error.kind, ErrorKind::none);  // nothing listens on port 9: a connection error
+  EXPECT_EQ(detail::json_text(json{{"content", bad.messages[1].content}}), "{\"content\":\"2+2?\xef\xbf\xbd\xef\xbf\xbd\"}");
 }
 
 TEST(OpenAiRequestBody, DeveloperRoleForTheSystemMessage) {

@@ -238,6 +238,124 @@ TEST_F(SpecLoaderTest, LoadTasksWalksDirectoriesAndRejectsEmptyOnes) {
   EXPECT_THROW(load_tasks({(m_dir / "missing").string()}), ConfigError);
 }
 
+// ---- strict input: everything checked before any request (issue 12) ----
+
+constexpr const char* k_model_head = "models:\n  - name: a\n    base_url: http://x/v1\n    model: m\n";
+
+std::string task_with(const std::string& lines) {
+  return "suite: s\ntasks:\n  - id: a\n" + lines + "    assert:\n      - type: contains\n        value: x\n";
+}
+
+// Nine anchors, each a list of nine aliases of the one before: 9^levels strings.
+std::string alias_bomb(int levels) {
+  std::string text = std::string(k_model_head) + "    extra_body:\n      l0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i <= levels; ++i) {
+    text += "      l" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 9; ++j) text += (j ? ", *a" : "*a") + std::to_string(i - 1);
+    text += "]\n";
+  }
+  return text;
+}
+
+TEST_F(SpecLoaderTest, InvalidUtf8IsRefusedAtItsField) {
+  ConfigError e = task_error(task_with("    prompt: \"caf\xc3\"\n"));
+  EXPECT_EQ(e.field(), "tasks[0].prompt");
+  EXPECT_EQ(e.where().line, 4);
+  EXPECT_EQ(e.where().column, 13);
+  EXPECT_THAT(e.message(), HasSubstr("not valid UTF-8 (byte 0xC3 at byte 3"));
+  EXPECT_EQ(models_error("models:\n  - name: a\n    base_url: http://x/v1\n    model: \xff\xfe\n").field(), "models[0].model");
+  EXPECT_EQ(models_error(std::string(k_model_head) + "    extra_body: {opts: [ok, \"\xed\xa0\x80\"]}\n").field(),
+            "models[0].extra_body.opts[1]");  // a UTF-16 surrogate is not UTF-8 either
+  EXPECT_EQ(models_error(std::string(k_model_head) + "    extra_body: {\"k\xc0\xaf\": 1}\n").field(), "models[0].extra_body");
+  // Valid UTF-8, U+FFFD itself included, loads.
+  EXPECT_EQ(load_task_file(write("ok.yaml", task_with("    prompt: \"日本語 \xef\xbf\xbd 😀\"\n"))).tasks.at(0).prompt, "日本語 \xef\xbf\xbd 😀");
+}
+
+TEST_F(SpecLoaderTest, AliasExpansionIsBounded) {
+  for (const int levels : {5, 9}) {  // 9^5: accepted before, a multi-MB body; 9^9: memory exhausted
+    const ConfigError e = models_error(alias_bomb(levels));
+    EXPECT_THAT(e.field(), HasSubstr("models[0].extra_body.l")) << levels;
+    EXPECT_THAT(e.message(), HasSubstr("aliases (*name) expand this file by more than")) << levels;
+  }
+  // Aliases for what a file shares are fine.
+  const auto models = load_models_file(write("shared.yaml",
+                                             "models:\n  - name: a\n    base_url: http://x/v1\n    model: m\n    params: &p {temperature: 0.2, top_p: 0.9}\n"
+                                             "  - name: b\n    base_url: http://x/v1\n    model: n\n    params: *p\n"));
+  EXPECT_EQ(models.at(1).params, models.at(0).params);
+}
+
+TEST_F(SpecLoaderTest, DeepNestingIsRefused) {
+  const std::string deep = std::string(100, '[') + std::string(100, ']');
+  const ConfigError e = models_error(std::string(k_model_head) + "    extra_body: {x: " + deep + "}\n");
+  EXPECT_THAT(e.message(), HasSubstr("nested more than 64 levels deep"));
+  EXPECT_THAT(e.field(), HasSubstr("models[0].extra_body.x[0][0]"));
+}
+
+TEST_F(SpecLoaderTest, DuplicateKeysAreRefusedWithBothLines) {
+  ConfigError e = task_error(task_with("    prompt: one\n    system: s\n    prompt: two\n"));
+  EXPECT_EQ(e.field(), "tasks[0].prompt");
+  EXPECT_EQ(e.where().line, 6);
+  EXPECT_THAT(e.message(), HasSubstr("duplicate key 'prompt': also at line 4, column 5"));
+  e = models_error(std::string(k_model_head) + "    extra_body: {a: 1, b: 2, a: 3}\n");
+  EXPECT_EQ(e.field(), "models[0].extra_body.a");
+  EXPECT_EQ(task_error("suite: s\nsuite: t\ntasks: []\n").field(), "suite");
+  EXPECT_THAT(models_error(std::string(k_model_head) + "    extra_body: {[a]: 1}\n").message(), HasSubstr("a key must be a plain word"));
+}
+
+TEST_F(SpecLoaderTest, NumbersStateTheirRangeAndQuotedNumbersSaySo) {
+  ConfigError e = models_error(std::string(k_model_head) + "    timeouts: {request: 1e300}\n");
+  EXPECT_EQ(e.field(), "models[0].timeouts.request");
+  EXPECT_EQ(e.message(), "must be from 0.001 to 604800 seconds, got 1e300");
+  EXPECT_EQ(models_error(std::string(k_model_head) + "    timeouts: {connect: 1e400}\n").message(),
+            "expected a number from 0.001 to 3600 seconds, got '1e400'");
+  e = task_error(task_with("    prompt: p\n    repeat: \"3\"\n"));
+  EXPECT_EQ(e.field(), "tasks[0].repeat");
+  EXPECT_EQ(e.message(), "expected a whole number from 1 to 100000, got the string \"3\"; write 3 without quotes");
+  EXPECT_EQ(task_error(task_with("    prompt: p\n    repeat: 0\n")).message(), "must be from 1 to 100000, got 0");
+  EXPECT_EQ(task_error(task_with("    prompt: p\n    params: {temperature: 30}\n")).message(), "must be from 0 to 10, got 30");
+  EXPECT_EQ(task_error(task_with("    prompt: p\n    params: {max_tokens: 99999999999999999999}\n")).message(),
+            "expected a whole number from -1 to 10000000, got '99999999999999999999'");
+  EXPECT_EQ(models_error(std::string(k_model_head) + "    concurrency: 1000\n").message(), "must be from 1 to 256, got 1000");
+  EXPECT_EQ(models_error(std::string(k_model_head) + "    warmup: \"true\"\n").message(),
+            "expected true or false, got the string \"true\"; write true without quotes");
+}
+
+// Long values must be refused like short ones (a recursive regex once overflowed the stack).
+TEST_F(SpecLoaderTest, LongValuesAreRefusedNotCrashed) {
+  EXPECT_EQ(task_error(task_with("    prompt: p\n    repeat: " + std::string(200000, '9') + "\n")).field(), "tasks[0].repeat");
+  EXPECT_EQ(task_error("suite: " + std::string(200000, '-') + "\ntasks: []\n").field(), "suite");
+  EXPECT_EQ(models_error(std::string(k_model_head) + "    api_key_env: " + std::string(200000, '-') + "\n").field(),
+            "models[0].api_key_env");
+}
+
+TEST_F(SpecLoaderTest, BaseUrlIsParsedAndMustSuitTheDialect) {
+  const auto problem = [&](const std::string& url, const std::string& dialect = "openai") {
+    const ConfigError e = models_error("models:\n  - name: a\n    base_url: '" + url + "'\n    model: m\n    dialect: " + dialect + "\n");
+    EXPECT_EQ(e.field(), "models[0].base_url") << url;
+    EXPECT_EQ(e.where().line, 3) << url;
+    return e.message();
+  };
+  EXPECT_THAT(problem("http://127.0.0.1:99999/v1"), HasSubstr("has a port outside 1 to 65535"));
+  EXPECT_THAT(problem("http://127.0.0.1:0/v1"), HasSubstr("has port 0"));
+  EXPECT_THAT(problem("http://local host:8080/v1"), HasSubstr("contains a space"));
+  EXPECT_THAT(problem("http://h/v1\t"), HasSubstr("control character"));
+  EXPECT_THAT(problem("http:///v1"), HasSubstr("names no host"));
+  EXPECT_THAT(problem("http://:8080/v1"), HasSubstr("names no host"));
+  EXPECT_THAT(problem("ftp://h/v1"), HasSubstr("must start with http:// or https://"));
+  EXPECT_THAT(problem("http://h:8080/v1?key=1"), HasSubstr("has a query"));
+  EXPECT_THAT(problem("http://127.0.0.1:11434/v1", "ollama"), HasSubstr("for the ollama dialect drop the /v1"));
+  EXPECT_THAT(problem("http://127.0.0.1:1234/v1", "lmstudio"), HasSubstr("/v1"));
+  for (const char* ok : {"http://127.0.0.1:8080/v1", "https://[::1]:8443/v1", "http://gpu-box.lan/v1"})
+    EXPECT_NO_THROW(load_models_file(write("ok.yaml", std::string("models:\n  - {name: a, base_url: '") + ok + "', model: m}\n"))) << ok;
+}
+
+TEST_F(SpecLoaderTest, FilesThatAreNoYamlAreConfigErrors) {
+  std::filesystem::create_directories(m_dir / "dir.yaml");
+  EXPECT_THROW(load_task_file((m_dir / "dir.yaml").string()), ConfigError);
+  EXPECT_THROW(load_task_file(write("bin.yaml", std::string("\0\x01\x02", 3))), ConfigError);
+  EXPECT_THROW(load_models_file(write("tab.yaml", "models:\n\t- x\n")), ConfigError);
+}
+
 TEST(BuiltinTasks, SeedTasksLoad) {
   const auto tasks = load_tasks({std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed"});
   EXPECT_GE(tasks.size(), 6u);

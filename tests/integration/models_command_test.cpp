@@ -109,7 +109,7 @@ TEST_F(ModelsCommandTest, OllamaAndLmStudioDialectsListTheirModels) {
   const std::string url = start_sim();
   const std::string root = url.substr(0, url.size() - 3);
   EXPECT_EQ(check("models:\n  - {name: o, base_url: '" + root + "', dialect: ollama, model: sim-fast}\n"
-                  "  - {name: l, base_url: '" + url + "', dialect: lmstudio, model: sim-fast}\n"),
+                  "  - {name: l, base_url: '" + root + "', dialect: lmstudio, model: sim-fast}\n"),
             0)
       << m_out.str();
   EXPECT_THAT(m_out.str(), HasSubstr("[ OK      ] Ollama "));

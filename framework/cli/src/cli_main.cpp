@@ -14,6 +14,8 @@
 #include "goodput/cli.hpp"
 #include "goodput/commands.hpp"
 #include "goodput/sim_server.hpp"
+#include "goodput/spec.hpp"
+#include "goodput/yaml_util.hpp"
 
 #ifndef GOODPUT_VERSION
 #define GOODPUT_VERSION "unknown"
@@ -22,6 +24,29 @@
 namespace goodput {
 
 namespace {
+
+// A flag's numeric range, said in words ("must be a whole number from 1 to 100000, got 0"):
+// CLI11's own ranges print doubles with six decimals, and PositiveNumber's end is 1.8e308
+// written out.
+CLI::Validator number_range(double min, double max, bool whole, const std::string& unit = "") {
+  const std::string range = detail::range_text(min, max, unit);
+  const std::string kind = whole ? "a whole number " : "a number ";
+  return CLI::Validator(
+      [=](std::string& input) -> std::string {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(input, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        const bool is_whole = input.find_first_of(".eE") == std::string::npos;
+        if (used != input.size() || input.empty() || (whole && !is_whole) || !(value >= min && value <= max))
+          return "must be " + kind + range + ", got '" + input + "'";
+        return "";
+      },
+      (whole ? "INT " : "NUMBER ") + range);
+}
 
 // argv joined with spaces, as results.json records how it was made.
 std::string joined_command_line(int argc, char** argv) {
@@ -81,7 +106,7 @@ void add_run(CLI::App& app, RunCli& run) {
   cmd.add_option("--model", run.options.model_names, "Only these models (by name); repeatable");
   cmd.add_option("--repeat", run.options.repeat,
                  "Samples per task and model (default 1; multiplies a task's own repeat:). compare needs many to see small drops")
-      ->check(CLI::PositiveNumber);
+      ->check(number_range(1, k_max_repeat, true));
   cmd.add_option("--output-dir,-o", run.options.output_dir, "Where journal.jsonl and results.json go (default: goodput-results/<UTC time>)");
   cmd.add_option("--resume", run.options.resume_dir,
                  "Continue the stopped run in DIR (killed, interrupted, crashed): the same tasks, models and settings; only "
@@ -115,7 +140,9 @@ void add_models(CLI::App& app, ModelsCli& models) {
   auto* models_sim_opt = cmd.add_flag("--sim", models.use_sim, "Check the built-in simulated models (in-process)");
   cmd.add_option("--sim-profiles", models.options.sim_profiles, "Simulator profile files for --sim");
   cmd.add_option("--model", models.options.model_names, "Only these models (by name); repeatable");
-  cmd.add_option("--timeout", models.options.timeout_s, "Seconds to wait for each answer")->capture_default_str();
+  cmd.add_option("--timeout", models.options.timeout_s, "Seconds to wait for each answer")
+      ->capture_default_str()
+      ->check(number_range(0.001, 3600, false, "seconds"));
   models_file_opt->excludes(models_sim_opt);
 }
 
@@ -138,7 +165,9 @@ void add_sim(CLI::App& app, SimCli& sim) {
   auto& cmd = *app.add_subcommand("sim", "Serve simulated models with known timing on loopback (OpenAI-compatible, llama.cpp-style)");
   sim.cmd = &cmd;
   cmd.add_option("--host", sim.host, "Address to listen on")->capture_default_str();
-  cmd.add_option("--port", sim.port, "Port (0 = any free port, printed on start)")->capture_default_str();
+  cmd.add_option("--port", sim.port, "Port (0 = any free port, printed on start)")
+      ->capture_default_str()
+      ->check(number_range(0, 65535, true));
   cmd.add_option("--profiles", sim.profiles, "Profile files (default: the demo profiles)");
   cmd.add_option("--api-key-env", sim.key_env, "Require the Bearer key held in this environment variable");
 }

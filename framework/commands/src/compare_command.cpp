@@ -12,6 +12,7 @@
 #include "goodput/commands.hpp"
 #include "goodput/compare.hpp"
 #include "goodput/error.hpp"
+#include "goodput/json_text.hpp"
 #include "goodput/reporters.hpp"
 #include "goodput/results_json.hpp"
 #include "goodput/terminal_text.hpp"
@@ -173,7 +174,7 @@ int compare_command(const CompareCommandOptions& options, std::ostream& out, std
     const Comparison comparison = compare_files(options, gate_options(options));
     print_comparison(comparison, out);
     if (!options.markdown_path.empty()) write_file(options.markdown_path, comparison_markdown(comparison));
-    if (!options.json_path.empty()) write_file(options.json_path, comparison_json(comparison).dump(2) + "\n");
+    if (!options.json_path.empty()) write_file(options.json_path, detail::json_text(comparison_json(comparison), 2) + "\n");
     return gate_exit_code(comparison);
   } catch (const std::exception& e) {
     err << "goodput compare: " << detail::terminal_text(e.what()) << "\n";

@@ -16,6 +16,7 @@
 #include "goodput/api_key.hpp"
 #include "goodput/curl_session.hpp"
 #include "goodput/dialect.hpp"
+#include "goodput/json_text.hpp"
 #include "goodput/terminal_text.hpp"
 #include "goodput/sim_server.hpp"
 
@@ -68,7 +69,7 @@ class ModelCheck final : public detail::ServerCheck {
   detail::HttpAnswer post(const std::string& url, const nlohmann::json& body) override {
     detail::HttpRequest request;
     request.url = url;
-    request.body = body.dump();
+    request.body = detail::json_text(body);
     request.headers = m_headers;
     request.headers.push_back("Content-Type: application/json");
     request.connect_timeout_s = m_timeout_s;

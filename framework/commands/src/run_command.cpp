@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
@@ -11,6 +13,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "goodput/api_key.hpp"
 #include "goodput/server_probe.hpp"
 #include "goodput/commands.hpp"
 #include "goodput/registry.hpp"
@@ -158,13 +161,27 @@ void load_models(const RunCommandOptions& options, Evaluation& evaluation) {
     for (auto& m : evaluation.models) m.warmup = true;
 }
 
+// tasks x models x samples, before any of it is planned: a typo in --repeat or repeat: must
+// be an error, not a plan that fills memory.
+void check_plan_size(const RunCommandOptions& options, const Evaluation& evaluation) {
+  std::int64_t samples = 0;
+  for (const auto& task : evaluation.selected) samples += static_cast<std::int64_t>(task.repeat) * options.repeat;
+  const std::int64_t runs = samples * static_cast<std::int64_t>(evaluation.models.size());
+  if (runs > k_max_planned_runs)
+    throw ConfigError({"--repeat", 0, 0}, "",
+                      std::to_string(runs) + " runs (tasks x models x samples, --repeat " + std::to_string(options.repeat) +
+                          " times each task's repeat:) is more than one evaluation may plan (" +
+                          std::to_string(k_max_planned_runs) + "); lower --repeat or repeat:, or select fewer tasks or models");
+}
+
 Evaluation load_evaluation(const RunCommandOptions& options) {
   Evaluation evaluation;
   evaluation.plan.repeat = options.repeat;
   evaluation.plan.filter = TaskFilter(options.filter);
   evaluation.plan.shuffle = options.shuffle;
   evaluation.plan.seed = options.seed.value_or(options.shuffle ? time_based_seed() : 0);
-  if (options.repeat < 1) throw ConfigError({"--repeat", 0, 0}, "", "must be at least 1");
+  if (options.repeat < 1 || options.repeat > k_max_repeat)
+    throw ConfigError({"--repeat", 0, 0}, "", "must be from 1 to " + std::to_string(k_max_repeat) + ", got " + std::to_string(options.repeat));
   evaluation.slo = slo_of(options);
   if (const char* status_file = std::getenv("GTEST_SHARD_STATUS_FILE")) touch_shard_status_file(status_file);
   evaluation.plan.shard = resolve_shard(options.shard, std::getenv("GTEST_TOTAL_SHARDS"), std::getenv("GTEST_SHARD_INDEX"));
@@ -172,7 +189,15 @@ Evaluation load_evaluation(const RunCommandOptions& options) {
   evaluation.tasks = load_all_tasks(options);
   load_models(options, evaluation);
   evaluation.selected = select_tasks(evaluation.tasks, evaluation.plan.filter);
+  check_plan_size(options, evaluation);
   return evaluation;
+}
+
+// What the first request would otherwise find out: a key variable that is not set (a models
+// file's base_url and dialect were checked when it was loaded).
+void check_models_ready(const Evaluation& evaluation) {
+  if (evaluation.recording) return;
+  for (const auto& model : evaluation.models) detail::required_auth_headers(model);
 }
 
 // A filter that selects nothing is almost always a typo; running nothing and passing would
@@ -192,13 +217,37 @@ struct Outputs {
   std::string results;
 };
 
-Outputs outputs_of(const RunCommandOptions& options) {
-  if (!options.junit_path.empty()) {
-    const fs::path parent = fs::path(options.junit_path).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) fs::create_directories(parent, ec);
-    if (ec) throw ConfigError({options.junit_path, 0, 0}, "--junit", "cannot create its directory: " + ec.message());
+// The nearest ancestor of `path` that exists (`path` itself when it does).
+fs::path nearest_existing(const fs::path& path) {
+  std::error_code ec;
+  fs::path p = fs::absolute(path, ec).lexically_normal();
+  while (!fs::exists(p, ec) && p.has_relative_path()) p = p.parent_path();
+  return p;
+}
+
+// That `path` (a directory when `directory`, else a file) can be written, or created: checked
+// before any request and before anything is created, so a bad flag leaves nothing behind.
+void check_writable(const std::string& path, const std::string& flag, bool directory) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status)) {
+    if (directory && !fs::is_directory(status))
+      throw ConfigError({path, 0, 0}, flag, "is a file, not a directory; name a directory (it is created when missing)");
+    if (!directory && fs::is_directory(status)) throw ConfigError({path, 0, 0}, flag, "is a directory; name a file");
+    if (::access(path.c_str(), W_OK | (directory ? X_OK : 0)) != 0)
+      throw ConfigError({path, 0, 0}, flag, std::string("cannot be written: ") + std::strerror(errno));
+    return;
   }
+  const fs::path base = nearest_existing(directory ? fs::path(path) : fs::absolute(path, ec).parent_path());
+  if (!fs::is_directory(base, ec))
+    throw ConfigError({path, 0, 0}, flag, "cannot be created: " + base.string() + " is a file, not a directory");
+  if (::access(base.c_str(), W_OK | X_OK) != 0)
+    throw ConfigError({path, 0, 0}, flag, "cannot be created in " + base.string() + ": " + std::strerror(errno));
+}
+
+Outputs outputs_of(const RunCommandOptions& options) {
+  if (!options.junit_path.empty()) check_writable(options.junit_path, "--junit", false);
+  if (!options.record_dir.empty()) check_writable(options.record_dir, "--record", true);
   Outputs out;
   // Time and process id: runs started in the same second (ctest -j, CI matrices) must not
   // share a directory.
@@ -206,6 +255,7 @@ Outputs outputs_of(const RunCommandOptions& options) {
                                        : options.output_dir;
   out.journal = (fs::path(out.dir) / "journal.jsonl").string();
   out.results = (fs::path(out.dir) / "results.json").string();
+  check_writable(out.dir, "--output-dir", true);
   if (fs::exists(out.journal) && options.resume_dir.empty())
     throw ConfigError({out.dir, 0, 0}, "--output-dir",
                       "already holds a journal.jsonl from another run: `goodput run --resume " + out.dir +
@@ -213,10 +263,14 @@ Outputs outputs_of(const RunCommandOptions& options) {
   return out;
 }
 
-void create_output_dir(const Outputs& outputs) {
+void create_output_dirs(const RunCommandOptions& options, const Outputs& outputs) {
   std::error_code ec;
   fs::create_directories(outputs.dir, ec);
   if (ec) throw ConfigError({outputs.dir, 0, 0}, "--output-dir", "cannot create the output directory: " + ec.message());
+  if (options.junit_path.empty()) return;
+  const fs::path parent = fs::path(options.junit_path).parent_path();
+  if (!parent.empty()) fs::create_directories(parent, ec);
+  if (ec) throw ConfigError({options.junit_path, 0, 0}, "--junit", "cannot create its directory: " + ec.message());
 }
 
 std::unique_ptr<sim::SimServer> start_simulator(const RunCommandOptions& options, Evaluation& evaluation) {
@@ -374,10 +428,11 @@ int run_command(const RunCommandOptions& given) {
       return k_exit_all_passed;
     }
     check_selection(options, evaluation);
+    check_models_ready(evaluation);
     const Outputs outputs = outputs_of(options);
     const std::unique_ptr<sim::SimServer> simulator = start_simulator(options, evaluation);
     label_simulated(evaluation);
-    create_output_dir(outputs);
+    create_output_dirs(options, outputs);
     std::optional<detail::Resumption> resumption;
     if (!options.resume_dir.empty())
       resumption = detail::prepare_resumption(outputs.dir, evaluation.selected, evaluation.models, !options.sim_profiles.empty());

@@ -4,7 +4,14 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <regex>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <iomanip>
+#include <sstream>
+
+#include "goodput/utf8.hpp"
 
 namespace goodput::detail {
 
@@ -21,33 +28,142 @@ bool parse_bool_word(const std::string& s, bool& out) {
   if (s == "false" || s == "False" || s == "FALSE") { out = false; return true; }
   return false;
 }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+std::size_t digits_from(const std::string& s, std::size_t i) {
+  while (i < s.size() && is_digit(s[i])) ++i;
+  return i;
+}
+
+// By hand, not std::regex: libstdc++'s regex recurses per character, so a long scalar could
+// overflow the stack.
 bool parse_int(const std::string& s, std::int64_t& out) {
-  static const std::regex k_int(R"([-+]?[0-9]+)");
-  if (!std::regex_match(s, k_int)) return false;
+  const std::size_t sign = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  if (s.size() == sign || digits_from(s, sign) != s.size()) return false;
   const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
   auto [ptr, ec] = std::from_chars(begin, s.data() + s.size(), out);
   return ec == std::errc() && ptr == s.data() + s.size();
 }
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?, within double's range.
 bool parse_float(const std::string& s, double& out) {
-  static const std::regex k_float(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  if (!std::regex_match(s, k_float)) return false;
-  try {
-    out = std::stod(s);
-  } catch (const std::exception&) {
-    return false;
+  std::size_t i = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  const std::size_t start = i;
+  if (i < s.size() && s[i] == '.') {
+    i = digits_from(s, i + 1);
+    if (i == start + 1) return false;
+  } else {
+    i = digits_from(s, i);
+    if (i == start) return false;
+    if (i < s.size() && s[i] == '.') i = digits_from(s, i + 1);
   }
-  return true;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    std::size_t e = i + 1;
+    if (e < s.size() && (s[e] == '-' || s[e] == '+')) ++e;
+    i = digits_from(s, e);
+    if (i == e) return false;
+  }
+  if (i != s.size()) return false;
+  const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
+  auto [ptr, ec] = std::from_chars(begin, s.data() + s.size(), out);
+  return ec == std::errc() && ptr == s.data() + s.size();
 }
 
+// A quoted scalar is a string even when it reads like a number: say so, and how to fix it.
 std::string kind_name(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
+    case YAML::NodeType::Scalar:
+      return is_plain(node) ? "'" + node.Scalar() + "'" : "the string \"" + node.Scalar() + "\"";
     case YAML::NodeType::Null: return "nothing (null)";
     default: return "nothing";
   }
 }
+std::string unquote_hint(const YAML::Node& node, bool reads_as_value) {
+  if (!node.IsScalar() || is_plain(node) || !reads_as_value) return "";
+  return "; write " + node.Scalar() + " without quotes";
+}
+
+// 15 significant digits: 86400000 stays 86400000, 0.001 stays 0.001.
+std::string number_text(double value) {
+  std::ostringstream out;
+  out << std::setprecision(15) << value;
+  return out.str();
+}
+
+// The walk of YamlReader::load: what every document must satisfy before it is read. Aliases
+// share their anchor's node, so the walk sees a document as expanded; its budgets stop it.
+class DocumentCheck {
+ public:
+  DocumentCheck(const YamlReader& yaml, std::size_t file_bytes)
+      : m_yaml(yaml),
+        m_nodes_left(file_bytes + YamlReader::k_alias_nodes),
+        m_bytes_left(file_bytes + YamlReader::k_alias_bytes) {}
+
+  void check(const YAML::Node& node, const std::string& field, int depth) {
+    if (depth > YamlReader::k_max_depth)
+      m_yaml.fail(node, field, "nested more than " + std::to_string(YamlReader::k_max_depth) + " levels deep");
+    if (m_nodes_left == 0) too_large(node, field, std::to_string(YamlReader::k_alias_nodes) + " values");
+    --m_nodes_left;
+    switch (node.Type()) {
+      case YAML::NodeType::Scalar: scalar(node, field, node.Scalar()); break;
+      case YAML::NodeType::Sequence:
+        for (std::size_t i = 0; i < node.size(); ++i) check(node[i], index_field(field, i), depth + 1);
+        break;
+      case YAML::NodeType::Map: mapping(node, field, depth); break;
+      default: break;
+    }
+  }
+
+ private:
+  void mapping(const YAML::Node& node, const std::string& field, int depth) {
+    std::map<std::string, YAML::Mark, std::less<>> seen;
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar())
+        m_yaml.fail(entry.first, field, "a key must be a plain word, got " + kind_name(entry.first));
+      const std::string& key = entry.first.Scalar();
+      scalar(entry.first, field, key);
+      const std::string sub = join_field(field, key);
+      const auto [it, inserted] = seen.emplace(key, entry.first.Mark());
+      if (!inserted)
+        m_yaml.fail(entry.first, sub,
+                    "duplicate key '" + key + "': also at line " + std::to_string(it->second.line + 1) + ", column " +
+                        std::to_string(it->second.column + 1) + "; YAML would keep only one of them, so remove the other");
+      check(entry.second, sub, depth + 1);
+    }
+  }
+
+  void scalar(const YAML::Node& node, const std::string& field, const std::string& text) {
+    if (text.size() > m_bytes_left) too_large(node, field, std::to_string(YamlReader::k_alias_bytes >> 20) + " MiB of text");
+    m_bytes_left -= text.size();
+    for (std::size_t pos = 0, size = 0; pos < text.size(); pos += size) {
+      if (utf8::decode(text, pos, size) != U'\uFFFD' || text.compare(pos, size, "\xEF\xBF\xBD") == 0) continue;
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[pos])));
+      m_yaml.fail(node, field,
+                  std::string("is not valid UTF-8 (byte ") + byte + " at byte " + std::to_string(pos) +
+                      " of the text); save the file as UTF-8");
+    }
+  }
+
+  [[noreturn]] void too_large(const YAML::Node& node, const std::string& field, const std::string& what) const {
+    m_yaml.fail(node, field,
+                "aliases (*name) expand this file by more than " + what +
+                    " beyond its own size (an anchor repeated inside repeats: \"billion laughs\"?); write the values "
+                    "out instead");
+  }
+
+  const YamlReader& m_yaml;
+  std::size_t m_nodes_left;
+  std::size_t m_bytes_left;
+};
+
+}  // namespace
+
+std::string range_text(double min, double max, const std::string& unit) {
+  return "from " + number_text(min) + " to " + number_text(max) + (unit.empty() ? "" : " " + unit);
+}
+
+namespace {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -77,14 +193,29 @@ const std::string* closest_match(std::string_view word, const std::vector<std::s
 }
 
 YAML::Node YamlReader::load() const {
-  if (!std::filesystem::exists(m_file)) throw ConfigError({m_file, 0, 0}, "", "file not found");
+  std::error_code ec;
+  if (!std::filesystem::exists(m_file, ec)) throw ConfigError({m_file, 0, 0}, "", "file not found");
+  if (std::filesystem::is_directory(m_file, ec)) throw ConfigError({m_file, 0, 0}, "", "is a directory, not a YAML file");
+  std::ifstream in(m_file, std::ios::binary);
+  if (!in) throw ConfigError({m_file, 0, 0}, "", "cannot read the file");
+  // Read in chunks up to one byte beyond the limit, so that no file can fill memory.
+  std::string text;
+  char chunk[1 << 16];
+  while (text.size() <= k_max_file_bytes && in.read(chunk, sizeof chunk).gcount() > 0)
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) throw ConfigError({m_file, 0, 0}, "", "cannot read the file");
+  if (text.size() > k_max_file_bytes)
+    throw ConfigError({m_file, 0, 0}, "", "is larger than " + std::to_string(k_max_file_bytes >> 20) + " MiB; split it into several files");
+  YAML::Node root;
   try {
-    return YAML::LoadFile(m_file);
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError({m_file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
-  } catch (const YAML::BadFile&) {
-    throw ConfigError({m_file, 0, 0}, "", "cannot read the file");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError({m_file, 0, 0}, "", std::string("YAML error: ") + e.what());
   }
+  DocumentCheck(*this, text.size()).check(root, "", 0);
+  return root;
 }
 
 SourceLocation YamlReader::where(const YAML::Node& node) const {
@@ -130,24 +261,50 @@ std::string YamlReader::string(const YAML::Node& node, const std::string& field)
   return node.Scalar();
 }
 
+namespace {
+bool reads_as_number(const YAML::Node& node, double& value) { return node.IsScalar() && parse_float(node.Scalar(), value); }
+bool reads_as_integer(const YAML::Node& node, std::int64_t& value) { return node.IsScalar() && parse_int(node.Scalar(), value); }
+}  // namespace
+
 double YamlReader::number(const YAML::Node& node, const std::string& field) const {
   double value = 0;
-  if (!node.IsScalar() || !is_plain(node) || !parse_float(node.Scalar(), value))
-    fail(node, field, "expected a number, got " + kind_name(node));
+  const bool reads = reads_as_number(node, value);
+  if (!reads || !is_plain(node)) fail(node, field, "expected a number, got " + kind_name(node) + unquote_hint(node, reads));
   return value;
 }
 
 std::int64_t YamlReader::integer(const YAML::Node& node, const std::string& field) const {
   std::int64_t value = 0;
-  if (!node.IsScalar() || !is_plain(node) || !parse_int(node.Scalar(), value))
-    fail(node, field, "expected a whole number, got " + kind_name(node));
+  const bool reads = reads_as_integer(node, value);
+  if (!reads || !is_plain(node)) fail(node, field, "expected a whole number, got " + kind_name(node) + unquote_hint(node, reads));
+  return value;
+}
+
+double YamlReader::number_in(const YAML::Node& node, const std::string& field, double min, double max,
+                             const std::string& unit) const {
+  double value = 0;
+  const bool reads = reads_as_number(node, value);
+  if (!reads || !is_plain(node))
+    fail(node, field, "expected a number " + range_text(min, max, unit) + ", got " + kind_name(node) + unquote_hint(node, reads));
+  if (!(value >= min && value <= max)) fail(node, field, "must be " + range_text(min, max, unit) + ", got " + node.Scalar());
+  return value;
+}
+
+std::int64_t YamlReader::integer_in(const YAML::Node& node, const std::string& field, std::int64_t min,
+                                    std::int64_t max) const {
+  std::int64_t value = 0;
+  const bool reads = reads_as_integer(node, value);
+  const std::string range = "from " + std::to_string(min) + " to " + std::to_string(max);
+  if (!reads || !is_plain(node))
+    fail(node, field, "expected a whole number " + range + ", got " + kind_name(node) + unquote_hint(node, reads));
+  if (value < min || value > max) fail(node, field, "must be " + range + ", got " + node.Scalar());
   return value;
 }
 
 bool YamlReader::boolean(const YAML::Node& node, const std::string& field) const {
   bool value = false;
-  if (!node.IsScalar() || !is_plain(node) || !parse_bool_word(node.Scalar(), value))
-    fail(node, field, "expected true or false, got " + kind_name(node));
+  const bool reads = node.IsScalar() && parse_bool_word(node.Scalar(), value);
+  if (!reads || !is_plain(node)) fail(node, field, "expected true or false, got " + kind_name(node) + unquote_hint(node, reads));
   return value;
 }
 

@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 
+#include "goodput/yaml_util.hpp"
+
 namespace goodput::detail {
 
 std::vector<std::string> auth_headers(const ModelSpec& model) {
@@ -15,7 +17,8 @@ std::vector<std::string> auth_headers(const ModelSpec& model) {
 std::vector<std::string> required_auth_headers(const ModelSpec& model) {
   std::vector<std::string> headers = auth_headers(model);
   if (headers.empty() && !model.api_key_env.empty())
-    throw ConfigError(model.where, "api_key_env",
+    throw ConfigError(model.api_key_env_where.file.empty() ? model.where : model.api_key_env_where,
+                      join_field(model.field, "api_key_env"),
                       "environment variable " + model.api_key_env +
                           " is not set; export it before running (the key itself never goes in a file)");
   return headers;

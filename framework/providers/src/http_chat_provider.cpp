@@ -12,6 +12,8 @@
 #include "goodput/api_key.hpp"
 #include "goodput/curl_session.hpp"
 #include "goodput/dialect.hpp"
+#include "goodput/json_text.hpp"
+#include "goodput/yaml_util.hpp"
 #include "server_errors.hpp"
 
 namespace goodput {
@@ -29,7 +31,7 @@ class HttpChatProvider final : public Provider {
     while (!m_model.base_url.empty() && m_model.base_url.back() == '/') m_model.base_url.pop_back();
     if (m_dialect.base_url_problem) {
       if (std::string problem = m_dialect.base_url_problem(m_model.base_url); !problem.empty())
-        throw ConfigError(m_model.where, "base_url", problem);
+        throw ConfigError(m_model.where, detail::join_field(m_model.field, "base_url"), problem);
     }
     m_auth_headers = detail::required_auth_headers(m_model);
   }
@@ -52,7 +54,7 @@ class HttpChatProvider final : public Provider {
   Completion complete(const CompletionRequest& request, const std::atomic<bool>* cancel) override {
     detail::HttpRequest http;
     http.url = m_model.base_url + m_dialect.chat_path;
-    http.body = request_body(request).dump();
+    http.body = detail::json_text(request_body(request));
     http.headers = {"Content-Type: application/json", "Accept: " + m_dialect.accept};
     http.headers.insert(http.headers.end(), m_auth_headers.begin(), m_auth_headers.end());
     http.connect_timeout_s = m_model.timeouts.connect_s;

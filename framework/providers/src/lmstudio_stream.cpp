@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "lmstudio_stream.hpp"
+#include "goodput/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,7 +32,7 @@ void LmStudioStreamDecoder::drain(double t_seconds) {
     if (!stopped()) {
       const json finish_chunk{{"choices", json::array({json{{"index", 0}, {"delta", json::object()},
                                                             {"finish_reason", m_stats_stop_reason}}})}};
-      feed_json(finish_chunk.dump(), t_seconds);
+      feed_json(detail::json_text(finish_chunk), t_seconds);
     } else {
       set_stop_reason(m_stats_stop_reason);
     }

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "goodput/reporters.hpp"
+#include "goodput/json_text.hpp"
 #include "goodput/stats_json.hpp"
 #include "goodput/utf8.hpp"
 
@@ -70,7 +71,7 @@ std::optional<std::string> property_value(const nlohmann::json& v) {
   if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
   if (v.is_number()) return number(v.get<double>());
   if (v.is_string()) return v.get<std::string>();
-  return v.dump();
+  return detail::json_text(v);
 }
 
 using Properties = std::vector<std::pair<std::string, std::string>>;

@@ -9,6 +9,7 @@
 
 #include "goodput/error.hpp"
 #include "goodput/journal_file.hpp"
+#include "goodput/json_text.hpp"
 #include "goodput/reporters.hpp"
 
 namespace goodput {
@@ -30,7 +31,7 @@ class RecordingReporter final : public Reporter {
 
   void on_plan(const Plan& plan) override {
     std::ofstream out(fs::path(m_dir) / "meta.json", std::ios::binary | std::ios::trunc);
-    out << recording_meta(plan).dump(2) << "\n";
+    out << detail::json_text(recording_meta(plan), 2) << "\n";
   }
 
   // Written whole per run: an interrupted evaluation keeps what it finished.

@@ -77,12 +77,15 @@ std::vector<PlannedRun> plan_runs(const std::vector<ModelSpec>& models, const st
     if (options.filter.matches(task.id())) chosen.push_back(&task);
 
   std::vector<PlannedRun> runs;
-  int max_samples = 0;
-  for (const auto* task : chosen) max_samples = std::max(max_samples, task->repeat * options.repeat);
+  // In 64 bits: a task's repeat times --repeat can pass INT_MAX (run_command refuses that
+  // many runs before planning; this must not overflow on the way).
+  const auto samples = [&](const TaskSpec* task) { return static_cast<std::int64_t>(task->repeat) * options.repeat; };
+  std::int64_t max_samples = 0;
+  for (const auto* task : chosen) max_samples = std::max(max_samples, samples(task));
   for (const auto& model : models)
-    for (int s = 0; s < max_samples; ++s)
+    for (std::int64_t s = 0; s < max_samples; ++s)
       for (const auto* task : chosen)
-        if (s < task->repeat * options.repeat) runs.push_back({&model, task, s});
+        if (s < samples(task)) runs.push_back({&model, task, static_cast<int>(s)});
 
   if (options.shard && options.shard->total > 1) {
     // The shard is decided on an order that does not depend on the file order of models or

@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "goodput/yaml_util.hpp"
 #include "goodput/spec.hpp"
+#include "goodput/base_url.hpp"
 #include "goodput/dialect.hpp"
 
 namespace goodput {
@@ -19,24 +19,45 @@ using detail::index_field;
 using detail::join_field;
 using detail::YamlReader;
 
-// Request parameters goodput knows the type of. Anything else a server accepts goes in a
-// model's `extra_body`, which is passed through unchanged.
-const std::map<std::string, ParamType, std::less<>>& known_request_params() {
-  static const std::map<std::string, ParamType, std::less<>> k_params{
-      {"max_tokens", ParamType::integer},       {"max_completion_tokens", ParamType::integer},
-      {"temperature", ParamType::number},       {"top_p", ParamType::number},
-      {"top_k", ParamType::integer},            {"min_p", ParamType::number},
-      {"seed", ParamType::integer},             {"stop", ParamType::string_list},
-      {"presence_penalty", ParamType::number},  {"frequency_penalty", ParamType::number},
-      {"repeat_penalty", ParamType::number},
+// A request parameter goodput knows the type and sensible range of (wide enough for every
+// server's own conventions, such as -1 for "no limit" or "random").
+struct KnownParam {
+  ParamType type;
+  double min = 0;
+  double max = 0;
+};
+
+// Request parameters goodput knows. Anything else a server accepts goes in a model's
+// `extra_body`, which is passed through unchanged.
+const std::map<std::string, KnownParam, std::less<>>& known_request_params() {
+  constexpr double k_max_seed = 4294967295.0;  // llama.cpp's seeds are 32-bit; -1 asks for a random one
+  static const std::map<std::string, KnownParam, std::less<>> k_params{
+      {"max_tokens", {ParamType::integer, -1, 10'000'000}},
+      {"max_completion_tokens", {ParamType::integer, -1, 10'000'000}},
+      {"temperature", {ParamType::number, 0, 10}},
+      {"top_p", {ParamType::number, 0, 1}},
+      {"top_k", {ParamType::integer, -1, 1'000'000}},
+      {"min_p", {ParamType::number, 0, 1}},
+      {"seed", {ParamType::integer, -1, k_max_seed}},
+      {"stop", {ParamType::string_list}},
+      {"presence_penalty", {ParamType::number, -2, 2}},
+      {"frequency_penalty", {ParamType::number, -2, 2}},
+      {"repeat_penalty", {ParamType::number, 0, 10}},
   };
   return k_params;
 }
 
+// By hand rather than std::regex, whose recursion per character a long value could overflow.
+bool all_chars_of(const std::string& value, bool (*allowed)(char c, std::size_t i)) {
+  for (std::size_t i = 0; i < value.size(); ++i)
+    if (!allowed(value[i], i)) return false;
+  return !value.empty();
+}
+bool is_word_char(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+
 void check_identifier(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
                       const std::string& value) {
-  static const std::regex k_identifier("[A-Za-z0-9_]+");
-  if (!std::regex_match(value, k_identifier))
+  if (!all_chars_of(value, [](char c, std::size_t) { return is_word_char(c); }))
     yaml.fail(node, field, "'" + value + "' is not a valid name: use letters, digits and '_' only (it becomes part of a task id like suite.name)");
 }
 
@@ -58,9 +79,12 @@ nlohmann::json read_request_params(const YamlReader& yaml, const YAML::Node& nod
                           e.message() + "; server-specific fields go in the model's extra_body");
       }
     }
-    switch (it->second) {
-      case ParamType::integer: out[key] = yaml.integer(entry.second, sub); break;
-      case ParamType::number: out[key] = yaml.number(entry.second, sub); break;
+    const KnownParam& param = it->second;
+    switch (param.type) {
+      case ParamType::integer:
+        out[key] = yaml.integer_in(entry.second, sub, static_cast<std::int64_t>(param.min), static_cast<std::int64_t>(param.max));
+        break;
+      case ParamType::number: out[key] = yaml.number_in(entry.second, sub, param.min, param.max); break;
       case ParamType::string_list: out[key] = yaml.string_list(entry.second, sub); break;
       default: out[key] = yaml.string(entry.second, sub); break;
     }
@@ -140,9 +164,7 @@ TaskSpec read_task(const YamlReader& yaml, const YAML::Node& node, const std::st
   if (node["params"]) task.params = read_request_params(yaml, node["params"], join_field(field, "params"));
   if (node["tags"]) task.tags = yaml.string_list(node["tags"], join_field(field, "tags"));
   if (node["repeat"]) {
-    const auto repeat = yaml.integer(node["repeat"], join_field(field, "repeat"));
-    if (repeat < 1 || repeat > 100000) yaml.fail(node["repeat"], join_field(field, "repeat"), "must be between 1 and 100000");
-    task.repeat = static_cast<int>(repeat);
+    task.repeat = static_cast<int>(yaml.integer_in(node["repeat"], join_field(field, "repeat"), 1, k_max_repeat));
   }
   const YAML::Node asserts = yaml.require(node, "assert", field);
   yaml.expect_sequence(asserts, join_field(field, "assert"));
@@ -152,10 +174,18 @@ TaskSpec read_task(const YamlReader& yaml, const YAML::Node& node, const std::st
   return task;
 }
 
-double read_seconds(const YamlReader& yaml, const YAML::Node& node, const std::string& field) {
-  const double s = yaml.number(node, field);
-  if (!(s > 0)) yaml.fail(node, field, "must be a positive number of seconds");
-  return s;
+// Durations: from a millisecond to `max_s` (curl takes them as whole milliseconds in a long).
+double read_seconds(const YamlReader& yaml, const YAML::Node& node, const std::string& field, double max_s) {
+  return yaml.number_in(node, field, 0.001, max_s, "seconds");
+}
+
+void check_base_url(const YamlReader& yaml, const YAML::Node& node, const std::string& field, const ModelSpec& model) {
+  std::string problem = detail::base_url_syntax_problem(model.base_url);
+  if (problem.empty()) {
+    const detail::Dialect& dialect = detail::find_dialect(model.dialect);
+    if (dialect.base_url_problem) problem = dialect.base_url_problem(model.base_url);
+  }
+  if (!problem.empty()) yaml.fail(node, field, problem);
 }
 
 ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::string& field) {
@@ -165,17 +195,17 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
                                 "warmup", "retry", "prompt_cache", "max_answer_mb"});
   ModelSpec model;
   model.where = yaml.where(node);
+  model.field = field;
   model.name = yaml.string(yaml.require(node, "name", field), join_field(field, "name"));
   const YAML::Node url = yaml.require(node, "base_url", field);
   model.base_url = yaml.string(url, join_field(field, "base_url"));
-  if (model.base_url.rfind("http://", 0) != 0 && model.base_url.rfind("https://", 0) != 0)
-    yaml.fail(url, join_field(field, "base_url"), "'" + model.base_url + "' must start with http:// or https:// (e.g. http://127.0.0.1:8080/v1)");
   while (!model.base_url.empty() && model.base_url.back() == '/') model.base_url.pop_back();
   model.model = yaml.string(yaml.require(node, "model", field), join_field(field, "model"));
   if (node["dialect"]) {
     model.dialect = yaml.string(node["dialect"], join_field(field, "dialect"));
     detail::find_dialect(model.dialect, yaml.where(node["dialect"]), join_field(field, "dialect"));
   }
+  check_base_url(yaml, url, join_field(field, "base_url"), model);
   if (node["params"]) model.params = read_request_params(yaml, node["params"], join_field(field, "params"));
   if (node["extra_body"]) {
     yaml.expect_map(node["extra_body"], join_field(field, "extra_body"));
@@ -184,14 +214,12 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
   if (node["api_key_env"]) {
     const YAML::Node env = node["api_key_env"];
     model.api_key_env = yaml.string(env, join_field(field, "api_key_env"));
-    static const std::regex k_env_name("[A-Za-z_][A-Za-z0-9_]*");
-    if (!std::regex_match(model.api_key_env, k_env_name))
+    model.api_key_env_where = yaml.where(env);
+    if (!all_chars_of(model.api_key_env, [](char c, std::size_t i) { return is_word_char(c) && !(i == 0 && c >= '0' && c <= '9'); }))
       yaml.fail(env, join_field(field, "api_key_env"), "must be the NAME of an environment variable (e.g. LMSTUDIO_API_KEY), never the key itself");
   }
   if (node["concurrency"]) {
-    const auto c = yaml.integer(node["concurrency"], join_field(field, "concurrency"));
-    if (c < 1 || c > 256) yaml.fail(node["concurrency"], join_field(field, "concurrency"), "must be between 1 and 256");
-    model.concurrency = static_cast<int>(c);
+    model.concurrency = static_cast<int>(yaml.integer_in(node["concurrency"], join_field(field, "concurrency"), 1, 256));
   }
   if (node["reasoning_effort"]) {
     const YAML::Node effort = node["reasoning_effort"];
@@ -226,20 +254,18 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
     yaml.expect_map(r, rf);
     yaml.check_keys(r, rf, {"attempts", "max_wait"});
     if (r["attempts"]) {
-      const auto n = yaml.integer(r["attempts"], join_field(rf, "attempts"));
-      if (n < 0 || n > 20) yaml.fail(r["attempts"], join_field(rf, "attempts"), "must be between 0 and 20");
-      model.retry_attempts = static_cast<int>(n);
+      model.retry_attempts = static_cast<int>(yaml.integer_in(r["attempts"], join_field(rf, "attempts"), 0, 20));
     }
-    if (r["max_wait"]) model.retry_max_wait_s = read_seconds(yaml, r["max_wait"], join_field(rf, "max_wait"));
+    if (r["max_wait"]) model.retry_max_wait_s = read_seconds(yaml, r["max_wait"], join_field(rf, "max_wait"), 3600);
   }
   if (node["timeouts"]) {
     const YAML::Node t = node["timeouts"];
     const std::string tf = join_field(field, "timeouts");
     yaml.expect_map(t, tf);
     yaml.check_keys(t, tf, {"connect", "request", "stall"});
-    if (t["connect"]) model.timeouts.connect_s = read_seconds(yaml, t["connect"], join_field(tf, "connect"));
-    if (t["request"]) model.timeouts.request_s = read_seconds(yaml, t["request"], join_field(tf, "request"));
-    if (t["stall"]) model.timeouts.stall_s = read_seconds(yaml, t["stall"], join_field(tf, "stall"));
+    if (t["connect"]) model.timeouts.connect_s = read_seconds(yaml, t["connect"], join_field(tf, "connect"), 3600);
+    if (t["request"]) model.timeouts.request_s = read_seconds(yaml, t["request"], join_field(tf, "request"), 7 * 86400);
+    if (t["stall"]) model.timeouts.stall_s = read_seconds(yaml, t["stall"], join_field(tf, "stall"), 86400);
   }
   return model;
 }

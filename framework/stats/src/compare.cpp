@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "goodput/statistics.hpp"
+#include "goodput/json_text.hpp"
 
 namespace goodput {
 
@@ -159,7 +160,7 @@ std::optional<std::string> fingerprint_warning(const RunSet& baseline, const Run
     if (k_ignored.count(key)) continue;
     const Json a = baseline.fingerprint.is_object() ? baseline.fingerprint.value(key, Json()) : Json();
     const Json b = candidate.fingerprint.is_object() ? candidate.fingerprint.value(key, Json()) : Json();
-    diffs.push_back(key + " " + a.dump() + " -> " + b.dump());
+    diffs.push_back(key + " " + detail::json_text(a) + " -> " + detail::json_text(b));
   }
   if (diffs.empty()) return std::nullopt;
   return "the runs' fingerprints differ (expected when swapping models): " + joined(diffs, "; ");

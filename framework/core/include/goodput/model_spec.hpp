@@ -54,6 +54,10 @@ struct ModelSpec {
   // error and is read no further (StreamDecoder::set_max_bytes).
   std::size_t max_answer_mb = k_default_max_answer_mb;
   SourceLocation where;
+  // Where later checks point: the model's place in its file ("models[1]"; empty when it
+  // does not come from a file) and the line of its api_key_env.
+  std::string field;
+  SourceLocation api_key_env_where;
 };
 
 // The server behind a model's base_url: scheme, host and port ("http://127.0.0.1:8080").

@@ -20,8 +20,18 @@ class YamlReader {
  public:
   explicit YamlReader(std::string file) : m_file(std::move(file)) {}
 
-  // Parses the file; syntax errors become ConfigError with yaml-cpp's position.
+  // Parses the file and checks the whole document before anyone reads it, so that what is
+  // read later is sound: every scalar (keys too) is valid UTF-8, no mapping names a key twice,
+  // keys are scalars, nesting is at most k_max_depth levels, and aliases (*name) do not expand
+  // it beyond its own size plus k_alias_nodes values and k_alias_bytes bytes of text (a
+  // "billion laughs" file). Every problem is a ConfigError at file:line:column naming the
+  // field; nothing else is thrown for any file content.
   YAML::Node load() const;
+
+  static constexpr std::size_t k_max_file_bytes = 64u << 20;
+  static constexpr int k_max_depth = 64;
+  static constexpr std::size_t k_alias_nodes = 10000;
+  static constexpr std::size_t k_alias_bytes = 1u << 20;
 
   SourceLocation where(const YAML::Node& node) const;
   [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& message) const;
@@ -35,6 +45,11 @@ class YamlReader {
   std::string string(const YAML::Node& node, const std::string& field) const;  // a scalar
   double number(const YAML::Node& node, const std::string& field) const;
   std::int64_t integer(const YAML::Node& node, const std::string& field) const;
+  // A number within [min, max]; both the type and the range errors state the range
+  // ("expected a number from 0.001 to 86400 (seconds)"); `unit` is added when not empty.
+  double number_in(const YAML::Node& node, const std::string& field, double min, double max,
+                   const std::string& unit = "") const;
+  std::int64_t integer_in(const YAML::Node& node, const std::string& field, std::int64_t min, std::int64_t max) const;
   bool boolean(const YAML::Node& node, const std::string& field) const;
   std::vector<std::string> string_list(const YAML::Node& node, const std::string& field) const;  // a scalar or a sequence of scalars
 
@@ -49,6 +64,9 @@ class YamlReader {
  private:
   std::string m_file;
 };
+
+// "from 1 to 100000" / "from 0.001 to 86400 seconds": how range errors state a range.
+std::string range_text(double min, double max, const std::string& unit = "");
 
 // The candidate a few edits away from `word` (a typo of it), for "did you mean"; else null.
 const std::string* closest_match(std::string_view word, const std::vector<std::string>& candidates);

@@ -4,6 +4,7 @@
 // any request.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +27,11 @@ struct AssertionSpec {
   SourceLocation where;
   std::shared_ptr<const checkers::Checker> checker;  // built at load time, so bad params fail early
 };
+
+// The most samples a task's `repeat:` or `--repeat` may ask for, and the most runs one
+// evaluation may plan (tasks x models x samples): beyond them a typo, not a plan.
+inline constexpr int k_max_repeat = 100000;
+inline constexpr std::int64_t k_max_planned_runs = 10'000'000;
 
 struct TaskSpec {
   std::string suite;
