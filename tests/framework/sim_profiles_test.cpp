@@ -271,10 +271,12 @@ TEST_F(SimProfilesFile, ChanceOutsideZeroToOneIsRejected) {
   for (const std::string bad : {"1.5", "-0.1"}) {
     const ConfigError e = load_error(head + "      - {text: x, chance: " + bad + "}\n");
     EXPECT_EQ(e.field(), "models[0].answers[0].chance") << bad;
-    EXPECT_THAT(e.message(), HasSubstr("between 0 and 1")) << bad;
+    EXPECT_THAT(e.message(), HasSubstr("must be from 0 to 1, got " + bad)) << bad;
   }
   EXPECT_EQ(load_error(head + "      - {text: x, chance: often}\n").field(), "models[0].answers[0].chance");
   EXPECT_EQ(load_error("models:\n  - {id: m, ttft_ms: 1, tokens_per_second: 5, seed: -3}\n").field(), "models[0].seed");
+  EXPECT_EQ(load_error("models:\n  - {id: m, ttft_ms: 1e300, tokens_per_second: 5}\n").message(),
+            "must be from 0 to 86400000 ms, got 1e300");  // once converted to a duration with undefined behaviour
   // The bounds themselves are fine.
   EXPECT_NO_THROW(load_sim_profiles(write(head + "      - {text: x, chance: 0}\n      - {text: y, chance: 1}\n")));
 }

@@ -28,10 +28,12 @@ std::string optional_string(const YamlReader& reader, const YAML::Node& map, con
 }
 
 int small_count(const YamlReader& reader, const YAML::Node& node, const std::string& field) {
-  const std::int64_t value = reader.integer(node, field);
-  if (value < 0 || value > std::numeric_limits<int>::max())
-    reader.fail(node, field, "expected a whole number >= 0, got " + std::to_string(value));
-  return static_cast<int>(value);
+  return static_cast<int>(reader.integer_in(node, field, 0, std::numeric_limits<int>::max()));
+}
+
+// Delays in milliseconds, up to a day: larger ones would overflow the server's clock arithmetic.
+double read_ms(const YamlReader& reader, const YAML::Node& node, const std::string& field) {
+  return reader.number_in(node, field, 0, 86'400'000, "ms");
 }
 
 SimFault read_fault(const YamlReader& reader, const YAML::Node& node, const std::string& field) {
@@ -74,9 +76,7 @@ SimAnswer read_answer(const YamlReader& reader, const YAML::Node& node, const st
   if (const YAML::Node fault = node["fault"]; fault.IsDefined() && !fault.IsNull())
     answer.fault = read_fault(reader, fault, join_field(field, "fault"));
   if (const YAML::Node chance = node["chance"]; chance.IsDefined() && !chance.IsNull()) {
-    answer.chance = reader.number(chance, join_field(field, "chance"));
-    if (!(answer.chance >= 0 && answer.chance <= 1))
-      reader.fail(chance, join_field(field, "chance"), "a probability: must be between 0 and 1");
+    answer.chance = reader.number_in(chance, join_field(field, "chance"), 0, 1);
   }
   return answer;
 }
@@ -112,21 +112,17 @@ SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const 
   if (profile.id.empty()) reader.fail(id, join_field(field, "id"), "the model id must not be empty");
 
   const YAML::Node ttft = reader.require(node, "ttft_ms", field);
-  profile.ttft_ms = reader.number(ttft, join_field(field, "ttft_ms"));
-  if (profile.ttft_ms < 0) reader.fail(ttft, join_field(field, "ttft_ms"), "must be >= 0");
+  profile.ttft_ms = read_ms(reader, ttft, join_field(field, "ttft_ms"));
 
   const YAML::Node rate = reader.require(node, "tokens_per_second", field);
-  profile.tokens_per_second = reader.number(rate, join_field(field, "tokens_per_second"));
   // A rate above a million tokens/s would make the token interval round to nothing.
-  if (!(profile.tokens_per_second > 0) || profile.tokens_per_second > 1e6)
-    reader.fail(rate, join_field(field, "tokens_per_second"), "must be > 0 and <= 1000000");
+  profile.tokens_per_second = reader.number_in(rate, join_field(field, "tokens_per_second"), 0.001, 1e6);
 
   if (const YAML::Node cache = node["prompt_cache"]; cache.IsDefined() && !cache.IsNull())
     profile.prompt_cache = reader.boolean(cache, join_field(field, "prompt_cache"));
   profile.warm_ttft_ms = profile.ttft_ms / 10;
   if (const YAML::Node warm = node["warm_ttft_ms"]; warm.IsDefined() && !warm.IsNull()) {
-    profile.warm_ttft_ms = reader.number(warm, join_field(field, "warm_ttft_ms"));
-    if (profile.warm_ttft_ms < 0) reader.fail(warm, join_field(field, "warm_ttft_ms"), "must be >= 0");
+    profile.warm_ttft_ms = read_ms(reader, warm, join_field(field, "warm_ttft_ms"));
     if (!profile.prompt_cache) reader.fail(warm, join_field(field, "warm_ttft_ms"), "needs prompt_cache: true");
   }
 
@@ -134,9 +130,8 @@ SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const 
 
   profile.seed = default_seed(profile.id);
   if (const YAML::Node seed = node["seed"]; seed.IsDefined() && !seed.IsNull()) {
-    const std::int64_t value = reader.integer(seed, join_field(field, "seed"));
-    if (value < 0) reader.fail(seed, join_field(field, "seed"), "expected a whole number >= 0");
-    profile.seed = static_cast<std::uint64_t>(value);
+    profile.seed = static_cast<std::uint64_t>(
+        reader.integer_in(seed, join_field(field, "seed"), 0, std::numeric_limits<std::int64_t>::max()));
   }
 
   profile.system_fingerprint =
