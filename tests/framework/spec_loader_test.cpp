@@ -201,7 +201,7 @@ TEST_F(SpecLoaderTest, MaxAnswerMbIsAWholeNumberOfMegabytes) {
   EXPECT_EQ(load("    max_answer_mb: 64\n").max_answer_mb, 64u);
   const ConfigError e = models_error("models:\n  - name: a\n    base_url: http://x/v1\n    model: m\n    max_answer_mb: 0\n");
   EXPECT_EQ(e.field(), "models[0].max_answer_mb");
-  EXPECT_THAT(e.message(), HasSubstr("between 1 and 4096"));
+  EXPECT_THAT(e.message(), HasSubstr("must be from 1 to 4096, got"));
 }
 
 TEST_F(SpecLoaderTest, ModelParamsOverrideTaskParams) {

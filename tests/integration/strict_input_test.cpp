@@ -84,6 +84,18 @@ TEST_F(StrictInputTest, NumbersStateTheirRange) {
   EXPECT_LT(r.err.size(), 200u) << r.err;  // no 300-digit range
 }
 
+TEST_F(StrictInputTest, FlagsStateTheirRange) {
+  expect_refused(quote(tasks()) + " --models " + quote(models()) + " --shuffle --seed -1",
+                 "--seed: must be a whole number from 0 to 18446744073709551615, got '-1'");
+  auto r = run("models --models " + quote(models()) + " --timeout 0");
+  EXPECT_EQ(r.exit_code, 2) << r.output();
+  EXPECT_THAT(r.err, HasSubstr("--timeout: must be a number from 0.001 to 3600 seconds, got '0'"));
+  EXPECT_EQ(m_server.connections(), 0);
+  r = run("sim --port 99999");
+  EXPECT_EQ(r.exit_code, 2) << r.output();
+  EXPECT_THAT(r.err, HasSubstr("--port: must be a whole number from 0 to 65535, got '99999'"));
+}
+
 TEST_F(StrictInputTest, TooManyRunsAreRefusedBeforePlanning) {
   expect_refused(quote(tasks("suite: s\ntasks:\n  - id: a\n    prompt: hi\n    repeat: 100000\n    assert:\n      - type: contains\n        value: x\n")) +
                      " --models " + quote(models()) + " --repeat 100000",

@@ -5,6 +5,8 @@
 // from what was parsed and calls the subcommand (goodput/commands.hpp).
 #include <unistd.h>
 
+#include <charconv>
+#include <cstdint>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -48,6 +50,19 @@ CLI::Validator number_range(double min, double max, bool whole, const std::strin
       (whole ? "INT " : "NUMBER ") + range);
 }
 
+// A 64-bit seed: CLI11 would take "-1" as 18446744073709551615.
+CLI::Validator seed_range() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        std::uint64_t value = 0;
+        const auto [end, ec] = std::from_chars(input.data(), input.data() + input.size(), value);
+        if (input.empty() || ec != std::errc() || end != input.data() + input.size())
+          return "must be a whole number from 0 to 18446744073709551615, got '" + input + "'";
+        return "";
+      },
+      "INT from 0 to 18446744073709551615");
+}
+
 // argv joined with spaces, as results.json records how it was made.
 std::string joined_command_line(int argc, char** argv) {
   std::string line;
@@ -73,7 +88,7 @@ void add_run_selection(CLI::App& cmd, RunCli& run) {
                  "Do only shard INDEX of TOTAL (e.g. 0/4; wins over GTEST_SHARD_INDEX / GTEST_TOTAL_SHARDS); "
                  "join the shards' results with `goodput merge`");
   auto* shuffle_opt = cmd.add_flag("--shuffle", run.options.shuffle, "Run each model's runs in a random order (the seed is printed)");
-  cmd.add_option("--seed", run.options.seed, "Seed for --shuffle (default: from the clock)")->needs(shuffle_opt);
+  cmd.add_option("--seed", run.options.seed, "Seed for --shuffle (default: from the clock)")->check(seed_range())->needs(shuffle_opt);
   auto* list_opt = cmd.add_flag("--list-tasks", run.options.list_tasks, "Print what would run (after --filter and sharding) and exit; no request is sent");
   cmd.add_option("--format", run.list_format, "Output of --list-tasks: text, or json (for goodput_discover_tasks)")
       ->check(CLI::IsMember({"text", "json"}))

@@ -236,9 +236,7 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
   }
   if (node["warmup"]) model.warmup = yaml.boolean(node["warmup"], join_field(field, "warmup"));
   if (node["max_answer_mb"]) {
-    const auto mb = yaml.integer(node["max_answer_mb"], join_field(field, "max_answer_mb"));
-    if (mb < 1 || mb > 4096) yaml.fail(node["max_answer_mb"], join_field(field, "max_answer_mb"), "must be between 1 and 4096 (MB)");
-    model.max_answer_mb = static_cast<std::size_t>(mb);
+    model.max_answer_mb = static_cast<std::size_t>(yaml.integer_in(node["max_answer_mb"], join_field(field, "max_answer_mb"), 1, 4096));
   }
   if (node["prompt_cache"]) {
     const YAML::Node cache = node["prompt_cache"];
