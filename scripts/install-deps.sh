@@ -5,6 +5,7 @@ packages=(cmake ninja-build g++ pkg-config python3
           nlohmann-json3-dev libcurl4-openssl-dev libyaml-cpp-dev libcli11-dev
           libcpp-httplib-dev libgtest-dev libgmock-dev
           libseccomp-dev bubblewrap
+          chromium  # tests/integration/html_report_test.cpp loads the HTML report in it (headless)
           ccache   # optional: CMake compiles through it when found (GOODPUT_CCACHE)
           # scripts/fuzz.sh: libFuzzer and the sanitizers; clang 15+ (Debian 12's default clang, 14,
           # lacks what libstdc++ needs for std::source_location)

@@ -111,6 +111,12 @@ void add_run_outputs(CLI::App& cmd, RunCli& run) {
                  "goodput = share of runs that passed and met every limit");
 }
 
+// --html: the HTML report of this run (`goodput report` below writes it for any results).
+void add_run_html(CLI::App& cmd, RunCli& run) {
+  cmd.add_option("--html", run.options.html_path,
+                 "Also write a self-contained HTML report (plots, task x model matrix, answers) to this file");
+}
+
 void add_run(CLI::App& app, RunCli& run) {
   auto& cmd = *app.add_subcommand("run", "Evaluate task cases against models and report pass rate next to latency");
   run.cmd = &cmd;
@@ -129,6 +135,7 @@ void add_run(CLI::App& app, RunCli& run) {
   models_opt->excludes(sim_opt);
   add_run_selection(cmd, run);
   add_run_outputs(cmd, run);
+  add_run_html(cmd, run);
 }
 
 int dispatch_run(RunCli& run, int argc, char** argv) {
@@ -138,6 +145,21 @@ int dispatch_run(RunCli& run, int argc, char** argv) {
   run.options.color = isatty(STDOUT_FILENO) != 0;
   run.options.list_json = run.list_format == "json";
   return run_command(run.options);
+}
+
+// ---- report: the HTML report of results directories (run --html, compare --html write it too) ----
+
+struct ReportCli {
+  ReportCommandOptions options;
+  CLI::App* cmd = nullptr;
+};
+
+void add_report(CLI::App& app, ReportCli& report) {
+  auto& cmd = *app.add_subcommand(
+      "report", "Write one self-contained HTML page of results: goodput report DIR [DIR2] -o report.html (two: regressions first)");
+  report.cmd = &cmd;
+  cmd.add_option("dirs", report.options.inputs, "Results directories (or their results.json)")->required();
+  cmd.add_option("-o,--output", report.options.output, "The HTML file to write")->required();
 }
 
 // ---- models ----
@@ -247,6 +269,7 @@ void add_compare(CLI::App& app, CompareCli& compare) {
                  "Gate settings (YAML: alpha, fail_on, max_latency_increase, max_ttc_increase, min_detectable_drop)");
   cmd.add_option("--markdown", o.markdown_path, "Also write the comparison as Markdown (a pull-request comment)");
   cmd.add_option("--json", o.json_path, "Also write the comparison as JSON");
+  cmd.add_option("--html", o.html_path, "Also write an HTML report of both runs, regressions first");
 }
 
 int dispatch_compare(CompareCli& compare) {
@@ -274,6 +297,8 @@ int cli_main(int argc, char** argv) {
   add_merge(app, merge);
   CompareCli compare;
   add_compare(app, compare);
+  ReportCli report;
+  add_report(app, report);
 
   try {
     app.parse(argc, argv);
@@ -286,6 +311,7 @@ int cli_main(int argc, char** argv) {
   if (models.cmd->parsed()) return dispatch_models(models);
   if (merge.cmd->parsed()) return dispatch_merge(merge, argc, argv);
   if (compare.cmd->parsed()) return dispatch_compare(compare);
+  if (report.cmd->parsed()) return report_command(report.options, std::cout, std::cerr);
   if (sim.cmd->parsed()) return dispatch_sim(sim);
   if (assertions_cmd->parsed()) return assertions_command();
   return k_exit_bad_input;

@@ -17,61 +17,13 @@
 #include "goodput/results_json.hpp"
 #include "goodput/terminal_text.hpp"
 #include "json_reading.hpp"
+#include "run_set.hpp"
 
 namespace goodput {
 
 using nlohmann::json;
 
 namespace {
-
-using detail::field_of;
-using detail::text_of;
-
-std::string model_names(const ResultsFile& file) {
-  std::string names;
-  for (const auto& m : file.models())
-    if (field_of(m, "name").is_string()) names += (names.empty() ? "" : ", ") + text_of(field_of(m, "name"));
-  return names.empty() ? "none" : names;
-}
-
-// The model of `file` named `model` (or its only one): its fingerprint, the text of each task
-// (a changed prompt is not comparable) and its runs.
-RunSet run_set(const ResultsFile& file, std::string model, const char* role) {
-  const json& models = file.models();
-  if (model.empty()) {
-    if (models.size() != 1)
-      throw ConfigError({file.path, 0, 0}, "", std::string("holds ") + std::to_string(models.size()) + " models (" + model_names(file) +
-                                                   "); name the " + role + " with --" + role + "-model");
-    model = text_of(field_of(models[0], "name"));
-  }
-  const json* entry = nullptr;
-  for (const auto& m : models)
-    if (field_of(m, "name") == model) entry = &m;
-  if (!entry)
-    throw ConfigError({file.path, 0, 0}, "", std::string("has no model '") + model + "' (" + role + "); it holds: " + model_names(file));
-
-  RunSet set;
-  set.label = file.path + ":" + model;
-  set.model = model;
-  json f = field_of(*entry, "fingerprint").is_object() ? field_of(*entry, "fingerprint") : json::object();
-  for (const char* key : {"model", "dialect", "params", "extra_body"}) f[key] = field_of(*entry, key);
-  f.erase("endpoint");
-  set.fingerprint = std::move(f);
-  for (const auto& t : file.tasks()) {
-    if (!field_of(t, "id").is_string()) throw ConfigError({file.path, 0, 0}, "tasks", "a task has no id");
-    set.tasks[text_of(field_of(t, "id"))] = {{"system", field_of(t, "system")},
-                                             {"prompt", field_of(t, "prompt")},
-                                             {"params", field_of(t, "params")},
-                                             {"assertions", field_of(t, "assertions")}};
-  }
-  for (auto& run : file.stored_runs()) {
-    if (run.key.model != model) continue;
-    if (!set.tasks.count(run.key.task))
-      throw ConfigError({file.path, 0, 0}, "runs", "a run of task '" + run.key.task + "' that the file does not list");
-    set.runs.push_back(std::move(run));
-  }
-  return set;
-}
 
 // "20%" -> 0.2; "0.2" -> 0.2 (a plain number is a fraction). `what` names it in the error.
 double parse_fraction(const std::string& text, const SourceLocation& where, const std::string& field, const char* what = "an increase") {
@@ -148,14 +100,19 @@ GateOptions gate_options(const CompareCommandOptions& options) {
   return gate;
 }
 
-Comparison compare_files(const CompareCommandOptions& options, const GateOptions& gate) {
+struct ComparedFiles {
+  std::vector<ResultsFile> files;  // the baseline's, then the candidate's when it is another
+  Comparison comparison;
+};
+
+ComparedFiles compare_files(const CompareCommandOptions& options, const GateOptions& gate) {
   if (options.baseline_path.empty()) throw ConfigError({"goodput compare", 0, 0}, "", "name the baseline results file");
   const std::string candidate_path = options.candidate_path.empty() ? options.baseline_path : options.candidate_path;
   const ResultsFile base_file = read_results_file(options.baseline_path);
   const ResultsFile cand_file = candidate_path == options.baseline_path ? base_file : read_results_file(candidate_path);
   check_same_schema(base_file, cand_file, "compare");
-  const RunSet baseline = run_set(base_file, options.baseline_model, "baseline");
-  const RunSet candidate = run_set(cand_file, options.candidate_model, "candidate");
+  const RunSet baseline = detail::run_set(base_file, options.baseline_model, "baseline");
+  const RunSet candidate = detail::run_set(cand_file, options.candidate_model, "candidate");
   Comparison comparison;
   try {
     comparison = compare_runs(baseline, candidate, gate);
@@ -164,17 +121,21 @@ Comparison compare_files(const CompareCommandOptions& options, const GateOptions
   }
   if (base_file.field("simulated") == true || cand_file.field("simulated") == true)
     comparison.warnings.push_back("SIMULATED: at least one run is of the simulated endpoint (goodput sim), not a real server");
-  return comparison;
+  std::vector<ResultsFile> files{base_file};
+  if (candidate_path != options.baseline_path) files.push_back(cand_file);
+  return {std::move(files), std::move(comparison)};
 }
 
 }  // namespace
 
 int compare_command(const CompareCommandOptions& options, std::ostream& out, std::ostream& err) {
   try {
-    const Comparison comparison = compare_files(options, gate_options(options));
+    ComparedFiles compared = compare_files(options, gate_options(options));
+    const Comparison& comparison = compared.comparison;
     print_comparison(comparison, out);
     if (!options.markdown_path.empty()) write_file(options.markdown_path, comparison_markdown(comparison));
     if (!options.json_path.empty()) write_file(options.json_path, detail::json_text(comparison_json(comparison), 2) + "\n");
+    if (!options.html_path.empty()) write_file(options.html_path, html_report({std::move(compared.files), {comparison}}));
     return gate_exit_code(comparison);
   } catch (const std::exception& e) {
     err << "goodput compare: " << detail::terminal_text(e.what()) << "\n";

@@ -442,6 +442,11 @@ int run_command(const RunCommandOptions& given) {
     if (simulator) simulator->stop();
     std::cout << "\njournal: " << outputs.journal << "\nresults: " << outputs.results << "\n";
     if (!options.junit_path.empty()) std::cout << "junit: " << options.junit_path << "\n";
+    // From the command line even with --resume: where a report goes is no setting of the run.
+    if (!given.html_path.empty()) {
+      write_html_report({outputs.results}, given.html_path);
+      std::cout << "html: " << given.html_path << "\n";
+    }
     std::cout << std::flush;
     return exit_code;
   } catch (const ConfigError& e) {

@@ -46,6 +46,7 @@ struct RunCommandOptions {
   // --resume DIR: continue the run in DIR (its resume.json gives everything above); the runs
   // its journal lacks, or holds as errors, are done and appended.
   std::string resume_dir;
+  std::string html_path;  // --html FILE: also write the HTML report of this run's results there
 };
 
 int run_command(const RunCommandOptions& options);
@@ -87,6 +88,7 @@ struct CompareCommandOptions {
   std::optional<std::string> min_detectable_drop;   // "20%" or 0.2: inconclusive (exit 3) when not seen
   std::string markdown_path;    // also write Markdown (a pull-request comment) here
   std::string json_path;        // also write JSON here
+  std::string html_path;        // also write the HTML report (both runs, regressions first) here
 };
 
 // `goodput compare`: one model of a results file against one of another (or of the same
@@ -94,6 +96,18 @@ struct CompareCommandOptions {
 // Exit 0: no gated regression; 1: `fail_on: regression` and a significant drop or a latency
 // rise beyond its limit; 2: bad input (unreadable files, another schema, no shared task).
 int compare_command(const CompareCommandOptions& options, std::ostream& out, std::ostream& err);
+
+struct ReportCommandOptions {
+  std::vector<std::string> inputs;  // results directories or results.json files
+  std::string output;               // the HTML file to write
+};
+
+// `goodput report DIR [DIR...] -o report.html`: one self-contained HTML page of the results
+// (reporters.hpp html_report); with two inputs, each model they share is compared too
+// (regressions first). Exit 0, or 2 when an input cannot be read or the page cannot be written.
+int report_command(const ReportCommandOptions& options, std::ostream& out, std::ostream& err);
+// The HTML report of `inputs` written to `path`. Throws ConfigError naming the file at fault.
+void write_html_report(const std::vector<std::string>& inputs, const std::string& path);
 
 // `goodput assertions`: every assertion type with its parameters.
 int assertions_command();

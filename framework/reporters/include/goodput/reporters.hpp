@@ -96,6 +96,21 @@ std::vector<std::unique_ptr<Reporter>> make_reporters(const std::vector<Reporter
 // Formats for people: "0.20 s", "1 m 02 s", "76.0 tok/s", "∞".
 std::string format_seconds(std::optional<double> seconds);
 
+// ---- the HTML report (`goodput report`, `run --html`) ----
+
+// One self-contained page (inline SVG, CSS and JS; nothing fetched when viewed): per model the
+// pass rate with its Wilson interval against seconds per correct answer, a task x model matrix
+// whose cells open their runs (answer, reasoning, assertions, figures, fingerprint), latency
+// distributions per model, and the comparisons given, regressions first. Every string from
+// the files is escaped: results files are user-editable and answers are model output.
+struct HtmlReportInput {
+  std::vector<ResultsFile> files;  // with several, a model is labelled by its file's directory too
+  std::vector<Comparison> comparisons;
+};
+// Answers and reasoning longer than this are cut in the page (the journal has them whole).
+inline constexpr std::size_t k_html_answer_chars = 1500;
+std::string html_report(const HtmlReportInput& input);
+
 // ---- a comparison (goodput/compare.hpp), rendered ----
 
 // Labels, task ids and the warnings and reasons that quote them come from results files, which

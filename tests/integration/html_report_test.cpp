@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+// `goodput report` and `run --html` checked in a real browser: Debian's chromium, headless,
+// loads the page from disk and dumps the DOM after its script ran. The page's own self-test
+// (#selftest) clicks the first matrix cell and says whether that run's answer appeared; its
+// window.onerror writes into #errors, which must stay empty. An answer and a task id holding
+// markup (results files are user-editable, answers are model output) must stay text.
+// Screenshots at two widths go to the build tree's test artifacts (their paths are printed).
+#include <cstdlib>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/binary_test.hpp"
+
+#ifndef GOODPUT_TEST_ARTIFACTS
+#define GOODPUT_TEST_ARTIFACTS "test-artifacts"
+#endif
+
+namespace goodput {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using test::quote;
+
+// Closes the data block and runs script if any escaping is missing.
+constexpr const char* k_payload =
+    "</script><script>document.documentElement.setAttribute('data-pwned','script')</script>"
+    "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','img')\">";
+
+int count_of(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+class HtmlReportTest : public test::SimBinaryTest {
+ protected:
+  HtmlReportTest() : SimBinaryTest("html") {}
+
+  static std::string chromium() {
+    for (const char* candidate : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
+      if (fs::exists(candidate)) return candidate;
+    return "";
+  }
+
+  // Runs mini.yaml against two simulated models (2 samples each), with --html.
+  std::string run_with_html() {
+    const auto r = run("run " + quote(test::data_path("tasks/mini.yaml")) + " --models " + quote(models_file({"sim-fast", "sim-wrong"})) +
+                       " --repeat 2 -o " + quote(path("out")) + " --html " + quote(path("run.html")));
+    EXPECT_EQ(r.exit_code, 1) << r.output();  // sim-wrong fails every task
+    EXPECT_THAT(r.out, HasSubstr("html: " + path("run.html")));
+    return path("out");
+  }
+
+  test::ProcessResult browse(const std::string& page, const std::string& flags) const {
+    return test::run_process(chromium(), "--headless=new --no-sandbox --disable-gpu --no-first-run --user-data-dir=" +
+                                             quote(path("chromium-profile")) + " " + flags + " " + quote("file://" + page + "#selftest"),
+                             m_dir);
+  }
+};
+
+TEST_F(HtmlReportTest, RunWritesOneSelfContainedPage) {
+  run_with_html();
+  const std::string page = test::read_file(path("run.html"));
+  EXPECT_EQ(count_of(page, "<g class=\"point\""), 2);
+  EXPECT_THAT(page, HasSubstr("id=\"matrix\""));
+  // Self-contained: nothing is fetched when the page is viewed.
+  EXPECT_THAT(page, Not(HasSubstr("src=\"http")));
+  EXPECT_THAT(page, Not(HasSubstr("href=\"http")));
+}
+
+TEST_F(HtmlReportTest, MarkupFromResultsStaysText) {
+  const std::string dir = run_with_html();
+  nlohmann::json results = test::read_json(fs::path(dir) / "results.json");
+  results["runs"][0]["answer"] = k_payload;
+  results["runs"][0]["task"] = k_payload;
+  test::write_file(fs::path(dir) / "results.json", results.dump());
+  const auto r = run("report " + quote(dir) + " -o " + quote(path("edited.html")));
+  ASSERT_EQ(r.exit_code, 0) << r.output();
+  const std::string page = test::read_file(path("edited.html"));
+  EXPECT_THAT(page, Not(HasSubstr("<script>document")));
+  EXPECT_THAT(page, Not(HasSubstr("<img src=x")));
+  EXPECT_EQ(count_of(page, "</script>"), 2);  // the data block's and the script's own
+}
+
+TEST_F(HtmlReportTest, ChromiumShowsThePointsAndAClickedCellsAnswer) {
+  if (chromium().empty()) GTEST_SKIP() << "chromium is not installed (scripts/install-deps.sh installs it): the page is not browsed";
+  const std::string dir = run_with_html();
+  // The first matrix cell (tasks sorted, '<' first) is the edited run: its answer is markup.
+  nlohmann::json results = test::read_json(fs::path(dir) / "results.json");
+  results["runs"][0]["answer"] = k_payload;
+  results["runs"][0]["task"] = k_payload;
+  test::write_file(fs::path(dir) / "results.json", results.dump());
+  ASSERT_EQ(run("report " + quote(dir) + " -o " + quote(path("report.html"))).exit_code, 0);
+
+  const auto dom = browse(path("report.html"), "--virtual-time-budget=2000 --dump-dom");
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  EXPECT_EQ(count_of(dom.out, "<g class=\"point\""), 2) << dom.out.substr(0, 2000);
+  EXPECT_THAT(dom.out, HasSubstr("<div id=\"errors\"></div>"));
+  EXPECT_THAT(dom.out, HasSubstr("selftest: ok sim-fast"));
+  EXPECT_THAT(dom.out, Not(HasSubstr("data-pwned=\"")));
+  // The clicked cell's run, with its answer shown as text.
+  EXPECT_THAT(dom.out, HasSubstr("&lt;/script&gt;&lt;script&gt;document.documentElement"));
+
+  const fs::path artifacts = fs::path(GOODPUT_TEST_ARTIFACTS) / "html-report";
+  fs::create_directories(artifacts);
+  for (const char* size : {"1280,900", "420,900"}) {
+    std::string name = std::string("report-") + size + ".png";
+    name[name.find(',')] = 'x';
+    const std::string shot = (artifacts / name).string();
+    fs::remove(shot);
+    const auto r = browse(path("report.html"), std::string("--hide-scrollbars --window-size=") + size + " --screenshot=" + quote(shot));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::exists(shot) && fs::file_size(shot) > 1000) << shot << "\n" << r.err;
+    std::cout << "screenshot: " << shot << "\n";
+  }
+}
+
+}  // namespace
+}  // namespace goodput
