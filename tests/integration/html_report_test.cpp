@@ -56,9 +56,10 @@ class HtmlReportTest : public test::SimBinaryTest {
     return path("out");
   }
 
-  test::ProcessResult browse(const std::string& page, const std::string& flags) const {
+  // `fragment` "#selftest" runs the page's self-test (and scrolls to its result).
+  test::ProcessResult browse(const std::string& page, const std::string& flags, const std::string& fragment = "") const {
     return test::run_process(chromium(), "--headless=new --no-sandbox --disable-gpu --no-first-run --user-data-dir=" +
-                                             quote(path("chromium-profile")) + " " + flags + " " + quote("file://" + page + "#selftest"),
+                                             quote(path("chromium-profile")) + " " + flags + " " + quote("file://" + page + fragment),
                              m_dir);
   }
 };
@@ -97,7 +98,7 @@ TEST_F(HtmlReportTest, ChromiumShowsThePointsAndAClickedCellsAnswer) {
   test::write_file(fs::path(dir) / "results.json", results.dump());
   ASSERT_EQ(run("report " + quote(dir) + " -o " + quote(path("report.html"))).exit_code, 0);
 
-  const auto dom = browse(path("report.html"), "--virtual-time-budget=2000 --dump-dom");
+  const auto dom = browse(path("report.html"), "--virtual-time-budget=2000 --dump-dom", "#selftest");
   ASSERT_EQ(dom.exit_code, 0) << dom.err;
   EXPECT_EQ(count_of(dom.out, "<g class=\"point\""), 2) << dom.out.substr(0, 2000);
   EXPECT_THAT(dom.out, HasSubstr("<div id=\"errors\"></div>"));

@@ -76,8 +76,9 @@ struct HtmlModel {
   ModelStats stats;
 };
 
-// One run, as a click shows it.
-json html_run_entry(const json& run, const StoredRun& stored, const std::string& label, const std::string& file) {
+// One run, as a click shows it. Its fingerprint and journal are indices into the page's lists
+// (runs share them), so that 1,000 runs stay light.
+json html_run_entry(const json& run, const StoredRun& stored, const std::string& label, int fingerprint, int journal) {
   const std::string answer = html_text(run, "answer");
   const std::string reasoning = html_text(run, "reasoning");
   json checks = json::array();
@@ -116,8 +117,8 @@ json html_run_entry(const json& run, const StoredRun& stored, const std::string&
           {"error", error},
           {"checks", std::move(checks)},
           {"figures", std::move(figures)},
-          {"fingerprint", detail::member(run, "fingerprint")},
-          {"file", file}};
+          {"fingerprint", fingerprint},
+          {"journal", journal}};
 }
 
 // ---- the scatter: pass rate (Wilson 95%) against seconds per correct answer ----
@@ -138,7 +139,7 @@ void html_scatter(std::ostringstream& out, const std::vector<HtmlModel>& models)
         << "<text class=\"tick\" x=\"" << left - 6 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << i * 25 << "%</text>\n";
     const double s = x_max * i / 4.0;
     out << "<text class=\"tick\" x=\"" << x_of(s) << "\" y=\"" << height - bottom + 16 << "\" text-anchor=\"middle\">"
-        << html_num(s, s < 10 ? 1 : 0) << " s</text>\n";
+        << html_num(s, x_max < 1 ? 2 : x_max < 10 ? 1 : 0) << " s</text>\n";
   }
   out << "<text class=\"axis\" x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 6
       << "\" text-anchor=\"middle\">seconds per correct answer (lower is better)</text>"
@@ -153,12 +154,15 @@ void html_scatter(std::ostringstream& out, const std::vector<HtmlModel>& models)
     // No correct answer: no seconds per correct answer; drawn at the right edge, marked.
     const double x = spc ? x_of(*spc) : width - right;
     const double y = y_of(*rate);
+    const bool right_side = x > left + (width - left - right) * 0.75;
     out << "<g class=\"point\" data-model=\"" << html_escaped(m.label) << "\"><title>" << html_escaped(m.label) << ": "
         << html_rate(rate) << " passed, " << html_seconds(spc) << " per correct answer</title>";
     if (ci)
       out << "<line class=\"ci\" x1=\"" << x << "\" x2=\"" << x << "\" y1=\"" << y_of(ci->lo) << "\" y2=\"" << y_of(ci->hi) << "\"/>";
     out << "<circle class=\"c" << i % 8 << "\" cx=\"" << x << "\" cy=\"" << y << "\" r=\"5\"/>"
-        << "<text class=\"label\" x=\"" << x + 8 << "\" y=\"" << y - 6 << "\">" << html_escaped(m.label) << (spc ? "" : " (no correct answer)")
+        // Labels of points in the right quarter go to their left, so that they are not cut.
+        << "<text class=\"label\" x=\"" << (right_side ? x - 8 : x + 8) << "\" y=\"" << y - 6 << "\" text-anchor=\""
+        << (right_side ? "end" : "start") << "\">" << html_escaped(m.label) << (spc ? "" : " (no correct answer)")
         << "</text></g>\n";
   }
   out << "</svg>\n";
@@ -327,11 +331,11 @@ function show(cell){
     if(r.reasoning){var d=el('details');d.appendChild(el('summary','reasoning'));d.appendChild(el('pre',r.reasoning));
       if(r.reasoning_cut)d.appendChild(el('p','cut at '+r.reasoning.length+' of '+r.reasoning_cut+' bytes; the journal has it whole','note'));box.appendChild(d);}
     box.appendChild(el('div','answer'));var a=el('pre',r.answer);a.className='answer';box.appendChild(a);
-    if(r.answer_cut)box.appendChild(el('p','answer cut at '+r.answer.length+' of '+r.answer_cut+' bytes; the full text is in the journal ('+data.journals[r.file]+')','note'));
+    if(r.answer_cut)box.appendChild(el('p','answer cut at '+r.answer.length+' of '+r.answer_cut+' bytes; the full text is in the journal ('+data.journals[r.journal]+')','note'));
     var ul=el('ul');r.checks.forEach(function(c){var li=el('li');li.appendChild(el('span',c.outcome,c.outcome));li.appendChild(el('span',' '+c.type+': '+c.message));ul.appendChild(li);});
     box.appendChild(ul);
     var f=el('p');f.textContent=r.figures.map(function(x){return x[0]+' '+x[1];}).join(' · ');box.appendChild(f);
-    var fp=el('details');fp.appendChild(el('summary','fingerprint'));fp.appendChild(el('pre',JSON.stringify(r.fingerprint,null,1)));box.appendChild(fp);
+    var fp=el('details');fp.appendChild(el('summary','fingerprint'));fp.appendChild(el('pre',JSON.stringify(data.fingerprints[r.fingerprint],null,1)));box.appendChild(fp);
     detail.appendChild(box);
   });
 }
@@ -357,12 +361,15 @@ std::string html_report(const HtmlReportInput& input) {
   json runs = json::array();
   std::vector<std::vector<int>> cells;
   std::map<std::pair<std::string, std::string>, int> cell_ids;
-  json journals = json::object();
+  json journals = json::array();
+  json fingerprints = json::array();
+  std::map<std::string, int> fingerprint_ids;  // by the fingerprint's JSON text
   bool simulated = false;
   for (const auto& file : input.files) {
     const std::string dir = std::filesystem::path(file.path).parent_path().filename().string();
     const std::string prefix = input.files.size() > 1 ? dir + ": " : "";
-    journals[file.path] = (std::filesystem::path(file.path).parent_path() / "journal.jsonl").string();
+    const int journal = static_cast<int>(journals.size());
+    journals.push_back((std::filesystem::path(file.path).parent_path() / "journal.jsonl").string());
     simulated = simulated || file.field("simulated") == true;
     StatsCollector stats;
     const std::vector<StoredRun> stored = file.stored_runs();
@@ -375,7 +382,11 @@ std::string html_report(const HtmlReportInput& input) {
       auto [it, fresh] = cell_ids.emplace(std::make_pair(label, run.key.task), static_cast<int>(cells.size()));
       if (fresh) cells.emplace_back();
       cells[static_cast<std::size_t>(it->second)].push_back(static_cast<int>(runs.size()));
-      runs.push_back(html_run_entry(raw[i], run, label, file.path));
+      const json& fingerprint = detail::member(raw[i], "fingerprint");
+      const std::string fingerprint_text = fingerprint.dump(-1, ' ', false, json::error_handler_t::replace);
+      const auto [fp, new_fingerprint] = fingerprint_ids.emplace(fingerprint_text, static_cast<int>(fingerprints.size()));
+      if (new_fingerprint) fingerprints.push_back(fingerprint);
+      runs.push_back(html_run_entry(raw[i], run, label, fp->second, journal));
     }
     for (const auto& [label, s] : stats.models()) models.push_back({label, s});
   }
@@ -439,7 +450,11 @@ std::string html_report(const HtmlReportInput& input) {
   for (const auto& metric : metrics) html_boxes(out, models, metric);
 
   out << "<script type=\"application/json\" id=\"runs\">"
-      << script_json({{"runs", std::move(runs)}, {"cells", cells}, {"journals", std::move(journals)}}) << "</script>\n<script>"
+      << script_json({{"runs", std::move(runs)},
+                      {"cells", cells},
+                      {"journals", std::move(journals)},
+                      {"fingerprints", std::move(fingerprints)}})
+      << "</script>\n<script>"
       << k_html_script << "</script>\n</body></html>\n";
   return out.str();
 }
