@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "decimal_text.hpp"
+#include "goodput/json_text.hpp"
 #include "goodput/reporters.hpp"
 
 namespace goodput {
@@ -38,7 +39,7 @@ std::string html_escaped(std::string_view text) {
 // JSON for a <script type="application/json"> block: '<', '>' and '&' only occur inside its
 // strings, where \u escapes mean the same, so no "</script>" or "<!--" can end the block.
 std::string script_json(const json& value) {
-  const std::string dumped = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  const std::string dumped = detail::json_text(value);
   std::string out;
   out.reserve(dumped.size());
   for (const char c : dumped) {
@@ -383,7 +384,7 @@ std::string html_report(const HtmlReportInput& input) {
       if (fresh) cells.emplace_back();
       cells[static_cast<std::size_t>(it->second)].push_back(static_cast<int>(runs.size()));
       const json& fingerprint = detail::member(raw[i], "fingerprint");
-      const std::string fingerprint_text = fingerprint.dump(-1, ' ', false, json::error_handler_t::replace);
+      const std::string fingerprint_text = detail::json_text(fingerprint);
       const auto [fp, new_fingerprint] = fingerprint_ids.emplace(fingerprint_text, static_cast<int>(fingerprints.size()));
       if (new_fingerprint) fingerprints.push_back(fingerprint);
       runs.push_back(html_run_entry(raw[i], run, label, fp->second, journal));
