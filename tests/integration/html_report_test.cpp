@@ -74,6 +74,15 @@ TEST_F(HtmlReportTest, RunWritesOneSelfContainedPage) {
   EXPECT_THAT(page, Not(HasSubstr("href=\"http")));
 }
 
+TEST_F(HtmlReportTest, UnwritableHtmlPathIsBadInputBeforeAnyRun) {
+  write("blocker", "a file, not a directory");
+  const auto r = run("run " + quote(test::data_path("tasks/mini.yaml")) + " --models " + quote(models_file({"sim-fast"})) + " -o " +
+                     quote(path("out")) + " --html " + quote(path("blocker/report.html")));
+  EXPECT_EQ(r.exit_code, 2) << r.output();
+  EXPECT_THAT(r.err, HasSubstr("--html"));
+  EXPECT_FALSE(fs::exists(path("out"))) << "nothing is written when a flag is bad";
+}
+
 TEST_F(HtmlReportTest, MarkupFromResultsStaysText) {
   const std::string dir = run_with_html();
   nlohmann::json results = test::read_json(fs::path(dir) / "results.json");

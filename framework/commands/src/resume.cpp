@@ -251,6 +251,7 @@ RunCommandOptions resumed_options(const RunCommandOptions& given) {
   options.resume_dir = dir;
   options.command_line = given.command_line;
   options.color = given.color;
+  options.html_path = given.html_path;  // where a report goes is no setting of the run: taken as given
   return options;
 }
 

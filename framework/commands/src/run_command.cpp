@@ -248,6 +248,7 @@ void check_writable(const std::string& path, const std::string& flag, bool direc
 Outputs outputs_of(const RunCommandOptions& options) {
   if (!options.junit_path.empty()) check_writable(options.junit_path, "--junit", false);
   if (!options.record_dir.empty()) check_writable(options.record_dir, "--record", true);
+  if (!options.html_path.empty()) check_writable(options.html_path, "--html", false);
   Outputs out;
   // Time and process id: runs started in the same second (ctest -j, CI matrices) must not
   // share a directory.
@@ -442,10 +443,9 @@ int run_command(const RunCommandOptions& given) {
     if (simulator) simulator->stop();
     std::cout << "\njournal: " << outputs.journal << "\nresults: " << outputs.results << "\n";
     if (!options.junit_path.empty()) std::cout << "junit: " << options.junit_path << "\n";
-    // From the command line even with --resume: where a report goes is no setting of the run.
-    if (!given.html_path.empty()) {
-      write_html_report({outputs.results}, given.html_path);
-      std::cout << "html: " << given.html_path << "\n";
+    if (!options.html_path.empty()) {
+      write_html_report({outputs.results}, options.html_path);
+      std::cout << "html: " << options.html_path << "\n";
     }
     std::cout << std::flush;
     return exit_code;
