@@ -106,6 +106,13 @@ class Scanner {
           continue;
         }
       }
+      // A run of kanji digits that is no number from its first digit (all 〇, or too long for
+      // a double) is none from a later one either: a part of a larger number is not read.
+      // Skipped whole: read again from each of its digits, 100 KB of them took minutes.
+      if (kanji_digit(c) >= 0) {
+        while (kanji_digit(at(i)) >= 0) ++i;
+        continue;
+      }
       ++i;
     }
     link_ranges();
