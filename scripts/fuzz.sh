@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzing beyond CI's corpus replay: builds the libFuzzer targets of fuzz/ with clang
 # (GOODPUT_FUZZ=ON: ASan + UBSan + coverage), then runs each target in turn for SECONDS
-# (default 600) and merges the inputs that reached new code into fuzz/corpus/<target>/, where
-# ctest's fuzz.<target> test replays them from then on.
+# (default 600) and keeps the inputs that reached new code in fuzz/corpus/<target>/, where ctest's
+# fuzz.<target> test replays them from then on.
 #
 #   scripts/fuzz.sh [SECONDS-PER-TARGET]
 #   GOODPUT_FUZZ_TARGETS="csv_compare sse_parser" scripts/fuzz.sh 60   # some targets only
@@ -60,9 +60,22 @@ for target in "${targets[@]}"; do
   executions=$(grep -oE '^#[0-9]+:' "$work/$target/log" | tail -n 1 | tr -d '#:')
   findings=$(find "$work/$target/artifacts" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
   before=$(find "$corpus" -type f | wc -l)
-  "$build/fuzz/fuzz_$target" -merge=1 -max_len=$max_input_bytes -timeout=10 -rss_limit_mb=2048 \
-    "$corpus" "$found" >"$work/$target/merge.log" 2>&1 || echo "$target: merge failed, see $work/$target/merge.log" >&2
-  find "$corpus" -type f -size +$((max_input_bytes / 1024))k -delete
+  # The corpus is chosen again from what it held and what fuzzing found: the named files (seeds
+  # from the tests, regression inputs) all stay, then the fewest inputs that reach every other
+  # edge (-set_cover_merge, hit counts aside: -use_counters=0), which keeps it to a few hundred
+  # files where plain -merge keeps every input that changed a hit count. Fuzzing's inputs are
+  # named by their SHA-1.
+  chosen=$work/$target/chosen
+  rm -rf "$chosen"
+  mkdir -p "$chosen"
+  find "$corpus" -regextype posix-extended -type f ! -regex '.*/[0-9a-f]{40}' -exec cp {} "$chosen" \;
+  if "$build/fuzz/fuzz_$target" -set_cover_merge=1 -use_counters=0 -max_len=$max_input_bytes -timeout=10 \
+       -rss_limit_mb=2048 "$chosen" "$corpus" "$found" >"$work/$target/merge.log" 2>&1; then
+    find "$corpus" -regextype posix-extended -type f -regex '.*/[0-9a-f]{40}' -delete
+    find "$chosen" -type f -size -$((max_input_bytes / 1024 + 1))k -exec cp -n {} "$corpus" \;
+  else
+    echo "$target: merge failed, the corpus is unchanged; see $work/$target/merge.log" >&2
+  fi
   after=$(find "$corpus" -type f | wc -l)
   printf '%-14s %6d s %12s executions %3d findings  corpus %d -> %d files\n' \
     "$target" "$elapsed" "${executions:-0}" "$findings" "$before" "$after" | tee -a "$summary"
