@@ -2,6 +2,8 @@
 # Installs the Debian packages goodput builds with, when any is missing. Safe to re-run.
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config python3
+          # the Python packages the built-in tasks allow (tasks/seed/json_to_csv.yaml python.packages)
+          python3-pandas python3-numpy
           nlohmann-json3-dev libcurl4-openssl-dev libyaml-cpp-dev libcli11-dev
           libcpp-httplib-dev libgtest-dev libgmock-dev
           libseccomp-dev bubblewrap

@@ -15,13 +15,16 @@ Work directory, written by goodput:
                       does not wait)
   job.json            {"entry": "" or a name, "style": "auto"|"records"|"json-text"|"paths"|
                        "path-in"|"records-path"|"cli", "fixtures": [{"name", "input"}],
-                       "import_timeout_s", "call_timeout_s", "max_output_chars"}
+                       "import_timeout_s", "call_timeout_s", "max_output_chars",
+                       "packages": [top-level module names the task allows besides the
+                       standard library]}
   inputs/NAME.json    the fixture inputs
 
 The report goes to the result channel, the descriptor named in $GOODPUT_RESULT_FD (a pipe to
 goodput; nothing is read back from files): one JSON object per line, in this order:
   {"event": "hello", "protocol": 2, "python": "3.11.2"}   first, before any file is read
-  {"event": "load"}       the last line written before a byte of the candidate's is touched:
+  {"event": "load", "packages": {NAME: version or null}}
+                          the last line written before a byte of the candidate's is touched:
                           goodput counts a failure before it as its own (an error), anything
                           after it as the candidate's
   {"event": "import", "ok", "fatal", "error", "where", "printed"}
@@ -52,12 +55,18 @@ Conventions, tried in this order when the task does not name them (style "auto")
   bytes result, or a written file) for some fixture (those with records first) is used for
   every fixture; the results it gave while being tried are kept as those fixtures' results.
   result.json says which way was used, and why the others were not.
+Imports: the candidate's own imports (its code's `import`, `__import__`, importlib) may reach
+the standard library and the task's packages only; any other module raises ModuleNotFoundError
+naming the module and the allowed list, as a missing module would, so that importing
+something the task does not allow (or a made-up module) is the candidate's failure, never an
+error of the environment. Modules those packages import for themselves are not limited.
 A top-level exception while loading (argparse exiting, a hard-coded example file that does
 not exist) is reported and the functions defined before it are still used; a load that does
 not finish within import_timeout_s fails everything.
 """
 
 import copy
+import importlib
 import io
 import json
 import os
@@ -243,6 +252,62 @@ def rank_functions(functions, entry):
     return tried
 
 
+def allowed_text(packages):
+    """'pandas, numpy, the standard library', or 'the standard library'."""
+    return ", ".join(list(packages) + ["the standard library"])
+
+
+class ImportPolicy:
+    """A meta-path finder consulted before the others: refuses a module outside the standard
+    library and the task's packages when the candidate's code asked for it."""
+
+    def __init__(self, packages):
+        self.allowed = set(packages) | set(sys.stdlib_module_names) | {"candidate"}
+        self.text = allowed_text(packages)
+        self.importlib_dir = os.path.dirname(importlib.__file__)
+
+    def asked_by_candidate(self):
+        # The nearest frame outside the import machinery: the candidate's code, or a package's
+        # own import of what it needs.
+        frame = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if not (name.startswith("<frozen importlib") or name.startswith(self.importlib_dir)):
+                return name == CANDIDATE
+            frame = frame.f_back
+        return False
+
+    def find_spec(self, name, path=None, target=None):
+        top = name.partition(".")[0]
+        if top in self.allowed or not self.asked_by_candidate():
+            return None
+        raise ModuleNotFoundError(
+            "the answer imports %r; this task allows only: %s" % (top, self.text), name=top)
+
+
+def package_versions(packages):
+    """{module: the version of the distribution providing it, or None}, read from the installed
+    metadata without importing anything."""
+    if not packages:
+        return {}
+    try:
+        from importlib import metadata
+        providers = metadata.packages_distributions()
+    except Exception:  # noqa: BLE001 - versions are a report, never a reason to stop
+        providers = {}
+    versions = {}
+    for module in packages:
+        version = None
+        for dist in providers.get(module, [module]):
+            try:
+                version = metadata.version(dist)
+                break
+            except Exception:  # noqa: BLE001
+                continue
+        versions[module] = version
+    return versions
+
+
 def main():
     emit("hello", protocol=2, python=platform.python_version())
     job = json.load(_open(os.path.join(WORK, "job.json"), encoding="utf-8"))
@@ -263,8 +328,11 @@ def main():
     module.__file__ = CANDIDATE
     sys.modules["candidate"] = module
     load = Captured(float(job.get("import_timeout_s", 5)))
+    packages = [str(p) for p in job.get("packages", [])]
+    versions = package_versions(packages)
+    sys.meta_path.insert(0, ImportPolicy(packages))
     # From here on, everything depends on the candidate's bytes (even reading its file).
-    emit("load")
+    emit("load", packages=versions)
     try:
         with _open(CANDIDATE, encoding="utf-8") as f:
             source = f.read()

@@ -242,6 +242,7 @@ DriverReport fold_events(const ChannelRead& read, const std::vector<Fixture>& fi
       if (name != "load") wrong(i, "is out of the driver's order (\"" + name + "\" before \"load\")");
       report.loading = true;
       state["phase"] = "load";
+      if (const json& packages = member(event, "packages"); packages.is_object()) state["packages"] = packages;
       previous = name;
       continue;
     }
@@ -352,6 +353,13 @@ std::string partial_load_note(const json& state) {
 void record_load_facts(const json& state, CheckResult& result) {
   const std::string version = str(state, "python");
   if (!version.empty()) result.facts["python"] = version + " (" + std::string(k_python) + ")";
+  // The task's packages as the sandbox has them (README "Python packages"): "pandas 1.5.3, numpy 1.24.2".
+  if (const json& packages = member(state, "packages"); packages.is_object() && !packages.empty()) {
+    std::string text;
+    for (const auto& [module, v] : packages.items())
+      text += (text.empty() ? "" : ", ") + module + " " + (v.is_string() ? v.get<std::string>() : std::string("(version unknown)"));
+    result.facts["python packages"] = text;
+  }
   const std::string load_note = partial_load_note(state);
   if (!load_note.empty()) result.facts["import"] = load_note;
 }
@@ -387,7 +395,7 @@ class PythonPassesChecker final : public Checker {
  public:
   PythonPassesChecker(std::string dir, std::vector<Fixture> fixtures, std::string entry,
                       std::string style, double timeout_s, std::int64_t memory_mb,
-                      std::int64_t scratch_mb, std::string backend)
+                      std::int64_t scratch_mb, std::string backend, std::vector<std::string> packages)
       : m_dir(std::move(dir)),
         m_fixtures(std::move(fixtures)),
         m_entry(std::move(entry)),
@@ -395,7 +403,8 @@ class PythonPassesChecker final : public Checker {
         m_timeout_s(timeout_s),
         m_memory_mb(memory_mb),
         m_scratch_mb(scratch_mb),
-        m_backend(std::move(backend)) {}
+        m_backend(std::move(backend)),
+        m_packages(std::move(packages)) {}
 
   CheckResult check(const Completion& completion) const override {
     ExtractOptions options;
@@ -449,6 +458,7 @@ class PythonPassesChecker final : public Checker {
     job["import_timeout_s"] = std::clamp(m_timeout_s / 4, 1.0, 5.0);
     job["call_timeout_s"] = std::clamp(m_timeout_s / (n + 4), 0.5, 5.0);
     job["max_output_chars"] = k_max_output_chars;
+    job["packages"] = m_packages;
     job["fixtures"] = json::array();
     for (const auto& fixture : m_fixtures) {
       const std::string path = "inputs/" + fixture.input_file;
@@ -648,6 +658,7 @@ class PythonPassesChecker final : public Checker {
   std::int64_t m_memory_mb;
   std::int64_t m_scratch_mb;
   std::string m_backend;
+  std::vector<std::string> m_packages;
 };
 
 bool is_identifier(const std::string& name) {
@@ -673,7 +684,8 @@ CheckerType python_passes_type() {
             "memory for the whole run (every process, its files, /tmp), MB (default 512)"},
            {"scratch_mb", ParamType::integer, false,
             "space for files the code writes (work directory, /tmp), MB (default 64)"},
-           k_sandbox_param},
+           k_sandbox_param,
+           k_packages_param},
           [](const Params& params) -> std::unique_ptr<Checker> {
             const std::string dir = params.string("fixtures");
             std::string entry = params.optional_string("entry").value_or("");
@@ -705,7 +717,7 @@ CheckerType python_passes_type() {
             }
             return std::make_unique<PythonPassesChecker>(dir, load_fixtures(dir), std::move(entry),
                                                          std::move(style), timeout, memory, scratch,
-                                                         sandbox_backend_param(params));
+                                                         sandbox_backend_param(params), packages_param(params));
           }};
 }
 

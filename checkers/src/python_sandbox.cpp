@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "python_sandbox.hpp"
 
+#include <stdexcept>
 #include <algorithm>
 #include <exception>
 #include <map>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "check_message.hpp"
+#include "goodput/checkers/python_environment.hpp"
 
 namespace goodput::checkers::detail {
 
@@ -152,6 +154,14 @@ std::string stderr_tail(std::string_view text, std::size_t max_lines) {
     out += lines[i];
   }
   return out;
+}
+
+std::vector<std::string> packages_param(const Params& params) {
+  try {
+    return checked_python_packages(params.string_list("packages"));
+  } catch (const std::invalid_argument& e) {
+    throw ParamError("packages", e.what());
+  }
 }
 
 }  // namespace goodput::checkers::detail

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "goodput/checkers/checker.hpp"
 #include "goodput/sandbox/sandbox.hpp"
@@ -28,6 +29,15 @@ inline const ParamSpec k_sandbox_param{
     "sandbox", ParamType::string, false,
     "auto | process | bwrap | unsafe-none (default auto: the strongest isolating sandbox here; "
     "unsafe-none runs the code without namespaces and only when asked for by name)"};
+
+// The Python packages (top-level module names) an answer may import besides the standard
+// library (README "Python packages"): a task's `python: {packages: [...]}`, which the task
+// loader passes to its python-passes assertions, or the assertion's own `packages`. Validated
+// at load time (ParamError): each a module name, no duplicates.
+std::vector<std::string> packages_param(const Params& params);
+inline const ParamSpec k_packages_param{
+    "packages", ParamType::string_list, false,
+    "top-level modules the answer may import besides the standard library (default: none), e.g. [pandas, numpy]"};
 
 // Tests only: use `replacement` instead (null restores the default). Not to be called while
 // checks run.

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include "checker_test_support.hpp"
 // The helpers are private to the checkers library, so they are included by path.
 #include "../../checkers/src/python_sandbox.hpp"
+#include "goodput/checkers/python_environment.hpp"
 
 namespace goodput::checkers {
 namespace {
@@ -25,6 +27,7 @@ using ::testing::AllOf;
 using ::testing::Each;
 using ::testing::Field;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 using testing::param_error_field;
 using testing::params;
@@ -254,6 +257,71 @@ TEST_F(PythonPasses, DescribeNamesTheConventions) {
                                          HasSubstr("f(input_path, output_path)"), HasSubstr("main()")));
 }
 
+// ---- README "Python packages": what an answer may import ----
+
+constexpr const char* k_pandas_converter =
+    "```python\nimport pandas as pd\n\ndef json_to_csv(records):\n    return pd.DataFrame(records).to_csv(index=False)\n```\n";
+
+bool pandas_installed() { return std::system("/usr/bin/python3 -c 'import pandas' >/dev/null 2>&1") == 0; }
+
+TEST_F(PythonPasses, APandasAnswerIsJudgedOnItsOutputWhenTheTaskAllowsPandas) {
+  if (!pandas_installed()) GTEST_SKIP() << "python3-pandas is not installed (scripts/install-deps.sh installs it)";
+  Params extra;
+  extra.set("packages", std::vector<std::string>{"pandas", "numpy"});
+  const CheckResult result = seed(k_pandas_converter, extra);
+  // It ran: every fixture was judged on what the code wrote, none on an import.
+  EXPECT_NE(result.outcome, Outcome::error) << result.message;
+  EXPECT_THAT(result.message, Not(HasSubstr("imports")));
+  EXPECT_THAT(result.message, Not(HasSubstr("ModuleNotFoundError")));
+  ASSERT_EQ(result.parts.size(), 7u) << result.message;
+  for (const auto& p : result.parts) {
+    if (p.outcome != Outcome::pass) {
+      EXPECT_THAT(p.name, StartsWith("fixture ")) << p.message;  // a real difference, named
+    }
+  }
+  EXPECT_EQ(part(result, "flat.json").outcome, Outcome::pass) << part(result, "flat.json").message;
+  EXPECT_EQ(part(result, "japanese.json").outcome, Outcome::pass) << part(result, "japanese.json").message;
+  // The versions are reported (and reach each run's fingerprint).
+  EXPECT_THAT(result.facts.at("python packages"), AllOf(HasSubstr("pandas 1."), HasSubstr("numpy 1.")));
+}
+
+TEST_F(PythonPasses, TheSameAnswerFailsATaskThatAllowsOnlyTheStandardLibrary) {
+  const CheckResult result = contract(k_pandas_converter);
+  EXPECT_EQ(result.outcome, Outcome::fail) << result.message;
+  EXPECT_THAT(result.message, HasSubstr("the answer imports 'pandas'; this task allows only: the standard library"));
+}
+
+TEST_F(PythonPasses, AnUnknownModuleIsAFailureNeverAnError) {
+  for (const char* import_line : {"import goodput_no_such_module_xyz", "import requests", "import importlib\nimportlib.import_module('requests')",
+                                  "__import__('goodput_no_such_module_xyz')"}) {
+    Params extra;
+    extra.set("packages", std::vector<std::string>{"numpy"});
+    const CheckResult result = seed(fenced(std::string(import_line) + "\n\n" + converter("seed_dictwriter")), extra);
+    EXPECT_EQ(result.outcome, Outcome::fail) << import_line << ": " << result.message;
+    EXPECT_THAT(result.message, HasSubstr("this task allows only: numpy, the standard library")) << import_line;
+  }
+}
+
+TEST_F(PythonPasses, AFallbackImportStillWorks) {
+  // try: import ujson ... except ImportError: the refusal is an ImportError like a missing module's.
+  const CheckResult result =
+      seed(fenced("try:\n    import ujson as fastjson\nexcept ImportError:\n    fastjson = None\n\n" + converter("seed_dictwriter")));
+  EXPECT_EQ(result.outcome, Outcome::pass) << result.message;
+}
+
+TEST(PythonEnvironmentProbe, ReportsVersionsAndWhatDoesNotImport) {
+  if (!std::filesystem::exists(std::string(detail::k_python))) GTEST_SKIP() << detail::k_python << " is not installed";
+  const PythonEnvironment env = probe_python_packages({"json", "goodput_no_such_module_xyz"});
+  ASSERT_EQ(env.error, "");
+  EXPECT_THAT(env.python_version, StartsWith("3."));
+  EXPECT_EQ(env.versions.count("json"), 1u);  // the standard library has no distribution version
+  ASSERT_EQ(env.missing.count("goodput_no_such_module_xyz"), 1u);
+  EXPECT_THAT(env.missing.at("goodput_no_such_module_xyz"), HasSubstr("ModuleNotFoundError"));
+  EXPECT_THROW(checked_python_packages({"a-b"}), std::invalid_argument);
+  EXPECT_THROW(checked_python_packages({"np", "np"}), std::invalid_argument);
+  EXPECT_EQ(checked_python_packages({"numpy", "yaml"}).size(), 2u);
+}
+
 TEST(PythonPassesParams, RejectsUnusableValues) {
   EXPECT_EQ(param_error_field("python-passes", params({{"fixtures", std::string(GOODPUT_TEST_DATA_DIR)}})),
             "fixtures");  // no *.json with a .csv beside it
@@ -262,6 +330,8 @@ TEST(PythonPassesParams, RejectsUnusableValues) {
   EXPECT_EQ(param_error_field("python-passes", params({{"fixtures", k_seed}, {"timeout", 0.0}})), "timeout");
   EXPECT_EQ(param_error_field("python-passes", params({{"fixtures", k_seed}, {"memory_mb", std::int64_t{8}}})),
             "memory_mb");
+  EXPECT_EQ(param_error_field("python-passes", params({{"fixtures", k_seed}, {"packages", std::vector<std::string>{"scikit-learn"}}})),
+            "packages");
   EXPECT_EQ(param_error_field("python-passes", params({{"fixtures", k_seed}})), "<no ParamError>");
 }
 

@@ -86,6 +86,40 @@ TEST_F(SpecLoaderTest, LoadsAValidTaskFile) {
   EXPECT_EQ(t.where.line, 3);
 }
 
+// README "Python packages": a task's python.packages reach its python-passes assertions.
+TEST_F(SpecLoaderTest, PythonPackagesOfATask) {
+  const std::string fixtures = std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed/fixtures/json_to_csv/seed";
+  const TaskSuite suite = load_task_file(write("t.yaml", "suite: s\ntasks:\n"
+                                                         "  - id: a\n    prompt: hi\n    python: {packages: [pandas, numpy]}\n"
+                                                         "    assert: [{type: python-passes, fixtures: '" + fixtures + "'}, {type: contains, value: x}]\n"
+                                                         "  - id: b\n    prompt: hi\n    python: {packages: stdlib}\n"
+                                                         "    assert: [{type: python-passes, fixtures: '" + fixtures + "'}]\n"
+                                                         "  - id: c\n    prompt: hi\n    python: {packages: [yaml]}\n"
+                                                         "    assert: [{type: python-passes, fixtures: '" + fixtures + "', packages: [pandas]}]\n"));
+  ASSERT_EQ(suite.tasks.size(), 3u);
+  EXPECT_THAT(suite.tasks[0].python_packages, ::testing::ElementsAre("pandas", "numpy"));
+  EXPECT_THAT(suite.tasks[0].assertions[0].params.string_list("packages"), ::testing::ElementsAre("pandas", "numpy"));
+  EXPECT_FALSE(suite.tasks[0].assertions[1].params.has("packages"));  // contains takes none
+  EXPECT_TRUE(suite.tasks[1].python_packages.empty());
+  EXPECT_FALSE(suite.tasks[1].assertions[0].params.has("packages"));
+  // An assertion's own list wins over the task's.
+  EXPECT_THAT(suite.tasks[2].assertions[0].params.string_list("packages"), ::testing::ElementsAre("pandas"));
+}
+
+TEST_F(SpecLoaderTest, BadPythonPackagesNameTheField) {
+  const std::string head = "suite: s\ntasks:\n  - id: a\n    prompt: hi\n";
+  ConfigError e = task_error(head + "    python: {packages: [scikit-learn]}\n    assert: [{type: contains, value: x}]\n");
+  EXPECT_EQ(e.field(), "tasks[0].python.packages");
+  EXPECT_EQ(e.where().line, 5);
+  EXPECT_THAT(e.message(), HasSubstr("'scikit-learn' is not a top-level module name"));
+  e = task_error(head + "    python: {packages: [numpy, numpy]}\n    assert: [{type: contains, value: x}]\n");
+  EXPECT_THAT(e.message(), HasSubstr("'numpy' is listed twice"));
+  e = task_error(head + "    python: {packages: all}\n    assert: [{type: contains, value: x}]\n");
+  EXPECT_THAT(e.message(), HasSubstr("or stdlib"));
+  e = task_error(head + "    python: {pakages: [numpy]}\n    assert: [{type: contains, value: x}]\n");
+  EXPECT_EQ(e.field(), "tasks[0].python.pakages");
+}
+
 TEST_F(SpecLoaderTest, UnknownTaskKeyNamesLineColumnAndSuggestsTheRightKey) {
   const ConfigError e = task_error("suite: s\ntasks:\n  - id: a\n    promt: hi\n    assert: [{type: contains, value: x}]\n");
   EXPECT_EQ(e.where().line, 4);

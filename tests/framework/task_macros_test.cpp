@@ -3,6 +3,7 @@
 // then looks at what was recorded: messages, verdicts, the requests the provider saw.
 #include <atomic>
 #include <deque>
+#include <filesystem>
 #include <stdexcept>
 
 #include <gmock/gmock.h>
@@ -63,6 +64,12 @@ int g_checks_after_failure = 0;
 }  // namespace goodput
 
 namespace macro_tasks {
+
+// README "Python packages": the C++ option, seen by this task's python-passes checks.
+GOODPUT_TASK_WITH(PackagesTest, OnlyNumpy, goodput::TaskOptions{}.python_packages({"numpy"})) {
+  auto reply = ask("Write a JSON to CSV converter.");
+  GOODPUT_EXPECT_PYTHON_PASSES(reply, "../../tasks/seed/fixtures/json_to_csv/seed");
+}
 
 GOODPUT_TASK(MacroTest, FailureMessage) {
   auto reply = ask("R0 is 2.5: what share must be immune?");
@@ -181,6 +188,16 @@ TEST(TaskMacros, AFailureReadsLikeGoogleTestWithFileAndLine) {
   EXPECT_THAT(message, HasSubstr("'The threshold is 50%.'"));  // the checker's own words
   EXPECT_THAT(message, EndsWith("\nthe threshold is 1 - 1/R0"));  // the << note
   EXPECT_EQ(ran.outcome, checkers::Outcome::fail);
+}
+
+TEST(TaskMacros, PythonPackagesOfATaskCaseReachItsPythonChecks) {
+  EXPECT_EQ(registered("PackagesTest.OnlyNumpy").python_packages, std::vector<std::string>{"numpy"});
+  if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is not installed";
+  const Ran ran = run_registered("PackagesTest.OnlyNumpy",
+                                 {answer("```python\nimport requests\n\ndef json_to_csv(records):\n    return ''\n```\n")});
+  ASSERT_EQ(ran.checks.size(), 1u);
+  EXPECT_EQ(ran.checks[0].result.outcome, checkers::Outcome::fail) << ran.checks[0].result.message;
+  EXPECT_THAT(ran.checks[0].result.message, HasSubstr("the answer imports 'requests'; this task allows only: numpy, the standard library"));
 }
 
 TEST(TaskMacros, ANonFatalFailureCarriesOn) {

@@ -46,6 +46,22 @@ class RunCommandTest : public test::BinaryTest {
   std::unique_ptr<sim::SimServer> m_sim;
 };
 
+// README "Python packages": a package a task allows but the sandbox's Python cannot import
+// stops the run before any request (the models would be failed for what the machine lacks).
+TEST_F(RunCommandTest, ATaskAllowingAPackageThatDoesNotImportIsRefusedBeforeAnyRequest) {
+  const std::string url = start_sim();
+  const std::string fixtures = test::source_path("tasks/seed/fixtures/json_to_csv/seed");
+  const std::string tasks = write("t.yaml", "suite: t\ntasks:\n  - id: csv\n    prompt: 'capital of Japan'\n"
+                                            "    python: {packages: [numpy, goodput_no_such_module_xyz]}\n"
+                                            "    assert: [{type: python-passes, fixtures: '" + fixtures + "'}]\n");
+  const auto r = run("run " + quote(tasks) + " --models " + quote(models_file(url, {"sim-fast"})) + " -o " + out_dir());
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("t.yaml:3:5: python.packages: task t.csv allows the Python package 'goodput_no_such_module_xyz', "
+                               "but it does not import in the sandbox (ModuleNotFoundError"));
+  EXPECT_THAT(r.err, Not(HasSubstr("'numpy'")));
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "out"));  // nothing created, nothing asked
+}
+
 TEST_F(RunCommandTest, AllPassingExitsZeroAndWritesJournalAndResults) {
   const std::string url = start_sim();
   const auto r = run("run " + mini_tasks() + " --models " + quote(models_file(url, {"sim-fast"})) + " -o " + out_dir());

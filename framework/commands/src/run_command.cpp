@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "goodput/api_key.hpp"
 #include "goodput/server_probe.hpp"
 #include "goodput/commands.hpp"
+#include "goodput/checkers/python_environment.hpp"
 #include "goodput/registry.hpp"
 #include "goodput/reporters.hpp"
 #include "goodput/runner.hpp"
@@ -416,6 +418,29 @@ int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, con
 std::string builtin_tasks_dir() { return std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed"; }
 std::string builtin_sim_profiles() { return std::string(GOODPUT_SOURCE_DIR) + "/examples/sim/seed-profiles.yaml"; }
 
+// README "Python packages": every package a selected task allows must import in the sandbox,
+// or the models would be failed for what this machine lacks. Checked once, before any request.
+void check_python_packages(const std::vector<TaskSpec>& tasks) {
+  std::vector<std::string> modules;
+  for (const auto& task : tasks)
+    for (const auto& module : task.python_packages)
+      if (std::find(modules.begin(), modules.end(), module) == modules.end()) modules.push_back(module);
+  if (modules.empty()) return;
+  const checkers::PythonEnvironment env = checkers::probe_python_packages(modules);
+  if (!env.error.empty()) {
+    // The Python checks will say the same, as errors of their own; the models are not failed.
+    std::cerr << "Note: the Python packages the tasks declare could not be checked: " << detail::terminal_text(env.error) << "\n";
+    return;
+  }
+  for (const auto& task : tasks)
+    for (const auto& module : task.python_packages)
+      if (const auto missing = env.missing.find(module); missing != env.missing.end())
+        throw ConfigError(task.where, "python.packages",
+                          "task " + task.id() + " allows the Python package '" + module + "', but it does not import in the sandbox (" +
+                              missing->second + "); install it for /usr/bin/python3 (on Debian the package is usually python3-" + module +
+                              ") or take it out of the task's python.packages");
+}
+
 // Everything the user gave is loaded and checked before the first request; any problem with
 // it is a ConfigError, and exit code 2.
 int run_command(const RunCommandOptions& given) {
@@ -430,6 +455,7 @@ int run_command(const RunCommandOptions& given) {
     }
     check_selection(options, evaluation);
     check_models_ready(evaluation);
+    check_python_packages(evaluation.selected);
     const Outputs outputs = outputs_of(options);
     const std::unique_ptr<sim::SimServer> simulator = start_simulator(options, evaluation);
     label_simulated(evaluation);

@@ -42,6 +42,21 @@ std::string token_limit_of(const RunRecord& run) {
 
 }  // namespace
 
+namespace {
+
+// The Python the run's code ran on, as its checks found it (README "Python packages"), is part
+// of what produced the result: results from machines with other versions are told apart.
+void add_python_environment(RunRecord& run) {
+  if (!run.fingerprint.is_object()) return;
+  for (const auto& check : run.checks) {
+    if (const auto python = check.facts.find("python"); python != check.facts.end()) run.fingerprint["python"] = python->second;
+    if (const auto packages = check.facts.find("python packages"); packages != check.facts.end())
+      run.fingerprint["python_packages"] = packages->second;
+  }
+}
+
+}  // namespace
+
 void judge(RunRecord& run) {
   run.checks.clear();
   if (!run.completion.ok()) {
@@ -275,6 +290,7 @@ class Session {
         continue;
       }
       if (!record.task->body) judge(record);
+      add_python_environment(record);
       for (auto* r : m_reporters) r->on_run_end(record);
     }
   }

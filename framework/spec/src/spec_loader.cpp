@@ -10,6 +10,7 @@
 #include "goodput/spec.hpp"
 #include "goodput/base_url.hpp"
 #include "goodput/dialect.hpp"
+#include "goodput/checkers/python_environment.hpp"
 
 namespace goodput {
 
@@ -127,7 +128,10 @@ Params read_assertion_params(const YamlReader& yaml, const YAML::Node& node, con
   return params;
 }
 
-AssertionSpec read_assertion(const YamlReader& yaml, const YAML::Node& node, const std::string& field) {
+// `packages`: the task's Python packages, given to an assertion that takes them (python-passes)
+// and names none of its own.
+AssertionSpec read_assertion(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
+                             const std::vector<std::string>& packages) {
   yaml.expect_map(node, field);
   const YAML::Node type_node = yaml.require(node, "type", field);
   AssertionSpec spec;
@@ -140,6 +144,9 @@ AssertionSpec read_assertion(const YamlReader& yaml, const YAML::Node& node, con
     yaml.fail(type_node, join_field(field, "type"), "unknown assertion type '" + spec.type + "' (known: " + known + ")");
   }
   spec.params = read_assertion_params(yaml, node, field, *type);
+  const bool takes_packages =
+      std::any_of(type->params.begin(), type->params.end(), [](const ParamSpec& p) { return p.name == "packages"; });
+  if (takes_packages && !packages.empty() && !spec.params.has("packages")) spec.params.set("packages", packages);
   try {
     spec.checker = type->make(spec.params);
   } catch (const ParamError& e) {
@@ -149,10 +156,28 @@ AssertionSpec read_assertion(const YamlReader& yaml, const YAML::Node& node, con
   return spec;
 }
 
+// `python: {packages: [pandas, numpy]}`, or `packages: stdlib` for the standard library alone.
+std::vector<std::string> read_python_packages(const YamlReader& yaml, const YAML::Node& node, const std::string& field) {
+  yaml.expect_map(node, field);
+  yaml.check_keys(node, field, {"packages"});
+  const YAML::Node list = yaml.require(node, "packages", field);
+  const std::string list_field = join_field(field, "packages");
+  if (list.IsScalar()) {
+    if (yaml.string(list, list_field) != "stdlib")
+      yaml.fail(list, list_field, "expected a list of module names (e.g. [pandas, numpy]) or stdlib");
+    return {};
+  }
+  try {
+    return checkers::checked_python_packages(yaml.string_list(list, list_field));
+  } catch (const std::invalid_argument& e) {
+    yaml.fail(list, list_field, e.what());
+  }
+}
+
 TaskSpec read_task(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
                    const std::string& suite) {
   yaml.expect_map(node, field);
-  yaml.check_keys(node, field, {"id", "prompt", "system", "params", "assert", "tags", "repeat"});
+  yaml.check_keys(node, field, {"id", "prompt", "system", "params", "assert", "tags", "repeat", "python"});
   TaskSpec task;
   task.suite = suite;
   task.where = yaml.where(node);
@@ -166,11 +191,12 @@ TaskSpec read_task(const YamlReader& yaml, const YAML::Node& node, const std::st
   if (node["repeat"]) {
     task.repeat = static_cast<int>(yaml.integer_in(node["repeat"], join_field(field, "repeat"), 1, k_max_repeat));
   }
+  if (node["python"]) task.python_packages = read_python_packages(yaml, node["python"], join_field(field, "python"));
   const YAML::Node asserts = yaml.require(node, "assert", field);
   yaml.expect_sequence(asserts, join_field(field, "assert"));
   if (asserts.size() == 0) yaml.fail(asserts, join_field(field, "assert"), "a task needs at least one assertion");
   for (std::size_t i = 0; i < asserts.size(); ++i)
-    task.assertions.push_back(read_assertion(yaml, asserts[i], index_field(join_field(field, "assert"), i)));
+    task.assertions.push_back(read_assertion(yaml, asserts[i], index_field(join_field(field, "assert"), i), task.python_packages));
   return task;
 }
 

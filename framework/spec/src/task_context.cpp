@@ -277,7 +277,7 @@ Reply TaskContext::ask(std::string prompt, AskOptions options, std::source_locat
   }
   s.history.push_back({"user", std::move(prompt)});
   s.history.push_back({"assistant", turn.completion.answer});
-  return Reply(std::move(turn.completion));
+  return Reply(std::move(turn.completion), s.task ? s.task->python_packages : std::vector<std::string>{});
 }
 
 void TaskContext::new_conversation() {

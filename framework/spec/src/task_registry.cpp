@@ -49,6 +49,7 @@ TaskRegistrar::TaskRegistrar(const char* suite, const char* name, const char* fi
   task.repeat = options.repeat_count();
   task.params = params_to_json(options.params());
   task.system = options.system_message();
+  task.python_packages = options.python_package_list();
   task.body = body;
   register_task(std::move(task));
 }

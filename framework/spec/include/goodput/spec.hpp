@@ -43,6 +43,10 @@ struct TaskSpec {
   std::vector<AssertionSpec> assertions;
   std::vector<std::string> tags;
   int repeat = 1;
+  // The Python packages (top-level module names) an answer may import besides the standard
+  // library, for its python-passes checks (README "Python packages"); empty: the standard
+  // library only. YAML `python: {packages: [...]}`, C++ TaskOptions::python_packages.
+  std::vector<std::string> python_packages;
   SourceLocation where;  // the YAML task, or the GOODPUT_TASK macro
   // A task case written in C++ (goodput/task.hpp): the runner runs this instead of sending
   // `prompt` and judging `assertions` (both then empty); it asks and checks by itself.

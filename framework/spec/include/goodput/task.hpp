@@ -63,7 +63,8 @@ struct AskOptions {
 class Reply {
  public:
   Reply() = default;
-  explicit Reply(Completion completion) : m_completion(std::move(completion)) {}
+  explicit Reply(Completion completion, std::vector<std::string> python_packages = {})
+      : m_completion(std::move(completion)), m_python_packages(std::move(python_packages)) {}
 
   const std::string& answer() const { return m_completion.answer; }
   const std::string& reasoning() const { return m_completion.reasoning; }
@@ -71,9 +72,12 @@ class Reply {
   const Metrics& metrics() const { return m_completion.metrics; }
   const TokenCounts& tokens() const { return m_completion.tokens; }
   const Completion& completion() const { return m_completion; }
+  // The task's Python packages (TaskSpec::python_packages), for the python-passes checks of this reply.
+  const std::vector<std::string>& python_packages() const { return m_python_packages; }
 
  private:
   Completion m_completion;
+  std::vector<std::string> m_python_packages;
 };
 
 // One request of a task case, as the journal keeps it.
@@ -118,17 +122,24 @@ class TaskOptions {
     m_system = std::move(message);
     return *this;
   }
+  // The packages an answer may import besides the standard library (README "Python packages").
+  TaskOptions& python_packages(std::vector<std::string> modules) {
+    m_python_packages = std::move(modules);
+    return *this;
+  }
 
   const std::vector<std::string>& tag_list() const { return m_tags; }
   int repeat_count() const { return m_repeat; }
   const ParamMap& params() const { return m_params; }
   const std::string& system_message() const { return m_system; }
+  const std::vector<std::string>& python_package_list() const { return m_python_packages; }
 
  private:
   std::vector<std::string> m_tags;
   int m_repeat = 1;
   ParamMap m_params;
   std::string m_system;
+  std::vector<std::string> m_python_packages;
 };
 
 inline TaskOptions tags(std::initializer_list<std::string> names) { return TaskOptions{}.tags(names); }
@@ -226,9 +237,14 @@ CheckSpec check_spec(std::string_view type, ParamMap params = {});
 // uses, and judges `completion` with it. Path parameters are relative to `file`'s folder.
 TaskCheck evaluate(const Completion& completion, const char* reply_text, const CheckSpec& spec, bool fatal,
                    const char* file, int line);
+// A python-passes check that names no packages of its own gets the task's.
 inline TaskCheck evaluate(const Reply& reply, const char* reply_text, const CheckSpec& spec, bool fatal,
                           const char* file, int line) {
-  return evaluate(reply.completion(), reply_text, spec, fatal, file, line);
+  if (spec.type != "python-passes" || reply.python_packages().empty() || spec.params.contains("packages"))
+    return evaluate(reply.completion(), reply_text, spec, fatal, file, line);
+  CheckSpec with_packages = spec;
+  with_packages.params["packages"] = reply.python_packages();
+  return evaluate(reply.completion(), reply_text, with_packages, fatal, file, line);
 }
 
 // `<< "more words"` after an expectation macro, as in GoogleTest.
