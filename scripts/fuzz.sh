@@ -26,7 +26,10 @@ read -r -a targets <<<"${GOODPUT_FUZZ_TARGETS:-sse_parser ollama_stream openai_s
 # Committed corpora stay small: the inputs that add coverage, none above 64 KB.
 max_input_bytes=65536
 
-# clang 15 or later (CMakeLists.txt says why); GOODPUT_FUZZ_CXX names another.
+# clang 15 or later (CMakeLists.txt says why: Debian 12's default clang, 14, lacks what
+# libstdc++ needs for std::source_location) with libFuzzer; GOODPUT_FUZZ_CXX names another.
+# Only this script needs them, so the test command does not install them.
+[ -n "${GOODPUT_FUZZ_CXX:-}" ] || scripts/install-deps.sh clang-16 libclang-rt-16-dev
 cxx=${GOODPUT_FUZZ_CXX:-}
 if [ -z "$cxx" ]; then
   for candidate in clang++-19 clang++-18 clang++-17 clang++-16 clang++-15 clang++; do
@@ -34,7 +37,7 @@ if [ -z "$cxx" ]; then
   done
 fi
 if [ -z "$cxx" ]; then
-  echo "fuzz.sh: no clang++ found; install clang-16 and libclang-rt-16-dev (scripts/install-deps.sh)" >&2
+  echo "fuzz.sh: no clang++ found; install clang-16 and libclang-rt-16-dev" >&2
   exit 2
 fi
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages goodput builds with, when any is missing. Safe to re-run.
+# Installs the Debian packages goodput builds and tests with, when any is missing, and the
+# extra packages named as arguments (scripts/fuzz.sh asks for clang). Safe to re-run.
+#   scripts/install-deps.sh [EXTRA-PACKAGE...]
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config python3
           # the Python packages the built-in tasks allow (tasks/seed/json_to_csv.yaml python.packages)
@@ -9,9 +11,7 @@ packages=(cmake ninja-build g++ pkg-config python3
           libseccomp-dev bubblewrap
           chromium  # tests/integration/html_report_test.cpp loads the HTML report in it (headless)
           ccache   # optional: CMake compiles through it when found (GOODPUT_CCACHE)
-          # scripts/fuzz.sh: libFuzzer and the sanitizers; clang 15+ (Debian 12's default clang, 14,
-          # lacks what libstdc++ needs for std::source_location)
-          clang-16 libclang-rt-16-dev)
+          "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
