@@ -38,6 +38,16 @@ foreach(p IN LISTS GOODPUT_PROPERTIES)
   string(APPEND properties " ${q}")
 endforeach()
 
+# Each test keeps its latest run in one place under the build tree,
+# goodput-results/<NAME>/<model>/<Suite.Task>, instead of a new timestamped directory per run;
+# unless the arguments choose a directory themselves.
+set(own_output_dir TRUE)
+foreach(a IN LISTS GOODPUT_ARGS GOODPUT_EXTRA_ARGS)
+  if(a MATCHES "^(--output-dir|-o|--resume)(=.*)?$")
+    set(own_output_dir FALSE)
+  endif()
+endforeach()
+
 if(model_count GREATER 0 AND task_count GREATER 0)
   math(EXPR last_model "${model_count} - 1")
   math(EXPR last_task "${task_count} - 1")
@@ -64,8 +74,15 @@ if(model_count GREATER 0 AND task_count GREATER 0)
       string(REGEX REPLACE "^([A-Za-z][A-Za-z0-9+.-]*://[^/]+).*$" "\\1" endpoint "${base_url}")
       quoted(lock_q "goodput-endpoint:${endpoint}")
       quoted(dir_q "${GOODPUT_WORKING_DIR}")
+      set(output "")
+      if(own_output_dir)
+        string(REGEX REPLACE "[^A-Za-z0-9._-]" "_" model_dir "${model_name}")
+        string(REGEX REPLACE "[^A-Za-z0-9._-]" "_" task_dir "${task_id}")
+        quoted(output_q "${GOODPUT_WORKING_DIR}/goodput-results/${GOODPUT_NAME}/${model_dir}/${task_dir}")
+        set(output " --output-dir ${output_q} --replace-output")
+      endif()
       string(APPEND script
-        "add_test(${name} ${command_prefix} --model ${model_q} --filter ${task_q}${extra})\n"
+        "add_test(${name} ${command_prefix} --model ${model_q} --filter ${task_q}${output}${extra})\n"
         "set_tests_properties(${name} PROPERTIES LABELS ${labels_q} TIMEOUT ${GOODPUT_TIMEOUT}"
         " RESOURCE_LOCK ${lock_q} WORKING_DIRECTORY ${dir_q}${properties})\n")
     endforeach()

@@ -21,7 +21,10 @@
 #   EXTRA_ARGS ...       arguments for running only (e.g. --junit, --repeat 5)
 #   PROPERTIES ...       more test properties, as set_tests_properties takes them
 #
-# Each test runs `<binary> ARGS --model <model> --filter <Suite.Task> EXTRA_ARGS`. Tests get
+# Each test runs `<binary> ARGS --model <model> --filter <Suite.Task> EXTRA_ARGS`, writing its
+# journal and results to goodput-results/<NAME>/<model>/<Suite.Task> in the build directory
+# (the latest run replaces the previous one) unless ARGS or EXTRA_ARGS give --output-dir. For a
+# JUnit file per test: EXTRA_ARGS --junit junit/%m/%t.xml (%m model, %t task, %s suite). Tests get
 # LABELS suite, model and the task's tags, and RESOURCE_LOCK goodput-endpoint:<scheme://host:port>, so
 # `ctest -j` never sends two requests at once to one local server. The exit status is the
 # binary's: a model failure and a transport error (server down) both fail the test; the log
@@ -64,7 +67,8 @@ function(goodput_discover_tasks target)
       string(APPEND settings "list(APPEND GOODPUT_${var} [==[${item}]==])\n")
     endforeach()
   endforeach()
-  string(APPEND settings "set(GOODPUT_TEST_PREFIX [==[${arg_TEST_PREFIX}]==])\n"
+  string(APPEND settings "set(GOODPUT_NAME [==[${arg_NAME}]==])\n"
+                         "set(GOODPUT_TEST_PREFIX [==[${arg_TEST_PREFIX}]==])\n"
                          "set(GOODPUT_TIMEOUT ${arg_TIMEOUT})\n"
                          "set(GOODPUT_DISCOVERY_TIMEOUT ${arg_DISCOVERY_TIMEOUT})\n"
                          "set(GOODPUT_TESTS_FILE [==[${tests_file}]==])\n"

@@ -155,5 +155,94 @@ TEST_F(ConsoleReporterTest, IgnoredServerFiguresAreCountedInTheSummary) {
   EXPECT_THAT(print(run(Verdict::pass)), Not(HasSubstr("Server figures ignored")));
 }
 
+// The progress line: drawn after each event on a terminal, erased (\r, erase-line) before the
+// next log line, so the log itself reads as without it; absent from files and CI logs.
+TEST_F(ConsoleReporterTest, TheProgressLineCountsRunsAndIsErasedBeforeEachLogLine) {
+  m_plan.total_runs = 3;
+  StatsCollector stats;
+  std::ostringstream out;
+  ConsoleOptions options;
+  options.live = true;
+  options.show_timing = false;
+  auto console = make_console_reporter(out, stats, options);
+  console->on_plan(m_plan);
+  RunRecord passed = run(Verdict::pass);
+  passed.completion.tokens.completion = 40;
+  RunRecord failed = run(Verdict::fail);
+  failed.sample = 1;
+  RunRecord errored = run(Verdict::error);
+  errored.sample = 2;
+  for (const RunRecord* r : {&passed, &failed}) {
+    console->on_run_start(*r->model, *r->task, r->sample);
+    stats.add(*r);
+    console->on_run_end(*r);
+  }
+  const std::string after_two = out.str();
+  EXPECT_THAT(after_two, HasSubstr("[ 0/3 runs ] 0 passed, 0 failed, 0 errors"));
+  EXPECT_THAT(after_two, HasSubstr("[ 1/3 runs ] 1 passed, 0 failed, 0 errors · ETA "));
+  EXPECT_THAT(after_two, HasSubstr(" tok/s")) << "40 completion tokens were counted";
+  // The last thing written is the progress line, without a line break.
+  const std::string last = after_two.substr(after_two.rfind('\n') + 1);
+  EXPECT_THAT(last, HasSubstr("[ 2/3 runs ] 1 passed, 1 failed, 0 errors · ETA ")) << after_two;
+  console->on_run_start(*errored.model, *errored.task, errored.sample);
+  stats.add(errored);
+  console->on_run_end(errored);
+  console->on_finish(false);
+  const std::string all = out.str();
+  EXPECT_THAT(all, HasSubstr("[ 3/3 runs ] 1 passed, 1 failed, 1 errors"));
+  EXPECT_THAT(all, Not(HasSubstr("[ 3/3 runs ] 1 passed, 1 failed, 1 errors · ETA"))) << "nothing is left to wait for";
+  // Every progress line is erased before the next log line: removing "progress\r\e[K" leaves the plain log.
+  std::string plain;
+  for (const auto& line : lines_of(all)) {
+    const auto erased = line.rfind("\r\x1b[K");
+    plain += (erased == std::string::npos ? line : line.substr(erased + 4)) + "\n";
+  }
+  for (const auto& line : lines_of(plain)) EXPECT_EQ(line.find("runs ] "), std::string::npos) << line;
+  EXPECT_THAT(plain, HasSubstr("\n[       OK ] forger / mini.capital\n"));
+  EXPECT_EQ(all.back(), '\n') << "the summary ends the output, not a progress line";
+}
+
+TEST_F(ConsoleReporterTest, WithoutATerminalNoProgressLineAndNoColour) {
+  const std::string out = print(run(Verdict::pass));
+  EXPECT_EQ(out.find('\r'), std::string::npos) << out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_THAT(out, Not(HasSubstr("runs ] ")));
+}
+
+TEST_F(ConsoleReporterTest, ColourMarksOkFailedAndErrorTags) {
+  StatsCollector stats;
+  std::ostringstream out;
+  ConsoleOptions options;
+  options.color = true;
+  options.show_timing = false;
+  auto console = make_console_reporter(out, stats, options);
+  m_plan.total_runs = 3;
+  console->on_plan(m_plan);
+  for (const Verdict v : {Verdict::pass, Verdict::fail, Verdict::error}) {
+    RunRecord r = run(v);
+    stats.add(r);
+    console->on_run_end(r);
+  }
+  console->on_finish(false);
+  EXPECT_THAT(out.str(), HasSubstr("\x1b[32m[       OK ] \x1b[0mforger / mini.capital"));
+  EXPECT_THAT(out.str(), HasSubstr("\x1b[31m[  FAILED  ] \x1b[0mforger / mini.capital"));
+  EXPECT_THAT(out.str(), HasSubstr("\x1b[33m[  ERROR   ] \x1b[0mforger / mini.capital"));
+  EXPECT_EQ(out.str().find('\r'), std::string::npos) << "colour alone draws no progress line";
+}
+
+TEST(ConsoleOptionsFor, ColourAndProgressFollowTheTerminalNoColorCiAndTheFlag) {
+  EXPECT_TRUE(console_options_for("auto", true, nullptr, nullptr).color);
+  EXPECT_TRUE(console_options_for("auto", true, nullptr, nullptr).live);
+  EXPECT_FALSE(console_options_for("auto", false, nullptr, nullptr).color);
+  EXPECT_FALSE(console_options_for("auto", false, nullptr, nullptr).live);
+  EXPECT_FALSE(console_options_for("auto", true, "1", nullptr).color) << "NO_COLOR";
+  EXPECT_TRUE(console_options_for("auto", true, "", nullptr).color) << "an empty NO_COLOR is unset (no-color.org)";
+  EXPECT_TRUE(console_options_for("always", false, "1", nullptr).color);
+  EXPECT_FALSE(console_options_for("never", true, nullptr, nullptr).color);
+  EXPECT_TRUE(console_options_for("never", true, nullptr, nullptr).live) << "--color does not decide the progress line";
+  EXPECT_FALSE(console_options_for("auto", true, nullptr, "true").live) << "CI set: plain lines";
+  EXPECT_TRUE(console_options_for("auto", true, nullptr, "true").color);
+}
+
 }  // namespace
 }  // namespace goodput

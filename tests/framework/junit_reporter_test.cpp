@@ -101,8 +101,14 @@ class JunitReporterTest : public ::testing::Test {
   }
 
   json report(const std::vector<RunRecord>& runs, bool interrupted = false, int repeat = 1) {
-    const std::string path = (m_dir / "junit.xml").string();
-    auto reporter = make_junit_reporter(path);
+    return report_to("junit.xml", "junit.xml", runs, interrupted, repeat);
+  }
+
+  // `pattern` is what --junit gets (under m_dir); `path` the file read back.
+  json report_to(const std::string& pattern, const std::string& file, const std::vector<RunRecord>& runs,
+                 bool interrupted = false, int repeat = 1) {
+    const std::string path = (m_dir / file).string();
+    auto reporter = make_junit_reporter((m_dir / pattern).string());
     Plan plan;
     plan.models = &m_models;
     plan.tasks = &m_tasks;
@@ -171,7 +177,9 @@ TEST_F(JunitReporterTest, OneSuitePerModelWithCountsAndOneCasePerRun) {
   // Plan order (task, then sample), not finish order; repeated tasks carry #sample.
   std::vector<std::string> names;
   for (const auto& c : fast["cases"]) names.push_back(c["attrs"]["classname"].get<std::string>() + "." + c["attrs"]["name"].get<std::string>());
-  EXPECT_EQ(names, (std::vector<std::string>{"mini.capital", "mini.story#1", "mini.story#2", "other.math"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"fast-one.mini.capital", "fast-one.mini.story#1", "fast-one.mini.story#2",
+                                             "fast-one.other.math"}));
+  EXPECT_EQ(sim["cases"][0]["attrs"]["classname"], "sim-two.mini") << "the same task under another model is another class";
   EXPECT_EQ(fast["cases"][0]["attrs"]["time"], "1.500");
 
   const json& math = fast["cases"][3];
@@ -241,7 +249,7 @@ TEST_F(JunitReporterTest, NamesAndClassnamesAreEscapedToo) {
   m_tasks[0].name = "n&\x03";
   const json doc = report({record(0, 0, 0, Verdict::pass)});
   EXPECT_EQ(doc["suites"][0]["attrs"]["name"], "model \"a\" <&>");
-  EXPECT_EQ(doc["suites"][0]["cases"][0]["attrs"]["classname"], "s'<");
+  EXPECT_EQ(doc["suites"][0]["cases"][0]["attrs"]["classname"], "model \"a\" <&>.s'<");
   EXPECT_EQ(doc["suites"][0]["cases"][0]["attrs"]["name"], "n&");
 }
 
@@ -270,6 +278,23 @@ TEST_F(JunitReporterTest, WrittenWhenInterruptedAndSaysSo) {
   const json doc = report({record(0, 0, 0, Verdict::pass)}, true);
   EXPECT_EQ(doc["root"]["tests"], "1");
   EXPECT_EQ(doc["suites"][0]["properties"]["interrupted"], "true");
+}
+
+TEST_F(JunitReporterTest, APatternWritesOneFilePerModelAndTask) {
+  m_models[1].name = "org/sim:two";  // a slash or colon in a model name is not a directory
+  const std::vector<RunRecord> runs{record(0, 0, 0, Verdict::pass), record(0, 2, 0, Verdict::pass),
+                                    record(1, 0, 0, Verdict::pass)};
+  const json fast_capital = report_to("out/%m/%t.xml", "out/fast-one/mini.capital.xml", runs);
+  ASSERT_EQ(fast_capital["suites"].size(), 1u) << "only the model the file is named after";
+  EXPECT_EQ(fast_capital["root"]["tests"], "1");
+  EXPECT_EQ(fast_capital["suites"][0]["cases"][0]["attrs"]["name"], "capital");
+  const json fast_math = report_to("out/%m/%t.xml", "out/fast-one/other.math.xml", runs);
+  EXPECT_EQ(fast_math["suites"][0]["cases"][0]["attrs"]["classname"], "fast-one.other");
+  const json sim = report_to("out/%m/%t.xml", "out/org_sim_two/mini.capital.xml", runs);
+  EXPECT_EQ(sim["suites"][0]["attrs"]["name"], "org/sim:two");
+  EXPECT_FALSE(fs::exists(m_dir / "out" / "%m"));
+  const json by_suite = report_to("%s-%%.xml", "mini-%.xml", runs);
+  EXPECT_EQ(by_suite["root"]["tests"], "2") << "both models' mini.capital";
 }
 
 TEST_F(JunitReporterTest, ReplacesAnOlderReportWhole) {

@@ -18,7 +18,7 @@ TEST(ReporterRegistry, ListsTheBuiltInReporters) {
     names.push_back(type.name);
     EXPECT_FALSE(type.summary.empty()) << type.name;
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"console", "journal", "results", "junit", "recording"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"console", "journal", "results", "junit", "markdown", "step-summary", "recording"}));
   EXPECT_NE(find_reporter_type("junit"), nullptr);
   EXPECT_EQ(find_reporter_type("html"), nullptr);
 }
@@ -28,7 +28,7 @@ TEST(ReporterRegistry, AnUnknownNameIsAConfigErrorListingTheKnownOnes) {
   ReporterContext context;
   context.stats = &stats;
   EXPECT_THAT([&] { make_reporters({{"xml", "out.xml"}}, context); },
-              ::testing::ThrowsMessage<ConfigError>(HasSubstr("no reporter named 'xml' (known: console, journal, results, junit, recording)")));
+              ::testing::ThrowsMessage<ConfigError>(HasSubstr("no reporter named 'xml' (known: console, journal, results, junit, markdown, step-summary, recording)")));
 }
 
 TEST(ReporterRegistry, MakesTheNamedReportersInOrderWithTheirContext) {

@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 
 #include "goodput/cli.hpp"
 #include "goodput/commands.hpp"
+#include "goodput/reporters.hpp"
 #include "goodput/sim_server.hpp"
 #include "goodput/spec.hpp"
 #include "goodput/yaml_util.hpp"
@@ -76,6 +78,7 @@ struct RunCli {
   RunCommandOptions options;
   bool use_sim = false;
   std::string list_format = "text";
+  std::string color = "auto";
   CLI::App* cmd = nullptr;
 };
 
@@ -117,6 +120,19 @@ void add_run_html(CLI::App& cmd, RunCli& run) {
                  "Also write a self-contained HTML report (plots, task x model matrix, answers) to this file");
 }
 
+// --replace-output, --color, --markdown: how results are presented and kept.
+void add_run_reports(CLI::App& cmd, RunCli& run) {
+  cmd.add_option("--markdown", run.options.markdown_path,
+                 "Also write the run's summary as Markdown to this file (a pull-request comment); it is appended to "
+                 "$GITHUB_STEP_SUMMARY too when that is set");
+  cmd.add_option("--color", run.color,
+                 "Colour OK/FAILED/ERROR: auto (on a terminal, unless NO_COLOR is set), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd.add_flag("--replace-output", run.options.replace_output,
+               "Replace the journal and results a previous run left in --output-dir instead of refusing (what "
+               "goodput_discover_tasks' ctest tests do: one directory per test, the latest run in it)");
+}
+
 void add_run(CLI::App& app, RunCli& run) {
   auto& cmd = *app.add_subcommand("run", "Evaluate task cases against models and report pass rate next to latency");
   run.cmd = &cmd;
@@ -136,13 +152,17 @@ void add_run(CLI::App& app, RunCli& run) {
   add_run_selection(cmd, run);
   add_run_outputs(cmd, run);
   add_run_html(cmd, run);
+  add_run_reports(cmd, run);
 }
 
 int dispatch_run(RunCli& run, int argc, char** argv) {
   run.options.command_line = joined_command_line(argc, argv);
   if (run.use_sim && run.options.sim_profiles.empty()) run.options.sim_profiles.push_back(builtin_sim_profiles());
   if (!run.options.sim_profiles.empty() && !run.use_sim && run.options.models_file.empty()) run.use_sim = true;
-  run.options.color = isatty(STDOUT_FILENO) != 0;
+  const ConsoleOptions console = console_options_for(run.color, isatty(STDOUT_FILENO) != 0, std::getenv("NO_COLOR"), std::getenv("CI"));
+  run.options.color = console.color;
+  run.options.live = console.live;
+  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) run.options.step_summary_path = summary;
   run.options.list_json = run.list_format == "json";
   return run_command(run.options);
 }
@@ -275,6 +295,7 @@ void add_compare(CLI::App& app, CompareCli& compare) {
 int dispatch_compare(CompareCli& compare) {
   compare.options.baseline_path = compare.files.at(0);
   if (compare.files.size() > 1) compare.options.candidate_path = compare.files[1];
+  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) compare.options.step_summary_path = summary;
   return compare_command(compare.options, std::cout, std::cerr);
 }
 

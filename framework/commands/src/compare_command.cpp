@@ -78,8 +78,8 @@ void load_config(const std::string& path, GateOptions& gate) {
     gate.min_detectable_drop = parse_drop(reader.string(n, "min_detectable_drop"), reader.where(n), "min_detectable_drop");
 }
 
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+void write_file(const std::string& path, const std::string& text, bool append = false) {
+  std::ofstream out(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
   out << text;
   out.close();
   if (!out) throw ConfigError({path, 0, 0}, "", "cannot be written");
@@ -134,6 +134,7 @@ int compare_command(const CompareCommandOptions& options, std::ostream& out, std
     const Comparison& comparison = compared.comparison;
     print_comparison(comparison, out);
     if (!options.markdown_path.empty()) write_file(options.markdown_path, comparison_markdown(comparison));
+    if (!options.step_summary_path.empty()) write_file(options.step_summary_path, comparison_markdown(comparison), true);
     if (!options.json_path.empty()) write_file(options.json_path, detail::json_text(comparison_json(comparison), 2) + "\n");
     if (!options.html_path.empty()) write_file(options.html_path, html_report({std::move(compared.files), {comparison}}));
     return gate_exit_code(comparison);

@@ -200,6 +200,7 @@ RunCommandOptions resumed_options(const RunCommandOptions& given) {
   flag(!given.model_names.empty(), "--model");
   flag(given.repeat != 1, "--repeat");
   flag(!given.output_dir.empty(), "--output-dir");
+  flag(given.replace_output, "--replace-output");
   flag(given.filter != "*", "--filter");
   flag(!given.shard.empty(), "--shard");
   flag(given.shuffle, "--shuffle");
@@ -252,6 +253,9 @@ RunCommandOptions resumed_options(const RunCommandOptions& given) {
   options.command_line = given.command_line;
   options.color = given.color;
   options.html_path = given.html_path;  // where a report goes is no setting of the run: taken as given
+  options.live = given.live;
+  options.markdown_path = given.markdown_path;  // a summary of the whole run, wherever this resume is asked to put it
+  options.step_summary_path = given.step_summary_path;
   return options;
 }
 

@@ -251,6 +251,7 @@ Outputs outputs_of(const RunCommandOptions& options) {
   if (!options.junit_path.empty()) check_writable(options.junit_path, "--junit", false);
   if (!options.record_dir.empty()) check_writable(options.record_dir, "--record", true);
   if (!options.html_path.empty()) check_writable(options.html_path, "--html", false);
+  if (!options.markdown_path.empty()) check_writable(options.markdown_path, "--markdown", false);
   Outputs out;
   // Time and process id: runs started in the same second (ctest -j, CI matrices) must not
   // share a directory.
@@ -259,6 +260,10 @@ Outputs outputs_of(const RunCommandOptions& options) {
   out.journal = (fs::path(out.dir) / "journal.jsonl").string();
   out.results = (fs::path(out.dir) / "results.json").string();
   check_writable(out.dir, "--output-dir", true);
+  if (options.replace_output && options.resume_dir.empty()) {
+    std::error_code ec;  // a file that is not there is fine; one that cannot go is refused below
+    for (const auto& file : {out.journal, out.results}) fs::remove(file, ec);
+  }
   if (fs::exists(out.journal) && options.resume_dir.empty())
     throw ConfigError({out.dir, 0, 0}, "--output-dir",
                       "already holds a journal.jsonl from another run: `goodput run --resume " + out.dir +
@@ -271,7 +276,8 @@ void create_output_dirs(const RunCommandOptions& options, const Outputs& outputs
   fs::create_directories(outputs.dir, ec);
   if (ec) throw ConfigError({outputs.dir, 0, 0}, "--output-dir", "cannot create the output directory: " + ec.message());
   if (options.junit_path.empty()) return;
-  const fs::path parent = fs::path(options.junit_path).parent_path();
+  // A pattern's directories (junit/%m/...) are made per file when it is written.
+  const fs::path parent = fs::path(options.junit_path.substr(0, options.junit_path.find('%'))).parent_path();
   if (!parent.empty()) fs::create_directories(parent, ec);
   if (ec) throw ConfigError({options.junit_path, 0, 0}, "--junit", "cannot create its directory: " + ec.message());
 }
@@ -296,6 +302,8 @@ void label_simulated(Evaluation& evaluation) {
 std::vector<ReporterSpec> reporter_specs(const RunCommandOptions& options, const Outputs& outputs) {
   std::vector<ReporterSpec> specs{{"journal", outputs.journal}, {"console", ""}, {"results", outputs.results}};
   if (!options.junit_path.empty()) specs.push_back({"junit", options.junit_path});
+  if (!options.markdown_path.empty()) specs.push_back({"markdown", options.markdown_path});
+  if (!options.step_summary_path.empty()) specs.push_back({"step-summary", options.step_summary_path});
   if (!options.record_dir.empty()) specs.push_back({"recording", options.record_dir});
   return specs;
 }
@@ -305,7 +313,7 @@ ReporterContext reporter_context(const RunCommandOptions& options, const Evaluat
   ReporterContext context;
   context.stats = &stats;
   context.console = &std::cout;
-  context.console_options = {options.color, true};
+  context.console_options = {options.color, true, options.live};
   ResultsInfo& info = context.results;
   info.results_path = outputs.results;
   info.journal_path = outputs.journal;

@@ -92,6 +92,7 @@ class ConsoleReporter final : public Reporter {
   }
 
   void on_warmup(const ModelSpec& model, const WarmupResult& warmup) override {
+    clear_progress();
     m_out << "[ WARM-UP  ] " << terminal_text(model.name);
     if (!warmup.error.empty()) {
       m_out << ": the warm-up request failed (" << terminal_text(warmup.error) << "); the first run may include the load time\n" << std::flush;
@@ -104,7 +105,10 @@ class ConsoleReporter final : public Reporter {
   }
 
   void on_run_start(const ModelSpec& model, const TaskSpec& task, int sample) override {
-    m_out << "[ RUN      ] " << name(model, task, sample) << std::endl;
+    clear_progress();
+    m_out << "[ RUN      ] " << name(model, task, sample) << "\n";
+    draw_progress();
+    m_out << std::flush;
   }
 
   void on_run_end(const RunRecord& run) override {
@@ -113,7 +117,8 @@ class ConsoleReporter final : public Reporter {
                       : run.verdict == Verdict::fail      ? "[  FAILED  ] "
                       : run.verdict == Verdict::truncated ? "[ TRUNCATED ] "
                                                           : "[  ERROR   ] ";
-    m_out << tag << name(*run.model, *run.task, run.sample);
+    clear_progress();
+    m_out << coloured(tag, run.verdict) << name(*run.model, *run.task, run.sample);
     if (m_options.show_timing && c.ok()) {
       if (c.metrics.delivery == Delivery::block_stream || c.metrics.delivery == Delivery::single_body)
         m_out << " (" << format_seconds(c.metrics.e2e_s) << ", first text " << format_seconds(c.metrics.ttft_s) << ", effective "
@@ -154,19 +159,22 @@ class ConsoleReporter final : public Reporter {
     if (run.verdict == Verdict::error && c.ok()) m_errors.push_back(name(*run.model, *run.task, run.sample));
     if (run.verdict == Verdict::pass) ++m_passed;
     if (run.verdict == Verdict::truncated) m_truncated.push_back(name(*run.model, *run.task, run.sample));
+    if (c.tokens.completion) m_completion_tokens += *c.tokens.completion;
+    draw_progress();
     m_out << std::flush;
   }
 
   void on_finish(bool interrupted) override {
+    clear_progress();
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
     const std::size_t done = m_passed + m_failures.size() + m_errors.size() + m_truncated.size();
     m_out << "[==========] " << done << " of " << m_plan.total_runs << " runs finished";
     if (m_options.show_timing) m_out << " in " << format_seconds(elapsed);
     m_out << (interrupted ? " (INTERRUPTED: runs in flight were dropped)" : "") << "\n";
-    m_out << "[  PASSED  ] " << m_passed << " runs\n";
+    m_out << coloured("[  PASSED  ] ", Verdict::pass) << m_passed << " runs\n";
     if (!m_failures.empty()) {
-      m_out << "[  FAILED  ] " << m_failures.size() << " runs, listed below:\n";
-      for (const auto& f : m_failures) m_out << "[  FAILED  ] " << f << "\n";
+      m_out << coloured("[  FAILED  ] ", Verdict::fail) << m_failures.size() << " runs, listed below:\n";
+      for (const auto& f : m_failures) m_out << coloured("[  FAILED  ] ", Verdict::fail) << f << "\n";
     }
     if (!m_truncated.empty()) {
       m_out << "[ TRUNCATED ] " << m_truncated.size()
@@ -174,14 +182,43 @@ class ConsoleReporter final : public Reporter {
       for (const auto& t : m_truncated) m_out << "[ TRUNCATED ] " << t << "\n";
     }
     if (!m_errors.empty()) {
-      m_out << "[  ERROR   ] " << m_errors.size() << " runs did not complete (errors, not counted as model failures):\n";
-      for (const auto& e : m_errors) m_out << "[  ERROR   ] " << e << "\n";
+      m_out << coloured("[  ERROR   ] ", Verdict::error) << m_errors.size()
+            << " runs did not complete (errors, not counted as model failures):\n";
+      for (const auto& e : m_errors) m_out << coloured("[  ERROR   ] ", Verdict::error) << e << "\n";
     }
     print_table();
     m_out << std::flush;
   }
 
  private:
+  std::string coloured(const char* tag, Verdict verdict) const {
+    if (!m_options.color) return tag;
+    const char* sgr = verdict == Verdict::pass ? "\033[32m" : verdict == Verdict::error ? "\033[33m" : "\033[31m";
+    return std::string(sgr) + tag + "\033[0m";
+  }
+
+  // "[ 3/10 runs ] 2 passed, 1 failed, 0 errors · ETA 4.20 s · 52.3 tok/s": the ETA from the
+  // rate runs finished at so far, tokens/s the completion tokens of finished runs per second
+  // of wall time (all models, as the server sees them). Left without a line break, so the
+  // next write starts by erasing it.
+  void draw_progress() {
+    if (!m_options.live) return;
+    const std::size_t done = m_passed + m_failures.size() + m_errors.size() + m_truncated.size();
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    m_out << "[ " << done << "/" << m_plan.total_runs << " runs ] " << m_passed << " passed, "
+          << m_failures.size() + m_truncated.size() << " failed, " << m_errors.size() << " errors";
+    if (done > 0 && done < m_plan.total_runs && elapsed > 0)
+      m_out << " · ETA " << format_seconds(elapsed / static_cast<double>(done) * static_cast<double>(m_plan.total_runs - done));
+    if (elapsed > 0 && m_completion_tokens > 0) m_out << " · " << format_rate(static_cast<double>(m_completion_tokens) / elapsed);
+    m_progress_shown = true;
+  }
+
+  void clear_progress() {
+    if (!m_progress_shown) return;
+    m_out << "\r\033[K";
+    m_progress_shown = false;
+  }
+
   std::string name(const ModelSpec& model, const TaskSpec& task, int sample) const {
     std::string s = terminal_text(model.name) + " / " + terminal_text(task.id());
     if (m_plan.repeat > 1 || task.repeat > 1) s += " #" + std::to_string(sample + 1);
@@ -395,6 +432,8 @@ class ConsoleReporter final : public Reporter {
   std::ostream& m_out;
   const StatsCollector& m_stats;
   ConsoleOptions m_options;
+  std::int64_t m_completion_tokens = 0;  // of finished runs, for the progress line's tokens/s
+  bool m_progress_shown = false;         // the progress line is on screen, without its line break
   Plan m_plan;
   std::chrono::steady_clock::time_point m_start;
   std::size_t m_passed = 0;
@@ -405,6 +444,14 @@ class ConsoleReporter final : public Reporter {
 };
 
 }  // namespace
+
+ConsoleOptions console_options_for(std::string_view color_mode, bool stdout_is_terminal, const char* no_color, const char* ci) {
+  ConsoleOptions options;
+  const bool no_color_set = no_color != nullptr && *no_color != '\0';  // no-color.org: set and not empty
+  options.color = color_mode == "always" || (color_mode == "auto" && stdout_is_terminal && !no_color_set);
+  options.live = stdout_is_terminal && ci == nullptr;
+  return options;
+}
 
 std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, const StatsCollector& stats, ConsoleOptions options) {
   return std::make_unique<ConsoleReporter>(out, stats, options);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -85,6 +86,7 @@ void write_properties(std::ostream& out, const Properties& properties, const cha
 }
 
 struct TestCase {
+  std::string file;  // the report this case goes to: --junit's pattern, expanded
   std::size_t task_order = 0;
   int sample = 0;
   std::string classname;
@@ -107,6 +109,35 @@ std::string clip(const std::string& text) {
   return text.substr(0, cut) + "\n[... " + std::to_string(text.size() - cut) + " more bytes]";
 }
 
+// A name as one path component: model names hold ':' and '/' ("qwen3:8b", "org/model").
+std::string junit_path_component(std::string_view name) {
+  std::string out;
+  for (const char ch : name) {
+    const bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+                       ch == '-' || ch == '_';
+    out += plain ? ch : '_';
+  }
+  return out == "." || out == ".." ? "_" : out;
+}
+
+// --junit's pattern: %m the model, %t the task (Suite.Task), %s the suite, %% a '%'.
+std::string expand_junit_pattern(const std::string& pattern, const RunRecord& run) {
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char next = i + 1 < pattern.size() ? pattern[i + 1] : '\0';
+    if (pattern[i] != '%' || (next != 'm' && next != 't' && next != 's' && next != '%')) {
+      out += pattern[i];
+      continue;
+    }
+    ++i;
+    if (next == 'm') out += junit_path_component(run.model->name);
+    if (next == 't') out += junit_path_component(run.task->id());
+    if (next == 's') out += junit_path_component(run.task->suite);
+    if (next == '%') out += '%';
+  }
+  return out;
+}
+
 class JunitReporter final : public Reporter {
  public:
   explicit JunitReporter(std::string path) : m_path(std::move(path)) {}
@@ -124,7 +155,9 @@ class JunitReporter final : public Reporter {
     const auto order = m_task_order.find(run.task->id());
     tc.task_order = order == m_task_order.end() ? m_task_order.size() : order->second;
     tc.sample = run.sample;
-    tc.classname = run.task->suite;
+    tc.file = expand_junit_pattern(m_path, run);
+    // Jenkins and GitLab group by classname alone: with the model in it, two models' cases never merge.
+    tc.classname = run.model->name + "." + run.task->suite;
     tc.name = run.task->name;
     if (m_repeat > 1 || run.task->repeat > 1) tc.name += "#" + std::to_string(run.sample + 1);
     tc.time_s = c.metrics.e2e_s.value_or(c.times.end);
@@ -160,20 +193,40 @@ class JunitReporter final : public Reporter {
   }
 
   void on_finish(bool interrupted) override {
+    std::set<std::string> files;
+    for (const auto& [model, cases] : m_cases)
+      for (const auto& tc : cases) files.insert(tc.file);
+    if (files.empty()) files.insert(expand_junit_pattern_without_runs());
+    for (const auto& file : files) write(file, document(file, interrupted));
+  }
+
+ private:
+  // No run finished (interrupted at once): a pattern with no run to fill it in still names one file.
+  std::string expand_junit_pattern_without_runs() const {
+    std::string out = m_path;
+    for (const char* code : {"%m", "%t", "%s"})
+      for (std::size_t at = out.find(code); at != std::string::npos; at = out.find(code)) out.replace(at, 2, "all");
+    return out;
+  }
+
+  std::string document(const std::string& file, bool interrupted) {
     std::ostringstream body;
     int tests = 0, failures = 0, errors = 0;
     double time = 0;
     for (const auto& model : m_models) {
-      auto& cases = m_cases[model.name];
-      std::sort(cases.begin(), cases.end(), [](const TestCase& a, const TestCase& b) {
-        return std::tie(a.task_order, a.sample) < std::tie(b.task_order, b.sample);
+      std::vector<const TestCase*> cases;
+      for (const auto& tc : m_cases[model.name])
+        if (tc.file == file) cases.push_back(&tc);
+      if (cases.empty() && file != m_path) continue;  // a pattern's file holds only the models it names
+      std::sort(cases.begin(), cases.end(), [](const TestCase* a, const TestCase* b) {
+        return std::tie(a->task_order, a->sample) < std::tie(b->task_order, b->sample);
       });
       int suite_failures = 0, suite_errors = 0;
       double suite_time = 0;
-      for (const auto& tc : cases) {
-        suite_failures += tc.verdict == Verdict::fail || tc.verdict == Verdict::truncated;
-        suite_errors += tc.verdict == Verdict::error;
-        suite_time += tc.time_s;
+      for (const auto* tc : cases) {
+        suite_failures += tc->verdict == Verdict::fail || tc->verdict == Verdict::truncated;
+        suite_errors += tc->verdict == Verdict::error;
+        suite_time += tc->time_s;
       }
       tests += static_cast<int>(cases.size());
       failures += suite_failures;
@@ -182,7 +235,7 @@ class JunitReporter final : public Reporter {
       body << "  <testsuite name=\"" << attr(model.name) << "\" tests=\"" << cases.size() << "\" failures=\"" << suite_failures
            << "\" errors=\"" << suite_errors << "\" skipped=\"0\" time=\"" << seconds(suite_time) << "\">\n";
       write_properties(body, suite_properties(model, interrupted), "    ");
-      for (const auto& tc : cases) write_case(body, tc);
+      for (const auto* tc : cases) write_case(body, *tc);
       body << "  </testsuite>\n";
     }
     std::ostringstream doc;
@@ -190,10 +243,9 @@ class JunitReporter final : public Reporter {
         << "<testsuites name=\"goodput\" tests=\"" << tests << "\" failures=\"" << failures << "\" errors=\"" << errors
         << "\" skipped=\"0\" time=\"" << seconds(time) << "\">\n"
         << body.str() << "</testsuites>\n";
-    write(doc.str());
+    return doc.str();
   }
 
- private:
   // Every assertion that did not pass, with its failing parts: the text a CI page shows.
   static void describe_checks(const RunRecord& run, TestCase& tc) {
     const auto wanted = run.verdict == Verdict::error ? checkers::Outcome::error : checkers::Outcome::fail;
@@ -242,8 +294,11 @@ class JunitReporter final : public Reporter {
     out << "    </testcase>\n";
   }
 
-  void write(const std::string& text) const {
-    const std::string tmp = m_path + ".tmp";
+  static void write(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp";
+    std::error_code ec;
+    if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty())
+      std::filesystem::create_directories(parent, ec);
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
       out << text;
@@ -253,9 +308,8 @@ class JunitReporter final : public Reporter {
         return;
       }
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, m_path, ec);
-    if (ec) std::fprintf(stderr, "goodput: writing the JUnit report %s failed: %s\n", m_path.c_str(), ec.message().c_str());
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) std::fprintf(stderr, "goodput: writing the JUnit report %s failed: %s\n", path.c_str(), ec.message().c_str());
   }
 
   std::string m_path;

@@ -34,6 +34,14 @@ const std::vector<ReporterType>& reporter_types() {
        }},
       {"junit", "JUnit XML for CI, one testsuite per model (OUT: the file)",
        [](const ReporterSpec& spec, const ReporterContext&) { return make_junit_reporter(spec.out); }},
+      {"markdown", "the run's summary as Markdown, for a pull-request comment (OUT: the file, replaced)",
+       [](const ReporterSpec& spec, const ReporterContext& context) {
+         return make_markdown_reporter(spec.out, false, stats_of(context));
+       }},
+      {"step-summary", "the Markdown summary appended to a file, as GitHub's $GITHUB_STEP_SUMMARY wants (OUT: the file)",
+       [](const ReporterSpec& spec, const ReporterContext& context) {
+         return make_markdown_reporter(spec.out, true, stats_of(context));
+       }},
       {"recording", "every completion with its timing, for --replay (OUT: a directory)",
        [](const ReporterSpec& spec, const ReporterContext&) { return make_recording_reporter(spec.out); }},
   };

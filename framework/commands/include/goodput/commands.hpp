@@ -26,8 +26,10 @@ struct RunCommandOptions {
   std::vector<std::string> model_names;   // only these models (by name); empty: all
   int repeat = 1;
   std::string output_dir;                 // empty: goodput-results/<UTC time>
+  bool replace_output = false;            // --replace-output: a previous run in output_dir is replaced, not refused
   std::string command_line;               // recorded in results.json
   bool color = false;
+  bool live = false;                      // the console's progress line (ConsoleOptions::live)
   // Selection, as GoogleTest does it (see goodput/plan.hpp).
   std::string filter = "*";               // POSITIVE[-NEGATIVE] patterns over task ids
   std::string shard;                      // "INDEX/TOTAL"; empty: GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX
@@ -36,6 +38,8 @@ struct RunCommandOptions {
   bool list_tasks = false;                // print what would run and exit, without any request
   bool list_json = false;                 // --format json: for goodput_discover_tasks
   std::string junit_path;                 // also write JUnit XML here
+  std::string markdown_path;              // also write the summary as Markdown here
+  std::string step_summary_path;          // and append it here: $GITHUB_STEP_SUMMARY, read by the CLI
   bool warmup = false;                    // --warmup: warm every model up (as `warmup: true`)
   std::string slo;                        // --slo ttft=2s,e2e=60s: latency limits for goodput; empty: none
   // --record DIR: keep every completion with its timing in DIR (meta.json, recording.jsonl).
@@ -87,6 +91,7 @@ struct CompareCommandOptions {
   std::optional<std::string> max_ttc_increase;      // of the seconds per correct answer
   std::optional<std::string> min_detectable_drop;   // "20%" or 0.2: inconclusive (exit 3) when not seen
   std::string markdown_path;    // also write Markdown (a pull-request comment) here
+  std::string step_summary_path;  // and append it here: $GITHUB_STEP_SUMMARY, read by the CLI
   std::string json_path;        // also write JSON here
   std::string html_path;        // also write the HTML report (both runs, regressions first) here
 };

@@ -25,10 +25,19 @@
 namespace goodput {
 
 struct ConsoleOptions {
-  bool color = false;
+  bool color = false;       // OK green, FAILED and TRUNCATED red, ERROR yellow (ANSI escapes)
   bool show_timing = true;  // false freezes the output for golden files
+  // A progress line (runs done/total, passed/failed/errors, ETA, tokens/s) kept under the log
+  // and redrawn in place with \r: only for a terminal, since a file or CI log would hold every redraw.
+  bool live = false;
 };
 std::unique_ptr<Reporter> make_console_reporter(std::ostream& out, const StatsCollector& stats, ConsoleOptions options);
+
+// What the console does on this stdout. `color_mode` is --color's value: "always", "never",
+// or "auto" (colour on a terminal unless NO_COLOR is set to something). The progress line is
+// drawn only on a terminal outside CI (the CI variable unset), whatever the colour.
+// `no_color` and `ci` are the environment variables' values, null when unset.
+ConsoleOptions console_options_for(std::string_view color_mode, bool stdout_is_terminal, const char* no_color, const char* ci);
 
 // Appends each finished run to `path` as one JSON line and flushes it, so an interruption
 // loses only the runs in flight. Throws ConfigError if the file cannot be opened.
@@ -53,6 +62,12 @@ std::unique_ptr<Reporter> make_results_reporter(ResultsInfo info, const StatsCol
 // metrics as <properties>. Written once, at on_finish (also when interrupted), to a
 // temporary file renamed over `path`, so a reader never sees half a file.
 std::unique_ptr<Reporter> make_junit_reporter(std::string path);
+
+// The run's summary as Markdown (a pull-request comment, GitHub's job summary): the counts in
+// a heading, a row per model (pass rate and interval, errors, TTFT, decode, e2e, s / correct),
+// the runs that did not pass with their first message. Written at on_finish; `append` adds it
+// to the file (as $GITHUB_STEP_SUMMARY wants) instead of replacing it.
+std::unique_ptr<Reporter> make_markdown_reporter(std::string path, bool append, const StatsCollector& stats);
 
 // Writes DIR/meta.json at on_plan and appends one line to DIR/recording.jsonl per finished
 // run (results_json.hpp describes both). Throws ConfigError when DIR cannot be created or
@@ -84,7 +99,7 @@ struct ReporterType {
   std::function<std::unique_ptr<Reporter>(const ReporterSpec& spec, const ReporterContext& context)> make;
 };
 
-// console, journal, results, junit, recording: listed once, in reporter_registry.cpp.
+// console, journal, results, junit, markdown, step-summary, recording: listed once, in reporter_registry.cpp.
 const std::vector<ReporterType>& reporter_types();
 const ReporterType* find_reporter_type(std::string_view name);
 
