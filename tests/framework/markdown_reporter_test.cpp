@@ -74,6 +74,13 @@ TEST_F(MarkdownReporterTest, HeadingTableAndTheRunsThatDidNotPass) {
   EXPECT_THAT(md, HasSubstr("- `fast / mini.capital #3` error: connect: cannot connect\n"));
 }
 
+TEST_F(MarkdownReporterTest, MakesTheFilesDirectory) {
+  const fs::path dir = m_path.parent_path() / (m_path.stem().string() + "-dir");
+  m_path = dir / "sub" / "summary.md";
+  EXPECT_THAT(summary(false), HasSubstr("## goodput run:"));
+  fs::remove_all(dir);
+}
+
 TEST_F(MarkdownReporterTest, AppendsForAJobSummaryAndReplacesOtherwise) {
   std::ofstream(m_path) << "earlier step\n";
   EXPECT_THAT(summary(true), HasSubstr("earlier step\n## goodput run:"));

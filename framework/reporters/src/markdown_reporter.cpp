@@ -3,6 +3,7 @@
 // verdict in the heading, one table row per model, the runs that did not pass folded under a
 // <details>. Written once, at on_finish.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -52,6 +53,9 @@ class MarkdownReporter final : public Reporter {
   }
 
   void on_finish(bool interrupted) override {
+    std::error_code ec;  // a directory that cannot be made shows as the write failing below
+    if (const auto parent = std::filesystem::path(m_path).parent_path(); !parent.empty())
+      std::filesystem::create_directories(parent, ec);
     std::ofstream out(m_path, m_append ? std::ios::app : std::ios::trunc);
     out << text(interrupted);
     out.close();
