@@ -52,3 +52,14 @@ install(FILES
     ${PROJECT_SOURCE_DIR}/cmake/goodputDiscover.cmake
     ${PROJECT_SOURCE_DIR}/cmake/goodputAddTasks.cmake
   DESTINATION ${GOODPUT_INSTALL_CMAKEDIR})
+
+# The data files the binary finds at ../share/goodput from itself (GOODPUT_DATA_FILES in the
+# top-level CMakeLists.txt), so an installed prefix stands alone and may be moved. Always
+# share/goodput beside bin/: that relative path is what the binary looks for, whatever
+# CMAKE_INSTALL_DATADIR says.
+foreach(entry IN LISTS GOODPUT_DATA_FILES)
+  string(REPLACE "=" ";" pair "${entry}")
+  list(GET pair 0 source)
+  list(GET pair 1 destination)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/${source}/ DESTINATION share/goodput/${destination} USE_SOURCE_PERMISSIONS)
+endforeach()

@@ -11,6 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "support/binary_test.hpp"
 
@@ -164,6 +165,60 @@ TEST_F(SelectionTest, ShardsMergeIntoTheUnshardedRun) {
   const auto partial = run("merge -o " + quote(path("partial.json")) + " " + quote(path("s0/results.json")));
   EXPECT_EQ(partial.exit_code, 0) << partial.err;
   EXPECT_THAT(partial.err, HasSubstr("shard 1/2 is not among the inputs"));
+}
+
+// examples/ci-shards: the workflow's shard jobs and final job are its two scripts, run here
+// as the matrix runs them (3 shards against the simulator), then merged and gated both ways.
+TEST_F(SelectionTest, CiShardsExampleShardsMergesAndGates) {
+  const YAML::Node workflow = YAML::LoadFile(test::source_path("examples/ci-shards/goodput-shards.yml"));
+  EXPECT_EQ(workflow["jobs"]["shard"]["strategy"]["matrix"]["shard"].size(), workflow["env"]["SHARDS"].as<std::size_t>())
+      << "SHARDS must count the matrix's shards";
+  std::string shard_steps, gate_steps;
+  for (const auto& step : workflow["jobs"]["shard"]["steps"]) shard_steps += step["run"] ? step["run"].as<std::string>() : "";
+  for (const auto& step : workflow["jobs"]["gate"]["steps"]) gate_steps += step["run"] ? step["run"].as<std::string>() : "";
+  EXPECT_THAT(shard_steps, HasSubstr("run-shard.sh ${{ matrix.shard }} \"$SHARDS\" shard-${{ matrix.shard }}"));
+  EXPECT_THAT(gate_steps, HasSubstr("merge-and-gate.sh shards merged $GATE_ARGS"));
+
+  const std::string env = "GOODPUT=" + quote(test::goodput_binary());
+  const std::string run_args = " " + mini() + " --models " + models({"sim-fast", "sim-wrong"}) + " --repeat 4";
+  std::size_t shard_runs = 0;
+  for (int i = 0; i < 3; ++i) {
+    const std::string dir = "shards/shard-" + std::to_string(i);
+    // sim-wrong fails its tasks: a result for the gate, not a failed shard job.
+    const auto r = test::run_process(test::source_path("examples/ci-shards/run-shard.sh"),
+                               std::to_string(i) + " 3 " + quote(path(dir)) + run_args, m_dir, env);
+    ASSERT_EQ(r.exit_code, 0) << r.output();
+    const json shard = results(dir);
+    EXPECT_EQ(shard["shard"], json({{"index", i}, {"total", 3}}));
+    EXPECT_TRUE(fs::exists(m_dir / dir / "junit.xml"));
+    shard_runs += shard["runs"].size();
+  }
+  EXPECT_EQ(shard_runs, 24u);  // 3 tasks x 2 models x 4 samples, each in one shard
+
+  const std::string gate = test::source_path("examples/ci-shards/merge-and-gate.sh");
+  const auto regressed = test::run_process(gate, quote(path("shards")) + " " + quote(path("merged")) +
+                                               " --baseline-model sim-fast --candidate-model sim-wrong --fail-on regression", m_dir, env);
+  EXPECT_EQ(regressed.exit_code, 1) << regressed.output();
+  const json merged = results("merged");
+  EXPECT_EQ(merged["runs"].size(), 24u);
+  EXPECT_EQ(merged["merged_from"].size(), 3u);
+  EXPECT_TRUE(merged["shard"].is_null());
+  EXPECT_THAT(read_file(m_dir / "merged" / "comparison.md"), HasSubstr("regressed"));
+  EXPECT_TRUE(test::read_json(m_dir / "merged" / "comparison.json").is_object());
+
+  const auto improved = test::run_process(gate, quote(path("shards")) + " " + quote(path("merged2")) +
+                                              " --baseline-model sim-wrong --candidate-model sim-fast --fail-on regression", m_dir, env);
+  EXPECT_EQ(improved.exit_code, 0) << improved.output();
+
+  // A stored baseline file (here the first merge: the same runs) comes before the merged run.
+  const auto against_file = test::run_process(gate, quote(path("shards")) + " " + quote(path("merged3")) + " " +
+                                                  quote(path("merged/results.json")) +
+                                                  " --baseline-model sim-wrong --candidate-model sim-wrong --fail-on regression", m_dir, env);
+  EXPECT_EQ(against_file.exit_code, 0) << against_file.output();
+
+  const auto no_shards = test::run_process(gate, quote(path("nothing")) + " " + quote(path("merged4")), m_dir, env);
+  EXPECT_EQ(no_shards.exit_code, 2);
+  EXPECT_THAT(no_shards.err, HasSubstr("did the shard jobs upload their results?"));
 }
 
 TEST_F(SelectionTest, MergeRecomputesTheSummaryFromTheRuns) {

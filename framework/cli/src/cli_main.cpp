@@ -19,6 +19,7 @@
 #include "goodput/reporters.hpp"
 #include "goodput/sim_server.hpp"
 #include "goodput/spec.hpp"
+#include "goodput/terminal_text.hpp"
 #include "goodput/yaml_util.hpp"
 
 #ifndef GOODPUT_VERSION
@@ -328,13 +329,19 @@ int cli_main(int argc, char** argv) {
     return code == 0 ? 0 : k_exit_bad_input;
   }
 
-  if (run.cmd->parsed()) return dispatch_run(run, argc, argv);
-  if (models.cmd->parsed()) return dispatch_models(models);
-  if (merge.cmd->parsed()) return dispatch_merge(merge, argc, argv);
-  if (compare.cmd->parsed()) return dispatch_compare(compare);
-  if (report.cmd->parsed()) return report_command(report.options, std::cout, std::cerr);
-  if (sim.cmd->parsed()) return dispatch_sim(sim);
-  if (assertions_cmd->parsed()) return assertions_command();
+  // The commands report their own bad input; what reaches here is a built-in data file
+  // (builtin_sim_profiles) that is not where the binary looks for it.
+  try {
+    if (run.cmd->parsed()) return dispatch_run(run, argc, argv);
+    if (models.cmd->parsed()) return dispatch_models(models);
+    if (merge.cmd->parsed()) return dispatch_merge(merge, argc, argv);
+    if (compare.cmd->parsed()) return dispatch_compare(compare);
+    if (report.cmd->parsed()) return report_command(report.options, std::cout, std::cerr);
+    if (sim.cmd->parsed()) return dispatch_sim(sim);
+    if (assertions_cmd->parsed()) return assertions_command();
+  } catch (const ConfigError& e) {
+    std::cerr << "goodput: " << detail::terminal_text(e.what()) << "\n";
+  }
   return k_exit_bad_input;
 }
 

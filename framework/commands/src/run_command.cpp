@@ -29,10 +29,6 @@
 #include "goodput/sim_server.hpp"
 #include "resume.hpp"
 
-#ifndef GOODPUT_SOURCE_DIR
-#define GOODPUT_SOURCE_DIR "."
-#endif
-
 namespace goodput {
 
 namespace fs = std::filesystem;
@@ -422,9 +418,6 @@ int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, con
 }
 
 }  // namespace
-
-std::string builtin_tasks_dir() { return std::string(GOODPUT_SOURCE_DIR) + "/tasks/seed"; }
-std::string builtin_sim_profiles() { return std::string(GOODPUT_SOURCE_DIR) + "/examples/sim/seed-profiles.yaml"; }
 
 // README "Python packages": every package a selected task allows must import in the sandbox,
 // or the models would be failed for what this machine lacks. Checked once, before any request.

@@ -10,15 +10,9 @@
 #include "goodput/terminal_text.hpp"
 #include "goodput/sim_server.hpp"
 
-#ifndef GOODPUT_SOURCE_DIR
-#define GOODPUT_SOURCE_DIR "."
-#endif
-
 namespace goodput::sim {
 
 namespace {
-
-constexpr const char* k_demo_profiles = GOODPUT_SOURCE_DIR "/examples/sim/seed-profiles.yaml";
 
 SimConfig load_all(const std::vector<std::string>& files) {
   SimConfig merged;
@@ -42,7 +36,7 @@ int run_sim_command(const std::string& host, int port, const std::vector<std::st
                     const std::string& api_key_env) {
   SimConfig config;
   try {
-    config = load_all(profile_files.empty() ? std::vector<std::string>{k_demo_profiles} : profile_files);
+    config = load_all(profile_files);
   } catch (const ConfigError& e) {
     std::cerr << "goodput sim: " << goodput::detail::terminal_text(e.what()) << "\n";
     return 2;

@@ -117,7 +117,9 @@ void write_html_report(const std::vector<std::string>& inputs, const std::string
 // `goodput assertions`: every assertion type with its parameters.
 int assertions_command();
 
-// The built-in seed tasks and demo simulator profiles, found next to the binary's source tree.
+// The built-in seed tasks and demo simulator profiles: <dir of the binary>/../share/goodput/
+// tasks/seed and sim/seed-profiles.yaml (installed, or the build tree's links). Throws
+// ConfigError saying where it looked when they are not there.
 std::string builtin_tasks_dir();
 std::string builtin_sim_profiles();
 

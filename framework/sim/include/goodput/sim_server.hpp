@@ -50,8 +50,8 @@ class SimServer {
   std::unique_ptr<Impl> m_impl;
 };
 
-// `goodput sim`: loads the profile files (none given: the demo profiles,
-// examples/sim/seed-profiles.yaml in the source tree), serves them, prints one line
+// `goodput sim`: loads the profile files (the CLI passes the demo profiles when none are
+// named: builtin_sim_profiles), serves them, prints one line
 //   goodput sim: listening on http://127.0.0.1:PORT/v1 — SIMULATED models: a, b, c
 // and blocks until SIGINT or SIGTERM. api_key_env names an environment variable holding
 // the Bearer key to require (empty: no key). Returns 0 after a signal, 2 on a bad profile
