@@ -130,7 +130,7 @@ TEST(ListCount, NestedSubListsAreNotCounted) {
 TEST(ListCount, NoItemsAtAll) {
   const CheckResult result = count_items(100, "AIにはいろいろできます。");
   EXPECT_EQ(result.outcome, Outcome::fail);
-  EXPECT_EQ(result.message, "list-count: no numbered items found, expected 100");
+  EXPECT_EQ(result.message, "list-count: no list found, expected 100 items");
 }
 
 TEST(ListCount, NumberedHeadingsGetAHint) {
@@ -155,6 +155,148 @@ TEST(ListCount, WindowsLineEndingsAndOddInput) {
   EXPECT_EQ(count_items(0, "99999999. too long to be an item\n").outcome, Outcome::pass);
 }
 
+// The R0 task's "three other public health measures", as answers written by real models.
+CheckResult three_measures(const std::string& text) {
+  return run("list-count", params({{"min", std::int64_t{3}}}), text);
+}
+
+TEST(ListCount, CircledNumbersAtLineStarts) {
+  const CheckResult result = three_measures(
+      "追加で10万人の接種が必要です。\n\n他の対策:\n"
+      "①マスクの着用：飛沫による感染を減らします。課題は長時間の着用負担です。\n"
+      "② 手洗い・消毒：接触感染を防ぎます。\n"
+      "③　検査と隔離：感染者を早く見つけます。課題は検査体制の確保です。\n");
+  EXPECT_EQ(result.outcome, Outcome::pass) << result.message;
+  EXPECT_THAT(result.message, HasSubstr("3 circled-number items, ①..③ (lines 4-6)"));
+}
+
+TEST(ListCount, CircledNumbersOutOfOrderAreNoList) {
+  const CheckResult result = three_measures("①マスク\n③手洗い\n④検査\n");
+  EXPECT_EQ(result.outcome, Outcome::fail);
+  EXPECT_THAT(result.message, HasSubstr("numbering jumps from 1 to 3 (line 2: '③手洗い')"));
+}
+
+TEST(ListCount, InlineListOnOneLine) {
+  for (const std::string line : {
+           "他の対策としては、1) マスク着用、2) 手洗いの徹底、3) 検査と隔離 が挙げられます。",
+           "対策は1)マスク2)換気3)隔離です。",
+           "対策: (1) マスク (2) 換気 (3) 検査と隔離",
+           "対策：（１）マスク（２）換気（３）検査",
+           "①マスク着用 ②手指衛生 ③検査と隔離の三つです。",
+           "1) マスク 2) 換気 3) 隔離",
+       }) {
+    const CheckResult result = three_measures("集団免疫には60%が必要です。\n" + line + "\n");
+    EXPECT_EQ(result.outcome, Outcome::pass) << line << ": " << result.message;
+    EXPECT_THAT(result.message, HasSubstr("3 items in one line")) << line;
+  }
+}
+
+TEST(ListCount, ASingleMarkerInProseOrADateIsNoList) {
+  const std::string texts[] = {
+      "条件1)を満たす場合、追加接種は10万人です。",
+      "2024/1) の統計では、接種率は50%でした。2024/2) も同様です。3) 以降は不明です。",
+      "バージョン1.1) と v2) を比べました。",
+      "詳細は11) と12) を参照してください。",
+  };
+  for (const std::string& text : texts) {
+    const CheckResult result = three_measures(text);
+    EXPECT_EQ(result.outcome, Outcome::fail) << text << ": " << result.message;
+    EXPECT_THAT(result.message, HasSubstr("no list found")) << text;
+  }
+}
+
+TEST(ListCount, ALineStartingWithItemOneHoldsSubItemsNotAnInlineList) {
+  const CheckResult result = run("list-count", params({{"count", std::int64_t{3}}}),
+                                 "1. 換気：(1) 窓を開ける (2) 換気扇を回す\n2. マスク\n3. 検査\n");
+  EXPECT_EQ(result.outcome, Outcome::pass) << result.message;
+  EXPECT_EQ(result.message, "list-count: 3 numbered items, numbered 1..3");
+}
+
+TEST(ListCount, BulletsOfEveryKind) {
+  for (const std::string bullet : {"・", "•", "- ", "* ", "●", "+ ", "■ "}) {
+    const std::string text = "他の公衆衛生対策:\n" + bullet + "マスクの着用（効果：飛沫を減らす）\n" + bullet +
+                             "手洗いの徹底\n" + bullet + "検査と隔離\n\nいずれも組み合わせが大切です。\n";
+    const CheckResult result = three_measures(text);
+    EXPECT_EQ(result.outcome, Outcome::pass) << bullet << ": " << result.message;
+    EXPECT_THAT(result.message, HasSubstr("3 bullet items")) << bullet;
+  }
+}
+
+TEST(ListCount, BulletRunsEndAtTextAndSubBulletsDoNotCount) {
+  // Two lists of two, split by a line of text: neither is a list of three.
+  const CheckResult split = three_measures("効果:\n・飛沫を減らす\n・接触を減らす\n課題:\n・負担\n・費用\n");
+  EXPECT_EQ(split.outcome, Outcome::fail);
+  EXPECT_THAT(split.message, HasSubstr("2 bullet items '・' (lines 2-3), expected at least 3"));
+  // Indented bullets under numbered items are their details, not more items.
+  const CheckResult nested = run("list-count", params({{"count", std::int64_t{2}}}),
+                                 "1. マスク\n   - 効果：飛沫\n   - 課題：負担\n   - 費用\n2. 換気\n   - 効果\n");
+  EXPECT_EQ(nested.outcome, Outcome::pass) << nested.message;
+  // A rule is no bullet.
+  EXPECT_THAT(three_measures("---\n* * *\n- - -\n").message, HasSubstr("no list found"));
+}
+
+TEST(ListCount, JapaneseOrdinals) {
+  const CheckResult dai = three_measures(
+      "感染拡大を防ぐ対策は三つあります。\n"
+      "第一に、マスクの着用です。飛沫を減らしますが、長時間の着用は負担です。\n"
+      "第二に、手洗いと消毒です。\n"
+      "第三に、検査と隔離です。課題は検査体制です。\n");
+  EXPECT_EQ(dai.outcome, Outcome::pass) << dai.message;
+  EXPECT_THAT(dai.message, HasSubstr("3 ordinal items, 第1に..第3に (lines 2-4)"));
+
+  const CheckResult tsu = three_measures(
+      "一つ目はマスクの着用です。二つ目は換気、3つ目は検査と隔離です。");
+  EXPECT_EQ(tsu.outcome, Outcome::pass) << tsu.message;
+  EXPECT_THAT(tsu.message, HasSubstr("3 ordinal items, 1つ目..3つ目 (line 1)"));
+
+  EXPECT_EQ(three_measures("ひとつ目はマスク、ふたつ目は換気、みっつ目は隔離です。").outcome, Outcome::pass);
+  // Chapters and "the first wave" are no ordinals.
+  EXPECT_EQ(three_measures("第1章、第2章、第3章を読みました。第一波、第二波、第三波がありました。").outcome, Outcome::fail);
+}
+
+TEST(ListCount, MazuTsuginiSaigoni) {
+  const CheckResult closed = three_measures(
+      "まず、マスクの着用で飛沫を減らします。次に、換気を徹底します。\n"
+      "最後に、検査と隔離で感染の連鎖を断ちます。\n");
+  EXPECT_EQ(closed.outcome, Outcome::pass) << closed.message;
+  EXPECT_THAT(closed.message, HasSubstr("3 items, まず .. 最後に (lines 1-2)"));
+  // A walk through a calculation that never says 最後に is no enumeration.
+  const CheckResult open = three_measures(
+      "まず、閾値は1-1/2.5で60%です。次に、追加は10%です。次に、人数は10万人です。\n");
+  EXPECT_EQ(open.outcome, Outcome::fail);
+  EXPECT_THAT(open.message, HasSubstr("まず … without 最後に"));
+}
+
+TEST(ListCount, FullWidthAndParenthesisedNumbers) {
+  EXPECT_EQ(three_measures("（１）マスク\n（２）換気\n（３）検査\n").outcome, Outcome::pass);
+  EXPECT_EQ(three_measures("(1) マスク\n(2) 換気\n(3) 検査\n").outcome, Outcome::pass);
+  EXPECT_EQ(three_measures("１．マスク\n２．換気\n３．検査\n").outcome, Outcome::pass);
+}
+
+TEST(ListCount, TheLongestOfSeveralListsIsJudged) {
+  // A numbered calculation of two steps, then the measures numbered again from 1.
+  const std::string text =
+      "1. 閾値: 1-1/2.5 = 60%\n2. 追加: 10万人\n\n対策:\n1. マスク\n2. 換気\n3. 検査\n";
+  const CheckResult result = three_measures(text);
+  EXPECT_EQ(result.outcome, Outcome::pass) << result.message;
+  EXPECT_EQ(result.message, "list-count: 3 numbered items, numbered 1..3 (the longest of 2 lists)");
+  EXPECT_EQ(run("list-count", params({{"max", std::int64_t{2}}}), text).outcome, Outcome::fail);
+}
+
+TEST(ListCount, NumberedHeadingsCountWhenAsked) {
+  const std::string text = "### 1. マスク\n効果…\n### 2. 換気\n効果…\n### 3. 検査\n";
+  EXPECT_EQ(three_measures(text).outcome, Outcome::fail);
+  const CheckResult result = run("list-count", params({{"min", std::int64_t{3}}, {"headings", true}}), text);
+  EXPECT_EQ(result.outcome, Outcome::pass) << result.message;
+  EXPECT_THAT(result.message, HasSubstr("3 numbered headings"));
+  // Headings numbered after a label, as answers often name their measures.
+  const auto headings = params({{"min", std::int64_t{3}}, {"headings", true}});
+  EXPECT_EQ(run("list-count", headings, "### 対策1：検査\n- 効果\n### 対策2：マスク\n### 対策3：自粛\n").outcome, Outcome::pass);
+  EXPECT_EQ(run("list-count", headings, "### Measure 1: Testing\n### Measure 2: Masks\n### Measure 3: Limits\n").outcome,
+            Outcome::pass);
+  EXPECT_EQ(run("list-count", headings, "## 2025年の状況\n## 2026年\n## 2027年\n").outcome, Outcome::fail);
+}
+
 TEST(ListCount, RejectsUnusableParams) {
   EXPECT_EQ(param_error_field("list-count", params({})), "count");
   EXPECT_EQ(param_error_field("list-count", params({{"count", std::int64_t{-1}}})), "count");
@@ -164,7 +306,9 @@ TEST(ListCount, RejectsUnusableParams) {
 
 TEST(ListCount, Describes) {
   EXPECT_EQ(testing::make_checker("list-count", params({{"count", std::int64_t{100}}}))->describe(),
-            "100 numbered items, numbered 1..100");
+            "a list of 100 items, numbered 1..100 where numbered");
+  EXPECT_EQ(testing::make_checker("list-count", params({{"min", std::int64_t{3}}}))->describe(),
+            "a list of at least 3 items, numbered from 1 without gaps where numbered");
 }
 
 }  // namespace
