@@ -8,6 +8,7 @@ packages=(cmake ninja-build g++ pkg-config python3
           python3-pandas python3-numpy
           nlohmann-json3-dev libcurl4-openssl-dev libyaml-cpp-dev libcli11-dev
           libcpp-httplib-dev libgtest-dev libgmock-dev
+          libvalijson-dev  # JSON Schema for the `json` assertion (header-only)
           libseccomp-dev bubblewrap
           chromium  # tests/integration/html_report_test.cpp loads the HTML report in it (headless)
           ccache   # optional: CMake compiles through it when found (GOODPUT_CCACHE)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """goodput's Python driver for `python-passes`: loads a model's code as a module and runs its
-conversion function on each fixture input, inside goodput's sandbox.
+conversion function on each fixture input, inside goodput's sandbox. With "mode": "judge" in
+job.json it runs a `python` assertion's check(answer, vars) instead (judge_main).
 
 It only reports what the candidate produced; it never sees the expected outputs, and goodput
 compares in its own process (the candidate controls this interpreter, so anything written here
@@ -86,6 +87,7 @@ _remove = os.remove
 WORK = os.getcwd()
 CHANNEL = int(os.environ.get("GOODPUT_RESULT_FD", "-1"))
 CANDIDATE = os.path.join(WORK, "candidate.py")
+JUDGE = os.path.join(WORK, "judge.py")
 OUT_DIR = os.path.join(WORK, "out")
 
 STYLES = ("records", "json-text", "paths", "path-in", "records-path")
@@ -308,9 +310,90 @@ def package_versions(packages):
     return versions
 
 
+def judge_tail(exc, name, limit=6):
+    """The last lines of the judge's traceback, its file shown by the name the task gave it."""
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    lines = text.replace(JUDGE, name).rstrip().splitlines()
+    return "\n".join(lines[-limit:])
+
+
+def plain(value):
+    """A numpy scalar as the Python value it holds; anything else unchanged."""
+    if not isinstance(value, (bool, int, float, str, bytes, tuple, list)) and hasattr(value, "item"):
+        try:
+            return value.item()
+        except Exception:  # noqa: BLE001 - then it is judged as it is
+            return value
+    return value
+
+
+def judge_verdict(value):
+    """The fields of the "verdict" event for what check() returned."""
+    value = plain(value)
+    reason = ""
+    if isinstance(value, (tuple, list)) and len(value) == 2 and isinstance(value[1], str):
+        value, reason = plain(value[0]), value[1]
+    if isinstance(value, bool):
+        return {"ok": True, "passed": value, "reason": short(reason, 1000)}
+    if isinstance(value, (int, float)):
+        try:
+            score = float(value)
+        except OverflowError:
+            score = float("nan")
+        if score != score or score in (float("inf"), float("-inf")):
+            return {"ok": False, "error": "check() returned the score %s, which is no finite number" % short(value, 40)}
+        return {"ok": True, "score": score, "reason": short(reason, 1000)}
+    return {"ok": False, "error": "check() returned %s; return a bool, (bool, reason) or a number (a score, "
+            "compared with the assertion's threshold)" % short(repr(value), 80)}
+
+
+def judge_main(job):
+    """`python` assertions: the task's own check(answer, vars), judging the answer as data.
+
+    Work directory: judge.py (the task's code), answer.txt (the answer, UTF-8) and job.json
+    {"mode": "judge", "vars": {...}, "timeout_s", "judge_name"}. The events after "hello":
+      {"event": "load"}       the judge's code is about to run
+      {"event": "verdict", "ok": true, "passed": bool | "score": number, "reason", "printed"}
+      {"event": "verdict", "ok": false, "error", "traceback", "printed"}
+      {"event": "done"}
+    Nothing of the answer ever runs: it reaches check() as a str.
+    """
+    with _open(os.path.join(WORK, "answer.txt"), encoding="utf-8", errors="replace") as f:
+        answer = f.read()
+    variables = job.get("vars") or {}
+    name = str(job.get("judge_name", "judge.py"))
+    signal.signal(signal.SIGALRM, _on_alarm)
+    module = types.ModuleType("judge")
+    module.__file__ = JUDGE
+    sys.modules["judge"] = module
+    call = Captured(float(job.get("timeout_s", 10)))
+    emit("load")
+    try:
+        with _open(JUDGE, encoding="utf-8") as f:
+            code = compile(f.read(), JUDGE, "exec")
+        call.run(exec, code, module.__dict__)
+        check = vars(module).get("check")
+        if not callable(check):
+            emit("verdict", ok=False, error="the judge defines no function check(answer, vars)", printed=call.printed)
+            emit("done")
+            return
+        value = call.run(check, answer, variables)
+        verdict = judge_verdict(value)
+    except BaseException as e:  # noqa: B902 - whatever the judge raises is reported, never a verdict
+        emit("verdict", ok=False, error=describe_exception(e).replace(JUDGE, name),
+             traceback=judge_tail(e, name), printed=call.printed)
+        emit("done")
+        return
+    emit("verdict", printed=call.printed, **verdict)
+    emit("done")
+
+
 def main():
     emit("hello", protocol=2, python=platform.python_version())
     job = json.load(_open(os.path.join(WORK, "job.json"), encoding="utf-8"))
+    if job.get("mode") == "judge":
+        judge_main(job)
+        return
     max_chars = int(job.get("max_output_chars", 1000000))
     call_limit = float(job.get("call_timeout_s", 2))
     os.makedirs(OUT_DIR, exist_ok=True)

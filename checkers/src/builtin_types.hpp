@@ -18,5 +18,7 @@ CheckerType stop_reason_type();
 CheckerType max_latency_type();
 CheckerType python_compiles_type();
 CheckerType python_passes_type();
+CheckerType json_type();
+CheckerType python_judge_type();
 
 }  // namespace goodput::checkers::detail

@@ -59,7 +59,8 @@ CheckerType contains_type() {
                                         "give the text that must appear");
             }
             return std::make_unique<ContainsChecker>(std::move(value));
-          }};
+          },
+          /*negatable=*/true};
 }
 
 }  // namespace goodput::checkers::detail

@@ -117,7 +117,8 @@ CheckerType equals_type() {
           [](const Params& params) -> std::unique_ptr<Checker> {
             return std::make_unique<EqualsChecker>(params.string("value"),
                                                    params.boolean("trim", true));
-          }};
+          },
+          /*negatable=*/true};
 }
 
 }  // namespace goodput::checkers::detail

@@ -56,7 +56,8 @@ CheckerType icontains_type() {
                                         "contains; give the text that must appear");
             }
             return std::make_unique<IcontainsChecker>(std::move(value));
-          }};
+          },
+          /*negatable=*/true};
 }
 
 }  // namespace goodput::checkers::detail

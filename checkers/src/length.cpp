@@ -68,7 +68,8 @@ CheckerType length_type() {
                                           with_commas(*min) + ")");
             }
             return std::make_unique<LengthChecker>(min, max);
-          }};
+          },
+          /*negatable=*/true};
 }
 
 }  // namespace goodput::checkers::detail

@@ -231,7 +231,8 @@ CheckerType number_type() {
             }
             return std::make_unique<NumberChecker>(expected, tolerance, relative, std::move(near),
                                                    static_cast<std::size_t>(window.value_or(k_default_window)));
-          }};
+          },
+          /*negatable=*/true};
 }
 
 }  // namespace goodput::checkers::detail

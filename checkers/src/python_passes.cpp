@@ -29,11 +29,9 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +42,7 @@
 #include "goodput/json_text.hpp"
 #include "check_message.hpp"
 #include "csv_compare.hpp"
+#include "file_text.hpp"
 #include "driver_channel.hpp"
 #include "goodput/checkers/code_extract.hpp"
 #include "python_sandbox.hpp"
@@ -75,12 +74,7 @@ struct Fixture {
   CsvTable expected;
 };
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read_file(const fs::path& path) { return file_text(path.string()).value_or(""); }
 
 std::vector<Fixture> load_fixtures(const std::string& dir) {
   std::error_code ec;
@@ -447,10 +441,7 @@ class PythonPassesChecker final : public Checker {
 
  private:
   sandbox::Request make_request(const std::string& code) const {
-    sandbox::Request request;
-    request.argv = {std::string(k_python), "-I", "-X", "utf8", "goodput_driver.py"};
-    request.files.push_back({"goodput_driver.py", std::string(goodput_driver_source())});
-    request.files.push_back({"candidate.py", code});
+    std::vector<sandbox::File> files{{"candidate.py", code}};
     json job;
     job["entry"] = m_entry;
     job["style"] = m_style;
@@ -463,17 +454,10 @@ class PythonPassesChecker final : public Checker {
     for (const auto& fixture : m_fixtures) {
       const std::string path = "inputs/" + fixture.input_file;
       job["fixtures"].push_back({{"name", fixture.name}, {"input", path}});
-      request.files.push_back({path, fixture.input});  // inputs only: never the expected CSV
+      files.push_back({path, fixture.input});  // inputs only: never the expected CSV
     }
-    request.files.push_back({"job.json", goodput::detail::json_text(job)});
-    request.result_channel = true;
+    sandbox::Request request = driver_request(std::move(files), goodput::detail::json_text(job), m_timeout_s, m_memory_mb);
     request.limits.channel_bytes = k_channel_bytes;
-    // numpy and friends start a thread pool per core, each reserving address space.
-    request.env = {{"OPENBLAS_NUM_THREADS", "1"}, {"OMP_NUM_THREADS", "1"}, {"MKL_NUM_THREADS", "1"}};
-    request.limits.wall_s = m_timeout_s;
-    request.limits.cpu_s = m_timeout_s;
-    request.limits.address_space_bytes = static_cast<std::uint64_t>(m_memory_mb) << 20;
-    request.limits.memory_bytes = static_cast<std::uint64_t>(m_memory_mb) << 20;
     request.limits.scratch_bytes = static_cast<std::uint64_t>(m_scratch_mb) << 20;
     return request;
   }

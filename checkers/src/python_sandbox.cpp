@@ -77,6 +77,23 @@ void set_python_sandbox_for_testing(std::shared_ptr<sandbox::Sandbox> replacemen
   state.replacement = std::move(replacement);
 }
 
+sandbox::Request driver_request(std::vector<sandbox::File> files, std::string job_json, double seconds,
+                                std::int64_t memory_mb) {
+  sandbox::Request request;
+  request.argv = {std::string(k_python), "-I", "-X", "utf8", "goodput_driver.py"};
+  request.files = std::move(files);
+  request.files.push_back({"goodput_driver.py", std::string(goodput_driver_source())});
+  request.files.push_back({"job.json", std::move(job_json)});
+  request.result_channel = true;
+  // numpy and friends start a thread pool per core, each reserving address space.
+  request.env = {{"OPENBLAS_NUM_THREADS", "1"}, {"OMP_NUM_THREADS", "1"}, {"MKL_NUM_THREADS", "1"}};
+  request.limits.wall_s = seconds;
+  request.limits.cpu_s = seconds;
+  request.limits.address_space_bytes = static_cast<std::uint64_t>(memory_mb) << 20;
+  request.limits.memory_bytes = static_cast<std::uint64_t>(memory_mb) << 20;
+  return request;
+}
+
 std::string describe_limits(const sandbox::Limits& limits) {
   return "wall " + format_number(limits.wall_s) + " s, CPU " + format_number(limits.cpu_s) +
          " s, memory " + megabytes(limits.memory_bytes) + " for the run and " +

@@ -3,6 +3,7 @@
 // run in, the interpreter, the embedded driver, and the words for how a sandboxed run ended.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,6 +46,11 @@ void set_python_sandbox_for_testing(std::shared_ptr<sandbox::Sandbox> replacemen
 
 // checkers/python/goodput_driver.py, embedded at build time (generated source).
 std::string_view goodput_driver_source();
+
+// A run of that driver with `files` and `job_json` (job.json) beside it: the result channel on,
+// numeric libraries on one thread, `seconds` of wall and CPU time and `memory_mb` for the run.
+sandbox::Request driver_request(std::vector<sandbox::File> files, std::string job_json, double seconds,
+                                std::int64_t memory_mb);
 
 // "wall 20 s, CPU 20 s, memory 512 MB, 32 processes, files 16 MB, output 1 MB".
 std::string describe_limits(const sandbox::Limits& limits);

@@ -192,7 +192,8 @@ CheckerType regex_type() {
                                               " is not a valid ECMAScript regular expression: " +
                                               error.what());
             }
-          }};
+          },
+          /*negatable=*/true};
 }
 
 }  // namespace goodput::checkers::detail

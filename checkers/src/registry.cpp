@@ -22,9 +22,10 @@ const std::vector<CheckerType>& checker_types() {
       detail::contains_type(),    detail::not_contains_type(), detail::icontains_type(),
       detail::regex_type(),       detail::equals_type(),       detail::length_type(),
       detail::list_count_type(),  detail::number_type(),       detail::stop_reason_type(),
-      detail::max_latency_type(),
+      detail::max_latency_type(),  detail::json_type(),
       detail::python_compiles_type(),
       detail::python_passes_type(),
+      detail::python_judge_type(),
   };
   return k_types;
 }

@@ -72,6 +72,50 @@ TEST(Judge, ACheckerThatCannotJudgeIsAnErrorNotAFailure) {
 }
 
 
+// Weights 3, 1, 1 with the first failing: 2 of 5 passed.
+TaskSpec weighted(std::optional<double> threshold, checkers::Outcome third = checkers::Outcome::pass) {
+  TaskSpec task = task_with({std::make_shared<FixedChecker>(checkers::Outcome::fail), std::make_shared<FixedChecker>(checkers::Outcome::pass),
+                             std::make_shared<FixedChecker>(third)});
+  task.assertions[0].weight = 3;
+  task.threshold = threshold;
+  return task;
+}
+
+RunRecord judged(const TaskSpec& task) {
+  RunRecord run;
+  run.task = &task;
+  judge(run);
+  return run;
+}
+
+TEST(Judge, ThresholdPassesOnTheWeightedShare) {
+  const auto at_40 = weighted(0.4);
+  const RunRecord run = judged(at_40);
+  EXPECT_EQ(run.verdict, Verdict::pass);
+  ASSERT_TRUE(run.score.has_value());
+  EXPECT_DOUBLE_EQ(*run.score, 0.4);
+  EXPECT_EQ(verdict_of(weighted(0.5)), Verdict::fail);
+}
+
+TEST(Judge, WithoutAThresholdEveryAssertionMustPassAndTheScoreIsRecorded) {
+  const auto task = weighted(std::nullopt);
+  const RunRecord run = judged(task);
+  EXPECT_EQ(run.verdict, Verdict::fail);
+  ASSERT_TRUE(run.score.has_value());
+  EXPECT_DOUBLE_EQ(*run.score, 0.4);
+  // An unweighted task records no score: its verdict says it all.
+  const auto plain = task_with({std::make_shared<FixedChecker>(checkers::Outcome::pass)});
+  EXPECT_FALSE(judged(plain).score.has_value());
+}
+
+TEST(Judge, AnErrorStaysAnErrorWhateverTheThreshold) {
+  const auto task = weighted(0.1, checkers::Outcome::error);
+  const RunRecord run = judged(task);
+  EXPECT_EQ(run.verdict, Verdict::error);
+  EXPECT_FALSE(run.score.has_value());
+}
+
+
 RunRecord cut_run(const TaskSpec& task, std::string answer, std::string reasoning, goodput::StopReason stop) {
   RunRecord run;
   run.task = &task;

@@ -161,6 +161,77 @@ TEST_F(SpecLoaderTest, UnusableParameterValueIsReportedAtItsField) {
   EXPECT_EQ(e.where().line, 7);
 }
 
+TEST_F(SpecLoaderTest, NotWeightAndThreshold) {
+  const std::string path = write("t.yaml", R"(suite: s
+tasks:
+  - id: a
+    prompt: hi
+    threshold: 0.75
+    assert:
+      - {type: contains, value: London, not: true}
+      - {type: contains, value: Paris, weight: 3}
+      - {type: stop-reason, not: length}
+)");
+  const TaskSuite suite = load_task_file(path);
+  const TaskSpec& task = suite.tasks.at(0);
+  ASSERT_TRUE(task.threshold.has_value());
+  EXPECT_DOUBLE_EQ(*task.threshold, 0.75);
+  EXPECT_TRUE(task.assertions[0].negated);
+  EXPECT_EQ(task.assertions[0].checker->describe(), "not: contains 'London'");
+  EXPECT_FALSE(task.assertions[1].negated);
+  EXPECT_DOUBLE_EQ(task.assertions[1].weight, 3);
+  EXPECT_DOUBLE_EQ(task.assertions[2].weight, 1);
+  EXPECT_TRUE(is_weighted(task));
+  Completion answer;
+  answer.answer = "Paris";
+  EXPECT_EQ(task.assertions[0].checker->check(answer).outcome, checkers::Outcome::pass);
+}
+
+TEST_F(SpecLoaderTest, NotIsRefusedWhereItMeansNothing) {
+  const ConfigError latency = task_error(
+      "suite: s\ntasks:\n  - id: a\n    prompt: hi\n    assert:\n      - type: max-latency\n        e2e: 5\n        not: true\n");
+  EXPECT_EQ(latency.field(), "tasks[0].assert[0].not");
+  EXPECT_EQ(latency.where().line, 8);
+  EXPECT_THAT(latency.message(), HasSubstr("'max-latency' cannot be negated"));
+  EXPECT_THAT(latency.message(), HasSubstr("contains, icontains"));
+  const ConfigError word = task_error("suite: s\ntasks:\n  - id: a\n    prompt: hi\n    assert: [{type: contains, value: x, not: yes please}]\n");
+  EXPECT_EQ(word.field(), "tasks[0].assert[0].not");
+  const ConfigError stop = task_error("suite: s\ntasks:\n  - id: a\n    prompt: hi\n    assert: [{type: stop-reason, not: true}]\n");
+  EXPECT_EQ(stop.field(), "tasks[0].assert[0].not");
+}
+
+TEST_F(SpecLoaderTest, WeightAndThresholdStateTheirRange) {
+  const ConfigError weight = task_error("suite: s\ntasks:\n  - id: a\n    prompt: hi\n    assert: [{type: contains, value: x, weight: 0}]\n");
+  EXPECT_EQ(weight.field(), "tasks[0].assert[0].weight");
+  EXPECT_THAT(weight.message(), HasSubstr("0.001"));
+  const ConfigError threshold = task_error("suite: s\ntasks:\n  - id: a\n    prompt: hi\n    threshold: 1.5\n    assert: [{type: contains, value: x}]\n");
+  EXPECT_EQ(threshold.field(), "tasks[0].threshold");
+  EXPECT_EQ(threshold.where().line, 5);
+}
+
+TEST_F(SpecLoaderTest, JsonSchemaInlineInYaml) {
+  const std::string path = write("t.yaml", R"(suite: s
+tasks:
+  - id: a
+    prompt: hi
+    assert:
+      - type: json
+        schema:
+          type: object
+          required: [answer]
+          properties: {answer: {type: integer}}
+)");
+  const TaskSpec task = load_task_file(path).tasks.at(0);
+  Completion answer;
+  answer.answer = R"({"answer": "ten"})";
+  const auto result = task.assertions[0].checker->check(answer);
+  EXPECT_EQ(result.outcome, checkers::Outcome::fail);
+  EXPECT_THAT(result.message, HasSubstr("at /answer"));
+  const ConfigError bad = task_error("suite: s\ntasks:\n  - id: a\n    prompt: hi\n    assert:\n      - type: json\n        schema: {type: 5}\n");
+  EXPECT_EQ(bad.field(), "tasks[0].assert[0].schema");
+  EXPECT_EQ(bad.where().line, 7);
+}
+
 TEST_F(SpecLoaderTest, UnknownRequestParameterPointsToExtraBody) {
   const ConfigError e = task_error("suite: s\ntasks:\n  - id: a\n    prompt: hi\n    params: {grammar: 'root ::= x'}\n    assert: [{type: contains, value: x}]\n");
   EXPECT_EQ(e.field(), "tasks[0].params.grammar");

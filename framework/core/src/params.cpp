@@ -11,6 +11,7 @@ std::string_view to_string(ParamType type) {
     case ParamType::boolean: return "boolean";
     case ParamType::string_list: return "list of strings";
     case ParamType::path: return "path";
+    case ParamType::json: return "JSON or YAML value";
   }
   return "string";
 }

@@ -268,6 +268,7 @@ Json checks_to_json(const RunRecord& run) {
       entry["parts"] = std::move(parts);
     }
     if (!check.facts.empty()) entry["facts"] = check.facts;
+    if (run.score && i < run.task->assertions.size()) entry["weight"] = run.task->assertions[i].weight;
     checks.push_back(std::move(entry));
   }
   return checks;
@@ -435,6 +436,8 @@ Json to_json(const RunRecord& run) {
   out["simulated"] = run.model->simulated;
   out["verdict"] = std::string(to_string(run.verdict));
   out["checks"] = checks_to_json(run);
+  if (run.score) out["score"] = *run.score;
+  if (run.task->threshold) out["threshold"] = *run.task->threshold;
   out["request_params"] = merged_params(*run.task, *run.model);
   out["fingerprint"] = run.fingerprint;
   if (!run.turns.empty()) out["turns"] = turns_to_json(run.turns);  // C++ task cases only

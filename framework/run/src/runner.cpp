@@ -59,6 +59,7 @@ void add_python_environment(RunRecord& run) {
 
 void judge(RunRecord& run) {
   run.checks.clear();
+  run.score.reset();
   if (!run.completion.ok()) {
     run.verdict = Verdict::error;
     return;
@@ -76,6 +77,8 @@ void judge(RunRecord& run) {
   }
   bool failed = false;
   bool errored = false;
+  double passed_weight = 0;
+  double total_weight = 0;
   for (const auto& assertion : run.task->assertions) {
     checkers::CheckResult result;
     try {
@@ -85,8 +88,13 @@ void judge(RunRecord& run) {
     }
     failed = failed || result.outcome == checkers::Outcome::fail;
     errored = errored || result.outcome == checkers::Outcome::error;
+    total_weight += assertion.weight;
+    if (result.outcome == checkers::Outcome::pass) passed_weight += assertion.weight;
     run.checks.push_back(std::move(result));
   }
+  // An error leaves the share unknown: the checks that could not judge might have passed.
+  if (!errored && total_weight > 0 && is_weighted(*run.task)) run.score = passed_weight / total_weight;
+  if (run.task->threshold && !errored) failed = *run.score < *run.task->threshold;
   run.verdict = errored ? Verdict::error : failed ? Verdict::fail : Verdict::pass;
 }
 

@@ -93,9 +93,15 @@ nlohmann::json read_request_params(const YamlReader& yaml, const YAML::Node& nod
   return out;
 }
 
+// `not` and `weight` belong to every assertion; a type's own `not` (stop-reason: `not: length`) wins.
+bool takes_generic_not(const checkers::CheckerType& type) {
+  return std::none_of(type.params.begin(), type.params.end(), [](const ParamSpec& p) { return p.name == "not"; });
+}
+
 Params read_assertion_params(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
                              const checkers::CheckerType& type) {
-  std::vector<std::string> allowed{"type"};
+  std::vector<std::string> allowed{"type", "weight"};
+  if (takes_generic_not(type)) allowed.push_back("not");
   for (const auto& spec : type.params) allowed.push_back(spec.name);
   yaml.check_keys(node, field, allowed);
   Params params;
@@ -113,6 +119,7 @@ Params read_assertion_params(const YamlReader& yaml, const YAML::Node& node, con
       case ParamType::integer: params.set(spec.name, yaml.integer(value, sub)); break;
       case ParamType::boolean: params.set(spec.name, yaml.boolean(value, sub)); break;
       case ParamType::string_list: params.set(spec.name, yaml.string_list(value, sub)); break;
+      case ParamType::json: params.set(spec.name, yaml.to_json(value, sub).dump()); break;
       case ParamType::path: {
         namespace fs = std::filesystem;
         const fs::path given = yaml.string(value, sub);
@@ -126,6 +133,21 @@ Params read_assertion_params(const YamlReader& yaml, const YAML::Node& node, con
     }
   }
   return params;
+}
+
+void read_not_and_weight(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
+                         const checkers::CheckerType& type, AssertionSpec& spec) {
+  if (node["weight"]) spec.weight = yaml.number_in(node["weight"], join_field(field, "weight"), 0.001, 1e6);
+  if (!takes_generic_not(type) || !node["not"]) return;
+  spec.negated = yaml.boolean(node["not"], join_field(field, "not"));
+  if (spec.negated && !type.negatable) {
+    std::string negatable;
+    for (const auto& t : checkers::checker_types())
+      if (t.negatable) negatable += (negatable.empty() ? "" : ", ") + t.name;
+    yaml.fail(node["not"], join_field(field, "not"),
+              "'" + type.name + "' cannot be negated: 'not: true' turns around assertions on the answer's text (" +
+                  negatable + "); state the limit or the expectation itself instead");
+  }
 }
 
 // `packages`: the task's Python packages, given to an assertion that takes them (python-passes)
@@ -144,11 +166,13 @@ AssertionSpec read_assertion(const YamlReader& yaml, const YAML::Node& node, con
     yaml.fail(type_node, join_field(field, "type"), "unknown assertion type '" + spec.type + "' (known: " + known + ")");
   }
   spec.params = read_assertion_params(yaml, node, field, *type);
+  read_not_and_weight(yaml, node, field, *type, spec);
   const bool takes_packages =
       std::any_of(type->params.begin(), type->params.end(), [](const ParamSpec& p) { return p.name == "packages"; });
   if (takes_packages && !packages.empty() && !spec.params.has("packages")) spec.params.set("packages", packages);
   try {
-    spec.checker = type->make(spec.params);
+    std::unique_ptr<checkers::Checker> checker = type->make(spec.params);
+    spec.checker = spec.negated ? checkers::negated(std::move(checker)) : std::move(checker);
   } catch (const ParamError& e) {
     YAML::Node at = node[e.field()];
     yaml.fail(at.IsDefined() ? at : node, join_field(field, e.field()), e.what());
@@ -177,7 +201,7 @@ std::vector<std::string> read_python_packages(const YamlReader& yaml, const YAML
 TaskSpec read_task(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
                    const std::string& suite) {
   yaml.expect_map(node, field);
-  yaml.check_keys(node, field, {"id", "prompt", "system", "params", "assert", "tags", "repeat", "python"});
+  yaml.check_keys(node, field, {"id", "prompt", "system", "params", "assert", "tags", "repeat", "python", "threshold"});
   TaskSpec task;
   task.suite = suite;
   task.where = yaml.where(node);
@@ -197,6 +221,7 @@ TaskSpec read_task(const YamlReader& yaml, const YAML::Node& node, const std::st
   if (asserts.size() == 0) yaml.fail(asserts, join_field(field, "assert"), "a task needs at least one assertion");
   for (std::size_t i = 0; i < asserts.size(); ++i)
     task.assertions.push_back(read_assertion(yaml, asserts[i], index_field(join_field(field, "assert"), i), task.python_packages));
+  if (node["threshold"]) task.threshold = yaml.number_in(node["threshold"], join_field(field, "threshold"), 0.001, 1);
   return task;
 }
 

@@ -100,6 +100,7 @@ std::string to_checker_params(const checkers::CheckerType& type, const ParamMap&
         out.set(name, value);
         break;
       case ParamType::string:
+      case ParamType::json:
         if (!std::holds_alternative<std::string>(value)) return wrong_type;
         out.set(name, value);
         break;

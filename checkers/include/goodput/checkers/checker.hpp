@@ -63,7 +63,14 @@ struct CheckerType {
   std::vector<ParamSpec> params;
   // Builds a checker from validated params; throws ParamError for unusable values.
   std::function<std::unique_ptr<Checker>(const Params&)> make;
+  // Whether `not: true` may turn its verdict around (README "not, weight and threshold"):
+  // assertions on the answer's text; never a limit (max-latency) or a run of code.
+  bool negatable = false;
 };
+
+// `not: true`: passes where `checker` fails and fails where it passes; an error stays an
+// error (a checker that could not judge says nothing about the answer either way).
+std::unique_ptr<Checker> negated(std::unique_ptr<Checker> checker);
 
 // Every built-in assertion type, in a stable order.
 const std::vector<CheckerType>& checker_types();

@@ -15,8 +15,9 @@
 namespace goodput {
 
 // `path`: a string naming a file or directory relative to the task file; the loader resolves it
-// to an absolute path and checks that it exists.
-enum class ParamType { string, number, integer, boolean, string_list, path };
+// to an absolute path and checks that it exists. `json`: any YAML value (a mapping, a list...),
+// given to the checker as JSON text (Params::string); in C++, a string of JSON text.
+enum class ParamType { string, number, integer, boolean, string_list, path, json };
 std::string_view to_string(ParamType type);
 
 struct ParamSpec {

@@ -56,6 +56,9 @@ struct RunRecord {
   // tasks leave both empty: their types are the task's assertions).
   std::vector<Turn> turns;
   std::vector<std::string> check_types;
+  // A weighted task's (is_weighted) share of its assertions' weight that passed, 0..1; unset
+  // for other tasks and for runs with an error or no checks.
+  std::optional<double> score;
   // What produced this result, flat and stable (server_probe.hpp make_fingerprint): dialect,
   // endpoint, model, server version, quantisation, context length, request parameters,
   // goodput's version. Null when the runner did not fill it in.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct AssertionSpec {
   Params params;
   SourceLocation where;
   std::shared_ptr<const checkers::Checker> checker;  // built at load time, so bad params fail early
+  bool negated = false;  // `not: true`: `checker` already turns the verdict around
+  double weight = 1;     // its share of the task's score (README "not, weight and threshold")
 };
 
 // The most samples a task's `repeat:` or `--repeat` may ask for, and the most runs one
@@ -43,6 +46,9 @@ struct TaskSpec {
   std::vector<AssertionSpec> assertions;
   std::vector<std::string> tags;
   int repeat = 1;
+  // `threshold`: the task passes when the weighted share of passed assertions reaches it;
+  // without it every assertion must pass. An error is an error either way.
+  std::optional<double> threshold;
   // The Python packages (top-level module names) an answer may import besides the standard
   // library, for its python-passes checks (README "Python packages"); empty: the standard
   // library only. YAML `python: {packages: [...]}`, C++ TaskOptions::python_packages.
@@ -52,6 +58,15 @@ struct TaskSpec {
   // `prompt` and judging `assertions` (both then empty); it asks and checks by itself.
   std::function<void(TaskContext&)> body;
 };
+
+// A task scored by weights: it sets a threshold or weighs an assertion other than 1. Its runs
+// record their score (RunRecord::score).
+inline bool is_weighted(const TaskSpec& task) {
+  if (task.threshold) return true;
+  for (const auto& assertion : task.assertions)
+    if (assertion.weight != 1) return true;
+  return false;
+}
 
 struct TaskSuite {
   std::string file;
