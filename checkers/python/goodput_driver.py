@@ -14,12 +14,14 @@ Work directory, written by goodput:
                       `if __name__ == "__main__":` does not run), with sys.argv =
                       ["candidate.py"] and an empty stdin (a top-level argparse exits, it
                       does not wait)
-  job.json            {"entry": "" or a name, "style": "auto"|"records"|"json-text"|"paths"|
-                       "path-in"|"records-path"|"cli", "fixtures": [{"name", "input"}],
+  job.json            {"entry": "" or a name, "style": "auto"|"records"|"json-text"|"text"|
+                       "paths"|"path-in"|"records-path"|"cli"|"stdio", "fixtures": [{"name",
+                       "input"}], "input_json": whether the inputs are JSON (records),
+                       "output_ext": "csv" (the file-writing styles write out/NAME.<ext>),
                        "import_timeout_s", "call_timeout_s", "max_output_chars",
                        "packages": [top-level module names the task allows besides the
                        standard library]}
-  inputs/NAME.json    the fixture inputs
+  inputs/NAME.<ext>   the fixture inputs
 
 The report goes to the result channel, the descriptor named in $GOODPUT_RESULT_FD (a pipe to
 goodput; nothing is read back from files): one JSON object per line, in this order:
@@ -52,6 +54,11 @@ Conventions, tried in this order when the task does not name them (style "auto")
     path-in       f(input_path) -> str
     records-path  f(records, output_path)                writes the CSV file
     cli           main() with sys.argv = [candidate.py, input_path, output_path]
+    text          f(input_text: str) -> str   (json-text, for inputs that are not JSON)
+    stdio         only when asked for: the whole code run as a script (__name__ ==
+                  "__main__") with the input on stdin and sys.argv = [candidate.py,
+                  input_path]; what it prints to stdout is the output (stderr is not)
+  Inputs that are not JSON have no records: auto tries text, paths and path-in.
   The first (function, style) that returns without an exception and gives text (a str or
   bytes result, or a written file) for some fixture (those with records first) is used for
   every fixture; the results it gave while being tried are kept as those fixtures' results.
@@ -91,6 +98,9 @@ JUDGE = os.path.join(WORK, "judge.py")
 OUT_DIR = os.path.join(WORK, "out")
 
 STYLES = ("records", "json-text", "paths", "path-in", "records-path")
+# Inputs that are not JSON have no records to pass.
+TEXT_STYLES = ("text", "paths", "path-in")
+SCRIPT = "<script>"  # the "function" of style stdio: the code run as a script
 PRINT_KEEP = 300
 
 
@@ -146,12 +156,14 @@ class Captured:
         self.seconds = seconds
         self.printed = ""
 
-    def run(self, fn, *args, argv=None):
+    def run(self, fn, *args, argv=None, stdin_text="", split=False):
+        """`split`: stdout is kept apart (self.output) and only stderr is what it printed."""
         out = io.StringIO()
+        err = io.StringIO() if split else out
         saved = (sys.stdout, sys.stderr, sys.stdin, sys.argv)
         sys.stdout = out
-        sys.stderr = out
-        sys.stdin = io.StringIO("")
+        sys.stderr = err
+        sys.stdin = io.StringIO(stdin_text)
         sys.argv = list(argv) if argv else ["candidate.py"]
         signal.setitimer(signal.ITIMER_REAL, self.seconds)
         try:
@@ -159,7 +171,8 @@ class Captured:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr, sys.stdin, sys.argv = saved
-            self.printed = short(out.getvalue(), PRINT_KEEP)
+            self.printed = short(err.getvalue(), PRINT_KEEP)
+            self.output = out.getvalue() if split else None
 
 
 def as_text(value, max_chars):
@@ -191,17 +204,17 @@ def read_output(path, max_chars):
     return text, None
 
 
-def call_style(fn, style, fixture, limit, max_chars):
+def call_style(fn, style, fixture, limit, max_chars, job):
     """Runs one call; returns (text, problem, printed, where)."""
     in_path = fixture["path"]
-    out_path = os.path.join(OUT_DIR, fixture["name"] + ".csv")
+    out_path = os.path.join(OUT_DIR, fixture["name"] + "." + job["output_ext"])
     if _exists(out_path):
         _remove(out_path)
     call = Captured(limit)
     try:
         if style == "records":
             value = call.run(fn, copy.deepcopy(fixture["records"]))
-        elif style == "json-text":
+        elif style in ("json-text", "text"):
             value = call.run(fn, fixture["text"])
         elif style == "paths":
             call.run(fn, in_path, out_path)
@@ -211,6 +224,14 @@ def call_style(fn, style, fixture, limit, max_chars):
         elif style == "records-path":
             call.run(fn, copy.deepcopy(fixture["records"]), out_path)
             value = None
+        elif style == "stdio":
+            try:
+                call.run(exec, job["script"], {"__name__": "__main__", "__file__": CANDIDATE},
+                         argv=["candidate.py", in_path], stdin_text=fixture["text"], split=True)
+            except SystemExit as e:
+                if e.code not in (None, 0):
+                    raise
+            value = call.output
         elif style == "cli":
             try:
                 call.run(fn, argv=["candidate.py", in_path, out_path])
@@ -396,6 +417,8 @@ def main():
         return
     max_chars = int(job.get("max_output_chars", 1000000))
     call_limit = float(job.get("call_timeout_s", 2))
+    input_json = bool(job.get("input_json", True))
+    job.setdefault("output_ext", "csv")
     os.makedirs(OUT_DIR, exist_ok=True)
 
     fixtures = []
@@ -404,7 +427,7 @@ def main():
         with _open(path, encoding="utf-8") as f:
             text = f.read()
         fixtures.append({"name": item["name"], "path": path, "text": text,
-                         "records": json.loads(text)})
+                         "records": json.loads(text) if input_json else None})
 
     signal.signal(signal.SIGALRM, _on_alarm)
     module = types.ModuleType("candidate")
@@ -420,6 +443,7 @@ def main():
         with _open(CANDIDATE, encoding="utf-8") as f:
             source = f.read()
         code = compile(source, CANDIDATE, "exec")
+        job["script"] = code
         load.run(exec, code, module.__dict__)
     except SyntaxError as e:
         emit("import", ok=False, fatal=True,
@@ -445,20 +469,22 @@ def main():
 
     entry = job.get("entry") or ""
     style = job.get("style") or "auto"
-    names = rank_functions(functions, entry)
-    # Fixtures with records first: an empty input says little about how to call the code.
-    probe_order = [f for f in fixtures if f["records"]] + [f for f in fixtures if not f["records"]]
+    names = [SCRIPT] if style == "stdio" else rank_functions(functions, entry)
+    # Fixtures with content first: an empty input says little about how to call the code.
+    def has_content(f):
+        return bool(f["records"]) if input_json else bool(f["text"].strip())
+    probe_order = [f for f in fixtures if has_content(f)] + [f for f in fixtures if not has_content(f)]
     chosen = None
     results = {}  # fixture name -> (text, problem, printed, where), for the chosen way
     first_call = True
     for name in names:
-        fn = vars(module)[name]
+        fn = vars(module).get(name)
         if style != "auto":
             styles = [style]
         elif name == "main" and not entry:
             styles = ["cli"]
         else:
-            styles = list(STYLES)
+            styles = list(STYLES if input_json else TEXT_STYLES)
         for s in styles:
             attempt = {"function": name, "style": s, "ok": False}
             results = {}
@@ -467,7 +493,7 @@ def main():
                 # The first call may import heavy modules: it gets the load budget.
                 limit = max(call_limit, load.seconds) if first_call else call_limit
                 first_call = False
-                outcome = call_style(fn, s, fixture, limit, max_chars)
+                outcome = call_style(fn, s, fixture, limit, max_chars, job)
                 results[fixture["name"]] = outcome
                 text, problem, printed, at = outcome
                 if problem is None:
@@ -492,13 +518,13 @@ def main():
 
     name, s = chosen
     emit("chosen", entry=name, style=s)
-    fn = vars(module)[name]
+    fn = vars(module).get(name)
     for fixture in fixtures:
         if fixture["name"] in results:
             text, problem, printed, at = results[fixture["name"]]
         else:
             emit("current", fixture=fixture["name"])
-            text, problem, printed, at = call_style(fn, s, fixture, call_limit, max_chars)
+            text, problem, printed, at = call_style(fn, s, fixture, call_limit, max_chars, job)
         record = {"name": fixture["name"], "ok": problem is None}
         if problem is None:
             record["output"] = text

@@ -1,22 +1,25 @@
 // SPDX-License-Identifier: MIT
 // `python-passes`: the Python code extracted from the answer, run in the sandbox by goodput's
-// driver (checkers/python/goodput_driver.py, embedded), turns every fixture input into the
-// expected CSV. One part per fixture.
+// driver (checkers/python/goodput_driver.py, embedded), turns every fixture input into its
+// expected output. One part per fixture. JSON→CSV is the built-in example; the inputs and
+// outputs may be other files (README "python-passes").
 //
 //   - type: python-passes
 //     fixtures: fixtures/json_to_csv/contract   # NAME.json inputs, NAME.csv expected outputs
+//     input: json            # optional: the inputs' extension (default json)
+//     output: csv            # optional: csv | json | any other extension, compared as text
 //     entry: json_to_csv     # optional: the function to call (default: see the conventions)
-//     style: records         # optional: records | json-text | paths | path-in | records-path |
-//                            #           cli | auto (default auto)
+//     style: records         # optional: records | json-text | text | paths | path-in |
+//                            #           records-path | cli | stdio | auto (default auto)
 //     timeout: 20            # seconds for the whole run (default 20)
 //     memory_mb: 512         # address space of the Python process (default 512)
 //
 // Trust: the candidate controls the Python process, so the driver only reports what the code
 // produced, through the result channel (a pipe; see the driver's docstring for the protocol);
 // the expected outputs never enter the sandbox and the comparison happens here
-// (csv_compare.hpp has the reading and comparing rules).
+// (output_compare.hpp has the comparing rules).
 //
-// Outcomes: a fixture passes when its CSV matches. Anything the candidate's code does counts
+// Outcomes: a fixture passes when its output matches. Anything the candidate's code does counts
 // against the model: an exception, a wrong result type, no way of calling it that works, a
 // syntax error, an endless loop or any sandbox limit it runs into (time, CPU, memory, output,
 // file size, scratch space), killing its own process, or interfering with the harness (lines
@@ -41,7 +44,7 @@
 #include "builtin_types.hpp"
 #include "goodput/json_text.hpp"
 #include "check_message.hpp"
-#include "csv_compare.hpp"
+#include "output_compare.hpp"
 #include "file_text.hpp"
 #include "driver_channel.hpp"
 #include "goodput/checkers/code_extract.hpp"
@@ -62,60 +65,69 @@ constexpr std::size_t k_max_output_chars = 1'000'000;
 constexpr std::size_t k_channel_bytes = 16u << 20;
 
 const std::vector<std::string>& known_styles() {
-  static const std::vector<std::string> k_styles{"auto", "records", "json-text", "paths",
-                                                 "path-in", "records-path", "cli"};
+  static const std::vector<std::string> k_styles{"auto", "records", "json-text", "text", "paths",
+                                                 "path-in", "records-path", "cli", "stdio"};
   return k_styles;
 }
 
 struct Fixture {
   std::string name;        // "quoting"
   std::string input_file;  // "quoting.json"
-  std::string input;       // the JSON text
-  CsvTable expected;
+  std::string input;       // the input file's text
+  ExpectedOutput expected;
+};
+
+// What a fixture directory holds: NAME.<input> inputs, NAME.<output> expected outputs.
+struct FixtureFormat {
+  std::string input = "json";
+  std::string output = "csv";
 };
 
 std::string read_file(const fs::path& path) { return file_text(path.string()).value_or(""); }
 
-std::vector<Fixture> load_fixtures(const std::string& dir) {
+std::vector<Fixture> load_fixtures(const std::string& dir, const FixtureFormat& format) {
+  const std::string pairs = "NAME." + format.input + " inputs and NAME." + format.output + " expected outputs";
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    throw ParamError("fixtures", "python-passes: 'fixtures' must be a directory of NAME.json "
-                                 "inputs and NAME.csv expected outputs; " + dir + " is not a directory");
+    throw ParamError("fixtures", "python-passes: 'fixtures' must be a directory of " + pairs + "; " + dir +
+                                     " is not a directory");
   }
   std::vector<fs::path> inputs;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") inputs.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == "." + format.input) inputs.push_back(entry.path());
   }
   std::sort(inputs.begin(), inputs.end());
   if (inputs.empty()) {
-    throw ParamError("fixtures", "python-passes: no fixtures (*.json) in " + dir);
+    throw ParamError("fixtures", "python-passes: no fixtures (*." + format.input + ") in " + dir);
   }
+  const OutputFormat output = output_format_of(format.output);
   std::vector<Fixture> fixtures;
   for (const auto& input : inputs) {
     Fixture fixture;
     fixture.name = input.stem().string();
     fixture.input_file = input.filename().string();
     fixture.input = read_file(input);
-    try {
-      const json parsed = json::parse(fixture.input);
-      if (!parsed.is_array()) throw std::runtime_error("not a JSON array");
-    } catch (const std::exception& e) {
-      throw ParamError("fixtures", "python-passes: fixture " + input.string() +
-                                       " must hold a JSON array of records: " + e.what());
+    if (format.input == "json") {
+      const json parsed = json::parse(fixture.input, nullptr, false);
+      // The JSON→CSV convention passes records: an array of objects.
+      const bool usable = output == OutputFormat::csv ? parsed.is_array() : !parsed.is_discarded();
+      if (!usable) {
+        throw ParamError("fixtures", "python-passes: fixture " + input.string() + " must hold " +
+                                         (output == OutputFormat::csv ? "a JSON array of records" : "JSON"));
+      }
     }
     fs::path expected = input;
-    expected.replace_extension(".csv");
+    expected.replace_extension("." + format.output);
     if (!fs::is_regular_file(expected, ec)) {
       throw ParamError("fixtures", "python-passes: fixture " + input.string() +
                                        " has no expected output " + expected.filename().string() +
                                        " beside it");
     }
-    CsvParse parsed = parse_csv(read_file(expected));
-    if (parsed.error) {
-      throw ParamError("fixtures", "python-passes: expected output " + expected.string() +
-                                       " is not valid CSV: " + parsed.error->message);
+    try {
+      fixture.expected = read_expected_output(output, read_file(expected));
+    } catch (const std::invalid_argument& e) {
+      throw ParamError("fixtures", "python-passes: expected output " + expected.string() + " is " + e.what());
     }
-    fixture.expected = std::move(parsed.table);
     fixtures.push_back(std::move(fixture));
   }
   return fixtures;
@@ -138,6 +150,8 @@ std::string call_form(const std::string& function, const std::string& style) {
   const std::string f = function.empty() ? "f" : function;
   if (style == "records") return f + "(records) -> str";
   if (style == "json-text") return f + "(json_text) -> str";
+  if (style == "text") return f + "(input_text) -> str";
+  if (style == "stdio") return "the code as a script: the input on stdin (and argv[1] its path), the output on stdout";
   if (style == "paths") return f + "(input_path, output_path)";
   if (style == "path-in") return f + "(input_path) -> str";
   if (style == "records-path") return f + "(records, output_path)";
@@ -162,19 +176,6 @@ std::string problem_text(const json& record) {
   if (!at.empty()) out += " (" + at + ")";
   const std::string printed = str(record, "printed");
   if (!printed.empty()) out += "; it printed " + quote(printed, 40);
-  return out;
-}
-
-std::string csv_shape(const CsvTable& table) {
-  std::string out = table.rows.empty() ? std::string("empty")
-                                       : with_commas(table.rows.size() - 1) +
-                                             (table.rows.size() == 2 ? " row" : " rows");
-  std::vector<std::string> notes;
-  if (table.had_bom) notes.push_back("BOM");
-  if (table.line_ending == "\r\n") notes.push_back("\\r\\n");
-  if (table.line_ending == "\n") notes.push_back("\\n");
-  if (table.line_ending == "mixed") notes.push_back("mixed line endings");
-  for (const auto& note : notes) out += ", " + note;
   return out;
 }
 
@@ -387,10 +388,11 @@ std::map<std::string, const json*> produced_by_name(const json& state) {
 
 class PythonPassesChecker final : public Checker {
  public:
-  PythonPassesChecker(std::string dir, std::vector<Fixture> fixtures, std::string entry,
+  PythonPassesChecker(std::string dir, FixtureFormat format, std::vector<Fixture> fixtures, std::string entry,
                       std::string style, double timeout_s, std::int64_t memory_mb,
                       std::int64_t scratch_mb, std::string backend, std::vector<std::string> packages)
       : m_dir(std::move(dir)),
+        m_format(std::move(format)),
         m_fixtures(std::move(fixtures)),
         m_entry(std::move(entry)),
         m_style(std::move(style)),
@@ -445,6 +447,8 @@ class PythonPassesChecker final : public Checker {
     json job;
     job["entry"] = m_entry;
     job["style"] = m_style;
+    job["input_json"] = m_format.input == "json";
+    job["output_ext"] = m_format.output;
     const double n = static_cast<double>(m_fixtures.size());
     job["import_timeout_s"] = std::clamp(m_timeout_s / 4, 1.0, 5.0);
     job["call_timeout_s"] = std::clamp(m_timeout_s / (n + 4), 0.5, 5.0);
@@ -584,19 +588,9 @@ class PythonPassesChecker final : public Checker {
       part.message = call_form(entry, style) + " " + problem_text(record);
       return;
     }
-    const std::string output = str(record, "output");
-    const CsvParse parsed = parse_csv(output);
-    if (parsed.error) {
-      part.message = "the CSV is malformed: " + parsed.error->message + " (output " +
-                     quote(output, 80) + ")";
-      return;
-    }
-    if (const auto diff = compare_csv(fixture.expected, parsed.table)) {
-      part.message = diff->message;
-      return;
-    }
-    part.outcome = Outcome::pass;
-    part.message = "matches (" + csv_shape(parsed.table) + ")";
+    const OutputVerdict verdict = compare_output(fixture.expected, str(record, "output"));
+    part.outcome = verdict.matches ? Outcome::pass : Outcome::fail;
+    part.message = verdict.message;
   }
 
   std::string describe_no_entry(const json& state) const {
@@ -635,6 +629,7 @@ class PythonPassesChecker final : public Checker {
   }
 
   std::string m_dir;
+  FixtureFormat m_format;
   std::vector<Fixture> m_fixtures;
   std::string m_entry;
   std::string m_style;
@@ -656,13 +651,17 @@ bool is_identifier(const std::string& name) {
 
 CheckerType python_passes_type() {
   return {"python-passes",
-          "the answer's Python turns every fixture input (NAME.json) into the expected CSV (NAME.csv), run in the sandbox",
+          "the answer's Python turns every fixture input (NAME.json) into its expected output (NAME.csv; or JSON, "
+          "or text), run in the sandbox",
           {{"fixtures", ParamType::path, true,
-            "directory of NAME.json inputs and NAME.csv expected outputs"},
+            "directory of NAME.<input> inputs and NAME.<output> expected outputs (default NAME.json, NAME.csv)"},
+           {"input", ParamType::string, false, "the inputs' extension (default json; other inputs are passed as text)"},
+           {"output", ParamType::string, false,
+            "the expected outputs' extension: csv (compared as tables), json (as values) or any other (as text); default csv"},
            {"entry", ParamType::string, false,
             "the function to call (default: named like *json*csv*, *csv*, *convert*, or the only one)"},
            {"style", ParamType::string, false,
-            "records | json-text | paths | path-in | records-path | cli | auto (default auto)"},
+            "records | json-text | text | paths | path-in | records-path | cli | stdio | auto (default auto)"},
            {"timeout", ParamType::number, false, "seconds for the whole run (default 20)"},
            {"memory_mb", ParamType::integer, false,
             "memory for the whole run (every process, its files, /tmp), MB (default 512)"},
@@ -681,8 +680,8 @@ CheckerType python_passes_type() {
             const auto& styles = known_styles();
             if (std::find(styles.begin(), styles.end(), style) == styles.end()) {
               throw ParamError("style", "python-passes: unknown style '" + style +
-                                            "'; use records, json-text, paths, path-in, "
-                                            "records-path, cli or auto");
+                                            "'; use records, json-text, text, paths, path-in, "
+                                            "records-path, cli, stdio or auto");
             }
             const double timeout = params.optional_number("timeout").value_or(k_passes_default_timeout_s);
             if (!(timeout > 0) || timeout > 600) {
@@ -699,7 +698,25 @@ CheckerType python_passes_type() {
               throw ParamError("scratch_mb", "python-passes: 'scratch_mb' must be between 1 and "
                                              "65536, got " + std::to_string(scratch));
             }
-            return std::make_unique<PythonPassesChecker>(dir, load_fixtures(dir), std::move(entry),
+            FixtureFormat format;
+            format.input = params.optional_string("input").value_or(format.input);
+            format.output = params.optional_string("output").value_or(format.output);
+            for (const auto& [field, extension] : {std::pair{"input", format.input}, std::pair{"output", format.output}}) {
+              if (extension.empty() || extension.size() > 16 || !is_identifier(extension)) {
+                throw ParamError(field, std::string("python-passes: '") + field + "' is a file extension without the dot, "
+                                        "such as json, csv or txt; got '" + extension + "'");
+              }
+            }
+            if (format.input == format.output) {
+              throw ParamError("output", "python-passes: the inputs and the expected outputs need different extensions "
+                                         "(both are '" + format.input + "')");
+            }
+            if (format.input != "json" && (style == "records" || style == "records-path" || style == "json-text")) {
+              throw ParamError("style", "python-passes: style '" + style + "' passes JSON records, but the inputs are ." +
+                                            format.input + " files; use text, paths, path-in, cli or stdio");
+            }
+            std::vector<Fixture> fixtures = load_fixtures(dir, format);
+            return std::make_unique<PythonPassesChecker>(dir, std::move(format), std::move(fixtures), std::move(entry),
                                                          std::move(style), timeout, memory, scratch,
                                                          sandbox_backend_param(params), packages_param(params));
           }};
