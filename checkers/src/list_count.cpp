@@ -308,27 +308,31 @@ std::vector<Ordinal> find_ordinals(std::string_view s) {
 enum class Step { first, next, last };
 
 // まず / 次に / 最後に (and 最初に, 次いで, 続いて) where a sentence starts: at the line's content
-// or after 。！？.
+// or after 。！？ (one pass: a line of any length costs its length).
 std::vector<Step> find_sequence_steps(std::string_view s, std::size_t content) {
   static constexpr std::pair<std::string_view, Step> k_words[] = {
       {"まず", Step::first},  {"最初に", Step::first}, {"次に", Step::next},
       {"次いで", Step::next}, {"続いて", Step::next},  {"最後に", Step::last}};
+  constexpr std::string_view k_full_stop = "。";
   std::vector<Step> steps;
-  std::size_t p = content;
-  while (p < s.size()) {
-    for (const auto& [word, step] : k_words) {
-      if (s.substr(p).starts_with(word)) {
-        steps.push_back(step);
-        break;
+  bool sentence_start = true;
+  for (std::size_t p = content; p < s.size();) {
+    if (sentence_start) {
+      p = skip_spaces(s, p);
+      for (const auto& [word, step] : k_words) {
+        if (s.substr(p).starts_with(word)) {
+          steps.push_back(step);
+          break;
+        }
       }
+      sentence_start = false;
+    } else if (s.substr(p).starts_with(k_full_stop)) {
+      p += k_full_stop.size();
+      sentence_start = true;
+    } else {
+      sentence_start = s[p] == '!' || s[p] == '?';
+      ++p;
     }
-    std::size_t next = std::string_view::npos;
-    for (const std::string_view end : {"。", "!", "?"}) {
-      const std::size_t at = s.find(end, p);
-      if (at != std::string_view::npos && (next == std::string_view::npos || at + end.size() < next)) next = at + end.size();
-    }
-    if (next == std::string_view::npos) break;
-    p = skip_spaces(s, next);
   }
   return steps;
 }

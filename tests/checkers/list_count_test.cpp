@@ -297,6 +297,15 @@ TEST(ListCount, NumberedHeadingsCountWhenAsked) {
   EXPECT_EQ(run("list-count", headings, "## 2025年の状況\n## 2026年\n## 2027年\n").outcome, Outcome::fail);
 }
 
+TEST(ListCount, AHugeOneLineAnswerIsReadInOnePass) {
+  // 512 KB of sentences on one line (a quadratic scan would take hours), ending in a sequence.
+  std::string text;
+  while (text.size() < (512u << 10)) text += "これは文です。";
+  text += "まず、マスク。次に、換気。最後に、検査。";
+  const CheckResult result = three_measures(text);
+  EXPECT_EQ(result.outcome, Outcome::pass) << result.message.substr(0, 200);
+}
+
 TEST(ListCount, RejectsUnusableParams) {
   EXPECT_EQ(param_error_field("list-count", params({})), "count");
   EXPECT_EQ(param_error_field("list-count", params({{"count", std::int64_t{-1}}})), "count");

@@ -52,6 +52,9 @@ tasks:
       - {type: contains, value: Purple, weight: 0.5}
 )");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // `strict` fails
+  EXPECT_THAT(r.out, HasSubstr("[       OK ] sim-fast / t.weighted"));
+  EXPECT_THAT(r.out, HasSubstr("    score 0.83 >= threshold 0.75\n    contains: 'Purple' not found"));
+  EXPECT_THAT(r.out, HasSubstr("    score 0.67 (no threshold: every assertion must pass)"));
   auto runs = runs_by_task();
   const nlohmann::json& weighted = runs["t.weighted"];
   EXPECT_EQ(weighted["verdict"], "pass") << weighted.dump();

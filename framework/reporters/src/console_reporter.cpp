@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include "goodput/reporters.hpp"
@@ -135,6 +136,7 @@ class ConsoleReporter final : public Reporter {
       m_out << "    error (" << to_string(c.error.kind) << "): " << terminal_lines(c.error.message, "    ") << "\n";
       m_errors.push_back(name(*run.model, *run.task, run.sample));
     }
+    if (run.score) m_out << "    " << describe_score(*run.score, run.task->threshold) << "\n";
     for (const auto& check : run.checks) {
       // Generated code ran somewhere: say once per run how isolated that was, so a weaker
       // machine is never silently taken for an isolated one.
@@ -191,6 +193,17 @@ class ConsoleReporter final : public Reporter {
   }
 
  private:
+  // "score 0.83 >= threshold 0.75": a weighted task may pass with failed checks listed below.
+  static std::string describe_score(double score, std::optional<double> threshold) {
+    char text[96];
+    if (threshold) {
+      std::snprintf(text, sizeof text, "score %.2f %s threshold %.2f", score, score >= *threshold ? ">=" : "<", *threshold);
+    } else {
+      std::snprintf(text, sizeof text, "score %.2f (no threshold: every assertion must pass)", score);
+    }
+    return text;
+  }
+
   std::string coloured(const char* tag, Verdict verdict) const {
     if (!m_options.color) return tag;
     const char* sgr = verdict == Verdict::pass ? "\033[32m" : verdict == Verdict::error ? "\033[33m" : "\033[31m";
