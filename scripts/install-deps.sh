@@ -10,6 +10,7 @@ packages=(cmake ninja-build g++ pkg-config python3
           libcpp-httplib-dev libgtest-dev libgmock-dev
           libvalijson-dev  # JSON Schema for the `json` assertion (header-only)
           libseccomp-dev bubblewrap
+          libpcre2-dev  # regular expressions: goodput/pattern.hpp
           chromium  # tests/integration/html_report_test.cpp loads the HTML report in it (headless)
           ccache   # optional: CMake compiles through it when found (GOODPUT_CCACHE)
           "$@")

@@ -477,7 +477,8 @@ int run_command(const RunCommandOptions& given) {
     std::cout << std::flush;
     return exit_code;
   } catch (const ConfigError& e) {
-    std::cerr << "goodput: " << detail::terminal_text(e.what()) << "\n";
+    // Some messages point into a value on a second line (a regex's error under its position).
+    std::cerr << "goodput: " << detail::terminal_lines(e.what(), "  ") << "\n";
     return k_exit_bad_input;
   }
 }

@@ -338,7 +338,7 @@ void run_case(TaskContext& context) {
 // GOODPUT_EXPECT_CONTAINS(reply, text)            [contains] byte for byte
 // GOODPUT_EXPECT_NOT_CONTAINS(reply, text)        [not-contains]
 // GOODPUT_EXPECT_ICONTAINS(reply, text)           [icontains] ignoring case and full-width forms
-// GOODPUT_EXPECT_MATCHES(reply, regex)            [regex] ECMAScript, searched anywhere
+// GOODPUT_EXPECT_MATCHES(reply, regex)            [regex] PCRE2 on characters, searched anywhere
 // GOODPUT_EXPECT_NUMBER_NEAR(reply, expected, tolerance[, near_keyword])   [number]
 // GOODPUT_EXPECT_LIST_COUNT(reply, n)             [list-count] a numbered list of n items, 1..n
 // GOODPUT_EXPECT_PYTHON_COMPILES(reply)           [python-compiles] in the sandbox
