@@ -199,7 +199,8 @@ TEST_F(SimProfilesFile, BadRegexNamesLineAndField) {
       "        text: never\n");
   EXPECT_EQ(e.where().line, 7);
   EXPECT_EQ(e.field(), "models[0].answers[1].match");
-  EXPECT_THAT(e.message(), HasSubstr("regex"));
+  EXPECT_THAT(e.message(), HasSubstr("'(unclosed' is not a valid regular expression: missing closing parenthesis at "
+                                     "character 9 of the pattern\n    (unclosed\n             ^"));
 }
 
 TEST_F(SimProfilesFile, BadValuesAreRejected) {

@@ -3,9 +3,9 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <regex>
 #include <sstream>
 
+#include "goodput/pattern.hpp"
 #include "support/files.hpp"
 
 namespace goodput::test {
@@ -55,7 +55,16 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 std::string scrub(std::string text, const std::vector<std::pair<std::string, std::string>>& patterns) {
-  for (const auto& [pattern, replacement] : patterns) text = std::regex_replace(text, std::regex(pattern), replacement);
+  for (const auto& [pattern, replacement] : patterns) {
+    std::string out;
+    std::size_t copied = 0;
+    Pattern::get(pattern)->for_each(text, [&](const PatternMatch& match) {
+      out.append(text, copied, match.begin - copied).append(replacement);
+      copied = match.end;
+      return true;
+    });
+    text = out.append(text, copied);
+  }
   return text;
 }
 

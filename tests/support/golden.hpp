@@ -22,7 +22,8 @@ namespace goodput::test {
 // `relative`: the approved file's path under tests/.
 ::testing::AssertionResult matches_golden(std::string_view relative, const std::string& actual);
 
-// Replaces every match of each regular expression (ECMAScript) with its replacement: what
+// Replaces every match of each regular expression (goodput/pattern.hpp) with its literal
+// replacement: what
 // varies from run to run (durations, timestamps, paths, versions) becomes a fixed marker.
 std::string scrub(std::string text, const std::vector<std::pair<std::string, std::string>>& patterns);
 // Every occurrence of `what` (a literal, e.g. a temporary directory) becomes `marker`.

@@ -34,8 +34,6 @@ std::size_t digits_from(const std::string& s, std::size_t i) {
   return i;
 }
 
-// By hand, not std::regex: libstdc++'s regex recurses per character, so a long scalar could
-// overflow the stack.
 bool parse_int(const std::string& s, std::int64_t& out) {
   const std::size_t sign = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
   if (s.size() == sign || digits_from(s, sign) != s.size()) return false;

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <regex>
 #include <string_view>
 
+#include "goodput/pattern.hpp"
 #include "goodput/yaml_util.hpp"
 
 namespace goodput::sim {
@@ -61,10 +61,10 @@ SimAnswer read_answer(const YamlReader& reader, const YAML::Node& node, const st
   answer.match = optional_string(reader, node, "match", field, "");
   if (!answer.match.empty()) {
     try {
-      const std::regex compiled(answer.match, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
+      Pattern::get(answer.match);
+    } catch (const PatternError& e) {
       reader.fail(node["match"], join_field(field, "match"),
-                  "not a valid ECMAScript regex: '" + answer.match + "' (" + e.what() + ")");
+                  "'" + answer.match + "' is not a valid regular expression: " + e.what() + "\n" + e.pointer("    "));
     }
   }
   answer.reasoning = optional_string(reader, node, "reasoning", field, "");

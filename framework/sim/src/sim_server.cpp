@@ -12,13 +12,14 @@
 #include <mutex>
 #include <optional>
 #include <random>
-#include <regex>
 #include <set>
 #include <stdexcept>
 #include <thread>
 #include <utility>
 
 #include <nlohmann/json.hpp>
+
+#include "goodput/pattern.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
@@ -269,9 +270,19 @@ struct SimPromptCache {
   }
 };
 
+// A profile's pattern that cannot finish on a prompt is the profile's fault, told to the client.
+bool found_in(const Pattern& pattern, const std::string& prompt) {
+  try {
+    return pattern.find(prompt).has_value();
+  } catch (const PatternLimitError& e) {
+    throw RequestError{500, "server_error", "goodput sim: the answer pattern '" + pattern.text() + "' " + e.what() +
+                                                " on this prompt; simplify the profile's match"};
+  }
+}
+
 struct CompiledProfile {
   SimProfile profile;
-  std::vector<std::optional<std::regex>> matches;  // parallel to profile.answers; empty = any
+  std::vector<std::shared_ptr<const Pattern>> matches;  // parallel to profile.answers; null = any
   std::unique_ptr<ChanceDraws> draws;
   std::unique_ptr<SimPromptCache> cache;
 };
@@ -290,8 +301,8 @@ class SimServer::Impl {
           continue;
         }
         try {
-          compiled.matches.emplace_back(std::regex(answer.match, std::regex::ECMAScript));
-        } catch (const std::regex_error& e) {
+          compiled.matches.push_back(Pattern::get(answer.match));
+        } catch (const PatternError& e) {
           throw std::invalid_argument("goodput sim: model '" + compiled.profile.id + "': bad match regex '" +
                                       answer.match + "': " + e.what());
         }
@@ -727,7 +738,7 @@ class SimServer::Impl {
     chosen = nullptr;
     for (std::size_t i = 0; i < profile.profile.answers.size() && !chosen; ++i) {
       const auto& match = profile.matches[i];
-      if (match && !std::regex_search(last_user, *match)) continue;
+      if (match && !found_in(*match, last_user)) continue;
       const SimAnswer& answer = profile.profile.answers[i];
       if (answer.chance >= 1 || profile.draws->next() < answer.chance) chosen = &answer;
     }

@@ -48,7 +48,6 @@ const std::map<std::string, KnownParam, std::less<>>& known_request_params() {
   return k_params;
 }
 
-// By hand rather than std::regex, whose recursion per character a long value could overflow.
 bool all_chars_of(const std::string& value, bool (*allowed)(char c, std::size_t i)) {
   for (std::size_t i = 0; i < value.size(); ++i)
     if (!allowed(value[i], i)) return false;

@@ -26,7 +26,7 @@ struct SimFault {
 };
 
 struct SimAnswer {
-  std::string match;  // ECMAScript regex searched in the last user message; empty = any
+  std::string match;  // regular expression (goodput/pattern.hpp) searched in the last user message; empty = any
   std::string reasoning;  // streamed first, as delta.reasoning_content
   std::string text;
   std::string finish = "stop";  // "stop" or "length"
@@ -79,7 +79,7 @@ struct SimConfig {
 };
 
 // Throws ConfigError (file:line:col and field) on unknown keys, wrong types, bad values,
-// regexes that do not compile and model ids given twice.
+// patterns that do not compile and model ids given twice.
 SimConfig load_sim_profiles(const std::string& path);
 
 // Fault kinds load_sim_profiles accepts.
