@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,6 +98,31 @@ std::string json_pointer(const std::vector<std::string>& context) {
   return pointer.empty() ? "/ (the root)" : pointer;
 }
 
+// Every `pattern` (and patternProperties key) of the schema compiles as the validator will
+// compile it, or the ParamError names the first that does not: a bad pattern is the schema's
+// fault, found before any model is called.
+void check_patterns(const json& schema, const std::string& field, const std::string& name) {
+  const auto compile = [&](const std::string& pattern) {
+    try {
+      const std::regex compiled(pattern);
+    } catch (const std::regex_error& e) {
+      throw ParamError(field, "json: " + name + " has a pattern the validator cannot use: " + quote(pattern, 60) + " (" +
+                                  e.what() + ")");
+    }
+  };
+  if (schema.is_object()) {
+    for (const auto& [key, value] : schema.items()) {
+      if (key == "pattern" && value.is_string()) compile(value.get<std::string>());
+      if (key == "patternProperties" && value.is_object()) {
+        for (const auto& [property_pattern, sub_schema] : value.items()) compile(property_pattern);
+      }
+      check_patterns(value, field, name);
+    }
+  } else if (schema.is_array()) {
+    for (const json& value : schema) check_patterns(value, field, name);
+  }
+}
+
 bool uses_std_regex(const json& schema) {
   if (schema.is_object()) {
     for (const auto& [key, value] : schema.items()) {
@@ -160,7 +186,13 @@ class JsonChecker final : public Checker {
     valijson::Validator validator;
     valijson::ValidationResults results;
     const valijson::adapters::NlohmannJsonAdapter target(found->value);
-    if (validator.validate(m_schema->parsed, target, &results)) {
+    bool valid = false;
+    try {
+      valid = validator.validate(m_schema->parsed, target, &results);
+    } catch (const std::exception& e) {
+      return {Outcome::error, "json: the validator could not check " + found->source + " against " + m_schema->name + ": " + e.what()};
+    }
+    if (valid) {
       return {Outcome::pass, "json: " + found->source + " is JSON (" + kind + ") and matches " + m_schema->name};
     }
     valijson::ValidationResults::Error first;
@@ -191,6 +223,7 @@ std::shared_ptr<const Schema> load_schema(const std::string& text, const std::st
   if (!document.is_object() && !document.is_boolean()) {
     throw ParamError(field, "json: " + name + " must be a JSON Schema object, e.g. {type: object, required: [answer]}");
   }
+  check_patterns(document, field, name);
   auto schema = std::make_shared<Schema>();
   schema->regex = uses_std_regex(document);
   schema->name = name;

@@ -95,6 +95,8 @@ TEST(JsonAssertion, RejectsUnusableSchemas) {
             "schema");
   EXPECT_THAT(param_error_message("json", params({{"schema", std::string("{}")}, {"schema_file", std::string("x")}})),
               HasSubstr("not both"));
+  EXPECT_THAT(param_error_message("json", params({{"schema", std::string(R"({"properties": {"a": {"pattern": "(unclosed"}}})")}})),
+              HasSubstr("has a pattern the validator cannot use: '(unclosed'"));
 }
 
 TEST(JsonAssertion, Negated) {

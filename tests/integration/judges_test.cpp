@@ -15,6 +15,7 @@ namespace goodput {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using test::quote;
 
 class JudgesTest : public test::SimBinaryTest {
@@ -102,6 +103,21 @@ TEST_F(JudgesTest, NotOnALimitIsRefusedBeforeAnyRequest) {
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("t.yaml:6:42: tasks[0].assert[0].not: 'max-latency' cannot be negated"));
   EXPECT_FALSE(std::filesystem::exists(m_dir / "out"));
+}
+
+TEST_F(JudgesTest, AssertionsListsTheJudgesAndWhereNotApplies) {
+  const auto r = run("assertions");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\njson — "));
+  EXPECT_THAT(r.out, HasSubstr("\npython — the task's own check(answer, vars)"));
+  const std::string contains = r.out.substr(0, r.out.find("\nnot-contains — "));
+  EXPECT_THAT(contains, HasSubstr("    not (boolean): true turns the verdict around"));
+  const std::size_t latency = r.out.find("\nmax-latency — ");
+  ASSERT_NE(latency, std::string::npos);
+  const std::string latency_entry = r.out.substr(latency, r.out.find("\njson — ") - latency);  // up to the next type
+  EXPECT_THAT(latency_entry, HasSubstr("e2e (number)"));
+  EXPECT_THAT(latency_entry, Not(HasSubstr("not (boolean)")));
+  EXPECT_THAT(r.out, HasSubstr("Every assertion also takes weight (number, default 1)"));
 }
 
 }  // namespace

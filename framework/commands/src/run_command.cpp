@@ -488,7 +488,10 @@ int assertions_command() {
     std::cout << type.name << " — " << type.summary << "\n";
     for (const auto& p : type.params)
       std::cout << "    " << p.name << " (" << to_string(p.type) << (p.required ? ", required" : "") << "): " << p.help << "\n";
+    if (type.negatable) std::cout << "    not (boolean): true turns the verdict around (pass where it would fail)\n";
   }
+  std::cout << "Every assertion also takes weight (number, default 1): its share of the task's score; a task's "
+               "threshold (0 to 1) passes it on the weighted share of passed assertions\n";
   return 0;
 }
 
