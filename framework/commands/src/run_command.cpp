@@ -135,7 +135,7 @@ void check_model_sources(const RunCommandOptions& options) {
 std::vector<TaskSpec> load_all_tasks(const RunCommandOptions& options) {
   std::vector<TaskSpec> tasks;
   // A task binary (C++ task cases, goodput::main) runs its own tasks, not the seed tasks.
-  if (!options.task_paths.empty() || registered_tasks().empty())
+  if (!options.task_paths.empty() || !has_registered_tasks())
     tasks = load_tasks(options.task_paths.empty() ? std::vector<std::string>{builtin_tasks_dir()} : options.task_paths);
   append_registered_tasks(tasks);
   return tasks;

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
+#include "task_template.hpp"
 #include "goodput/yaml_util.hpp"
 #include "goodput/spec.hpp"
 #include "goodput/base_url.hpp"
@@ -97,16 +99,17 @@ bool takes_generic_not(const checkers::CheckerType& type) {
   return std::none_of(type.params.begin(), type.params.end(), [](const ParamSpec& p) { return p.name == "not"; });
 }
 
+// `vars`: the {{name}} values of a task case (null: the values are read as written).
 Params read_assertion_params(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
-                             const checkers::CheckerType& type) {
+                             const checkers::CheckerType& type, const detail::TemplateVars* vars) {
   std::vector<std::string> allowed{"type", "weight"};
   if (takes_generic_not(type)) allowed.push_back("not");
   for (const auto& spec : type.params) allowed.push_back(spec.name);
   yaml.check_keys(node, field, allowed);
   Params params;
   for (const auto& spec : type.params) {
-    YAML::Node value = node[spec.name];
     const std::string sub = join_field(field, spec.name);
+    const YAML::Node value = detail::substituted(yaml, node[spec.name], sub, vars);
     if (!value.IsDefined() || value.IsNull()) {
       if (spec.required)
         yaml.fail(node, sub, "assertion '" + type.name + "' needs '" + spec.name + "' (" + spec.help + ")");
@@ -152,7 +155,7 @@ void read_not_and_weight(const YamlReader& yaml, const YAML::Node& node, const s
 // `packages`: the task's Python packages, given to an assertion that takes them (python-passes)
 // and names none of its own.
 AssertionSpec read_assertion(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
-                             const std::vector<std::string>& packages) {
+                             const std::vector<std::string>& packages, const detail::TemplateVars* vars = nullptr) {
   yaml.expect_map(node, field);
   const YAML::Node type_node = yaml.require(node, "type", field);
   AssertionSpec spec;
@@ -164,7 +167,7 @@ AssertionSpec read_assertion(const YamlReader& yaml, const YAML::Node& node, con
     for (const auto& t : checkers::checker_types()) known += (known.empty() ? "" : ", ") + t.name;
     yaml.fail(type_node, join_field(field, "type"), "unknown assertion type '" + spec.type + "' (known: " + known + ")");
   }
-  spec.params = read_assertion_params(yaml, node, field, *type);
+  spec.params = read_assertion_params(yaml, node, field, *type, vars);
   read_not_and_weight(yaml, node, field, *type, spec);
   const bool takes_packages =
       std::any_of(type->params.begin(), type->params.end(), [](const ParamSpec& p) { return p.name == "packages"; });
@@ -197,31 +200,118 @@ std::vector<std::string> read_python_packages(const YamlReader& yaml, const YAML
   }
 }
 
-TaskSpec read_task(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
-                   const std::string& suite) {
+// A file's `defaults:`, merged into each of its tasks: the task wins for a value it sets
+// (system, repeat, python, each request parameter and variable), tags are added to, and the
+// defaults' assertions come after the task's own.
+struct TaskDefaults {
+  nlohmann::json params = nlohmann::json::object();
+  std::vector<std::string> tags;
+  std::optional<int> repeat;
+  std::optional<std::string> system;
+  SourceLocation system_where;
+  std::optional<std::vector<std::string>> python_packages;
+  std::vector<std::pair<YAML::Node, std::string>> assertions;  // with their fields
+  detail::VarList vars;
+};
+
+TaskDefaults read_defaults(const YamlReader& yaml, const YAML::Node& node) {
+  const std::string field = "defaults";
   yaml.expect_map(node, field);
-  yaml.check_keys(node, field, {"id", "prompt", "system", "params", "assert", "tags", "repeat", "python", "threshold"});
-  TaskSpec task;
+  yaml.check_keys(node, field, {"params", "assert", "tags", "repeat", "system", "python", "vars"});
+  TaskDefaults defaults;
+  if (node["params"]) defaults.params = read_request_params(yaml, node["params"], join_field(field, "params"));
+  if (node["tags"]) defaults.tags = yaml.string_list(node["tags"], join_field(field, "tags"));
+  if (node["repeat"]) defaults.repeat = static_cast<int>(yaml.integer_in(node["repeat"], join_field(field, "repeat"), 1, k_max_repeat));
+  if (node["system"]) {
+    defaults.system = yaml.string(node["system"], join_field(field, "system"));
+    defaults.system_where = yaml.where(node["system"]);
+  }
+  if (node["python"]) defaults.python_packages = read_python_packages(yaml, node["python"], join_field(field, "python"));
+  if (node["vars"]) defaults.vars = detail::read_vars(yaml, node["vars"], join_field(field, "vars"));
+  if (const YAML::Node asserts = node["assert"]) {
+    yaml.expect_sequence(asserts, join_field(field, "assert"));
+    for (std::size_t i = 0; i < asserts.size(); ++i) defaults.assertions.emplace_back(asserts[i], index_field(join_field(field, "assert"), i));
+  }
+  return defaults;
+}
+
+// A task as written, with the file's defaults merged in; detail::expand_task makes its cases.
+detail::TaskTemplate read_task(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
+                               const std::string& suite, const TaskDefaults& defaults) {
+  yaml.expect_map(node, field);
+  yaml.check_keys(node, field,
+                  {"id", "prompt", "system", "params", "assert", "tags", "repeat", "python", "threshold", "vars", "dataset", "id_column"});
+  detail::TaskTemplate tmpl;
+  tmpl.field = field;
+  TaskSpec& task = tmpl.proto;
   task.suite = suite;
   task.where = yaml.where(node);
   const YAML::Node id = yaml.require(node, "id", field);
   task.name = yaml.string(id, join_field(field, "id"));
   check_identifier(yaml, id, join_field(field, "id"), task.name);
-  task.prompt = yaml.string(yaml.require(node, "prompt", field), join_field(field, "prompt"));
-  if (node["system"]) task.system = yaml.string(node["system"], join_field(field, "system"));
-  if (node["params"]) task.params = read_request_params(yaml, node["params"], join_field(field, "params"));
-  if (node["tags"]) task.tags = yaml.string_list(node["tags"], join_field(field, "tags"));
+  const YAML::Node prompt = yaml.require(node, "prompt", field);
+  task.prompt = yaml.string(prompt, join_field(field, "prompt"));
+  tmpl.prompt_where = yaml.where(prompt);
+  if (node["system"]) {
+    task.system = yaml.string(node["system"], join_field(field, "system"));
+    tmpl.system_where = yaml.where(node["system"]);
+    tmpl.system_field = join_field(field, "system");
+  } else if (defaults.system) {
+    task.system = *defaults.system;
+    tmpl.system_where = defaults.system_where;
+    tmpl.system_field = "defaults.system";
+  }
+  task.params = defaults.params;
+  if (node["params"]) {
+    const nlohmann::json own = read_request_params(yaml, node["params"], join_field(field, "params"));
+    for (const auto& [key, value] : own.items()) task.params[key] = value;
+  }
+  task.tags = defaults.tags;
+  if (node["tags"])
+    for (auto& tag : yaml.string_list(node["tags"], join_field(field, "tags")))
+      if (std::find(task.tags.begin(), task.tags.end(), tag) == task.tags.end()) task.tags.push_back(std::move(tag));
   if (node["repeat"]) {
     task.repeat = static_cast<int>(yaml.integer_in(node["repeat"], join_field(field, "repeat"), 1, k_max_repeat));
+  } else if (defaults.repeat) {
+    task.repeat = *defaults.repeat;
   }
-  if (node["python"]) task.python_packages = read_python_packages(yaml, node["python"], join_field(field, "python"));
-  const YAML::Node asserts = yaml.require(node, "assert", field);
-  yaml.expect_sequence(asserts, join_field(field, "assert"));
-  if (asserts.size() == 0) yaml.fail(asserts, join_field(field, "assert"), "a task needs at least one assertion");
-  for (std::size_t i = 0; i < asserts.size(); ++i)
-    task.assertions.push_back(read_assertion(yaml, asserts[i], index_field(join_field(field, "assert"), i), task.python_packages));
+  if (node["python"]) {
+    task.python_packages = read_python_packages(yaml, node["python"], join_field(field, "python"));
+  } else if (defaults.python_packages) {
+    task.python_packages = *defaults.python_packages;
+  }
+  tmpl.vars = detail::merged_vars(defaults.vars, node["vars"] ? detail::read_vars(yaml, node["vars"], join_field(field, "vars")) : detail::VarList{});
+  if (const YAML::Node dataset = node["dataset"]) {
+    namespace fs = std::filesystem;
+    const fs::path given = yaml.string(dataset, join_field(field, "dataset"));
+    const fs::path resolved = given.is_absolute() ? given : fs::path(yaml.file()).parent_path() / given;
+    tmpl.dataset = resolved.lexically_normal().string();
+    tmpl.dataset_where = yaml.where(dataset);
+  }
+  if (const YAML::Node column = node["id_column"]) {
+    if (tmpl.dataset.empty()) yaml.fail(column, join_field(field, "id_column"), "names a column of the dataset: add dataset: FILE");
+    tmpl.id_column = yaml.string(column, join_field(field, "id_column"));
+  }
+  std::vector<std::pair<YAML::Node, std::string>> asserts;
+  if (const YAML::Node own = node["assert"]) {
+    yaml.expect_sequence(own, join_field(field, "assert"));
+    for (std::size_t i = 0; i < own.size(); ++i) asserts.emplace_back(own[i], index_field(join_field(field, "assert"), i));
+  }
+  asserts.insert(asserts.end(), defaults.assertions.begin(), defaults.assertions.end());
+  if (asserts.empty())
+    yaml.fail(node["assert"] ? node["assert"] : node, join_field(field, "assert"),
+              "a task needs at least one assertion (in its assert: or in the file's defaults.assert)");
+  for (const auto& [assertion, assertion_field] : asserts) {
+    yaml.expect_map(assertion, assertion_field);
+    if (detail::holds_var_reference(assertion)) {
+      tmpl.varying.push_back({task.assertions.size(), assertion, assertion_field});
+      task.assertions.emplace_back();
+    } else {
+      task.assertions.push_back(read_assertion(yaml, assertion, assertion_field, task.python_packages));
+    }
+  }
   if (node["threshold"]) task.threshold = yaml.number_in(node["threshold"], join_field(field, "threshold"), 0.001, 1);
-  return task;
+  return tmpl;
 }
 
 // Durations: from a millisecond to `max_s` (curl takes them as whole milliseconds in a long).
@@ -324,7 +414,7 @@ TaskSuite load_task_file(const std::string& path) {
   YamlReader yaml(path);
   const YAML::Node root = yaml.load();
   yaml.expect_map(root, "");
-  yaml.check_keys(root, "", {"suite", "tasks"});
+  yaml.check_keys(root, "", {"suite", "defaults", "tasks"});
   TaskSuite suite;
   suite.file = path;
   const YAML::Node name = yaml.require(root, "suite", "");
@@ -332,13 +422,23 @@ TaskSuite load_task_file(const std::string& path) {
   check_identifier(yaml, name, "suite", suite.suite);
   const YAML::Node tasks = yaml.require(root, "tasks", "");
   yaml.expect_sequence(tasks, "tasks");
+  const TaskDefaults defaults = root["defaults"] ? read_defaults(yaml, root["defaults"]) : TaskDefaults{};
   std::map<std::string, SourceLocation> seen;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    TaskSpec task = read_task(yaml, tasks[i], index_field("tasks", i), suite.suite);
-    auto [it, inserted] = seen.emplace(task.name, task.where);
-    if (!inserted)
-      yaml.fail(tasks[i]["id"], index_field("tasks", i) + ".id", "duplicate task id '" + task.name + "' (first at " + it->second.str() + ")");
-    suite.tasks.push_back(std::move(task));
+    const detail::TaskTemplate tmpl = read_task(yaml, tasks[i], index_field("tasks", i), suite.suite, defaults);
+    const std::size_t first = suite.tasks.size();
+    detail::expand_task(
+        tmpl,
+        [&](const detail::VaryingAssertion& varying, const detail::TemplateVars& vars) {
+          return read_assertion(yaml, varying.node, varying.field, tmpl.proto.python_packages, &vars);
+        },
+        suite.tasks);
+    for (std::size_t k = first; k < suite.tasks.size(); ++k) {
+      auto [it, inserted] = seen.emplace(suite.tasks[k].name, suite.tasks[k].where);
+      if (!inserted)
+        yaml.fail(tasks[i]["id"], index_field("tasks", i) + ".id",
+                  "duplicate task id '" + suite.tasks[k].name + "' (first at " + it->second.str() + ")");
+    }
   }
   return suite;
 }

@@ -281,6 +281,11 @@ Reply TaskContext::ask(std::string prompt, AskOptions options, std::source_locat
   return Reply(std::move(turn.completion), s.task ? s.task->python_packages : std::vector<std::string>{});
 }
 
+const DataRow& TaskContext::row() const {
+  static const DataRow k_no_row;
+  return m_impl->task && m_impl->task->row ? *m_impl->task->row : k_no_row;
+}
+
 void TaskContext::new_conversation() {
   m_impl->history.clear();
   m_impl->system = m_impl->default_system();

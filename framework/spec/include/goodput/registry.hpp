@@ -20,9 +20,13 @@ const std::vector<TaskSpec>& registered_tasks();
 // but is accepted too). Call before the runner starts; not thread-safe.
 void register_task(TaskSpec task);
 
+// Whether any task, or task template (GOODPUT_TASK_P), was registered.
+bool has_registered_tasks();
+
 // Appends the registered tasks to `tasks` (tasks loaded from YAML, or empty). Throws
 // ConfigError naming both places when two tasks share an id, or when a registered task is
-// unusable (no body and no prompt, repeat below 1).
+// unusable (no body and no prompt, repeat below 1). Each GOODPUT_TASK_P template gives one
+// task per row of its instantiations (read here; their errors are ConfigErrors too).
 void append_registered_tasks(std::vector<TaskSpec>& tasks);
 
 }  // namespace goodput

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "goodput/checkers/checker.hpp"
+#include "goodput/dataset.hpp"
 #include "goodput/error.hpp"
 #include "goodput/model_spec.hpp"
 #include "goodput/params.hpp"
@@ -57,6 +58,9 @@ struct TaskSpec {
   // A task case written in C++ (goodput/task.hpp): the runner runs this instead of sending
   // `prompt` and judging `assertions` (both then empty); it asks and checks by itself.
   std::function<void(TaskContext&)> body;
+  // The row of a GOODPUT_TASK_P case, which its body reads (YAML cases have theirs replaced
+  // into the prompt and assertions when loaded, and none here).
+  std::shared_ptr<const DataRow> row;
 };
 
 // A task scored by weights: it sets a threshold or weighs an assertion other than 1. Its runs

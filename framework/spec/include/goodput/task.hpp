@@ -35,6 +35,7 @@
 
 #include "goodput/checkers/checker.hpp"
 #include "goodput/completion.hpp"
+#include "goodput/dataset.hpp"
 #include "goodput/error.hpp"
 #include "goodput/params.hpp"
 
@@ -144,6 +145,28 @@ class TaskOptions {
 
 inline TaskOptions tags(std::initializer_list<std::string> names) { return TaskOptions{}.tags(names); }
 
+// Where the rows of a GOODPUT_TASK_P come from (GOODPUT_INSTANTIATE). Read when the tasks are
+// loaded, after main() starts, so a bad file stops the run with exit code 2 and a message
+// naming it, before any request.
+class DataSource {
+ public:
+  explicit DataSource(std::function<std::vector<DataRow>()> load) : m_load(std::move(load)) {}
+  std::vector<DataRow> load() const { return m_load(); }
+
+ private:
+  std::function<std::vector<DataRow>()> m_load;
+};
+
+// The rows of a .jsonl or .csv file (goodput/dataset.hpp), relative to the calling source
+// file's folder; ids from the `id_column` field, or the row numbers.
+DataSource rows_from_file(std::string path, std::string id_column = "",
+                          std::source_location where = std::source_location::current());
+// Rows written in code, each a list of {field, value}: rows({{{"country", "Japan"}}, {{"country", "France"}}}).
+DataSource rows(std::vector<std::vector<std::pair<std::string, std::string>>> rows, std::string id_column = "",
+                std::source_location where = std::source_location::current());
+// One field, `value`, per row: values({"Japan", "France"}); ids are the row numbers.
+DataSource values(std::vector<std::string> values, std::source_location where = std::source_location::current());
+
 // The state of one run of a task case: the provider it asks, the conversation so far, and
 // what its expectations recorded. The runner makes one per run, on the worker thread that
 // owns `provider`; tests may make one around a scripted Provider. Not thread-safe.
@@ -170,6 +193,8 @@ class TaskContext {
 
   const std::vector<Turn>& turns() const;
   const std::vector<TaskCheck>& checks() const;
+  // The dataset row of a GOODPUT_TASK_P case; an empty row for other tasks.
+  const DataRow& row() const;
   // error: an ask() failed, a check could not judge or the body threw; fail: an expectation
   // failed; pass otherwise (also for a body that checks nothing).
   checkers::Outcome outcome() const;
@@ -200,6 +225,10 @@ class TaskCase {
   Reply ask(std::string prompt, AskOptions options = {}, std::source_location where = std::source_location::current());
   void new_conversation();
   TaskContext& context() const { return *m_context; }
+  // In a GOODPUT_TASK_P body: this case's row, and one of its fields (a field the row lacks
+  // throws std::out_of_range, which ends the case as an error naming the field).
+  const DataRow& row() const { return m_context->row(); }
+  const std::string& var(std::string_view name) const { return row().at(name); }
 
  private:
   virtual void body() = 0;
@@ -277,6 +306,18 @@ class TaskRegistrar {
                 void (*body)(TaskContext&));
 };
 
+// GOODPUT_TASK_P: a task template, one case per row of each GOODPUT_INSTANTIATE naming it.
+class TaskTemplateRegistrar {
+ public:
+  TaskTemplateRegistrar(const char* suite, const char* name, const char* file, int line, const TaskOptions& options,
+                        void (*body)(TaskContext&));
+};
+
+class InstantiationRegistrar {
+ public:
+  InstantiationRegistrar(const char* suite, const char* name, const char* file, int line, DataSource source);
+};
+
 template <class Case>
 void run_case(TaskContext& context) {
   Case task;
@@ -290,13 +331,13 @@ void run_case(TaskContext& context) {
 #define GOODPUT_INTERNAL_CAT(a, b) GOODPUT_INTERNAL_CAT_(a, b)
 #define GOODPUT_INTERNAL_CLASS(suite, name) suite##_##name##_GoodputTask
 
-#define GOODPUT_INTERNAL_TASK(suite, name, ...)                                                          \
+#define GOODPUT_INTERNAL_TASK(registrar, suite, name, ...)                                               \
   static_assert(sizeof(#suite) > 1, "GOODPUT_TASK: the suite name must not be empty");                   \
   static_assert(sizeof(#name) > 1, "GOODPUT_TASK: the task name must not be empty");                     \
   class GOODPUT_INTERNAL_CLASS(suite, name) final : public ::goodput::TaskCase {                          \
     void body() override;                                                                                \
   };                                                                                                     \
-  [[maybe_unused]] static const ::goodput::detail::TaskRegistrar GOODPUT_INTERNAL_CAT(                   \
+  [[maybe_unused]] static const ::goodput::detail::registrar GOODPUT_INTERNAL_CAT(                        \
       goodput_internal_registrar_, __COUNTER__)(#suite, #name, __FILE__, __LINE__,                       \
                                                 ::goodput::TaskOptions(__VA_ARGS__),                     \
                                                 &::goodput::detail::run_case<GOODPUT_INTERNAL_CLASS(suite, name)>); \
@@ -309,14 +350,32 @@ void run_case(TaskContext& context) {
 //     auto reply = ask("What is the capital of Japan?");
 //     GOODPUT_EXPECT_CONTAINS(reply, "Tokyo");
 //   }
-#define GOODPUT_TASK(Suite, Name) GOODPUT_INTERNAL_TASK(Suite, Name)
+#define GOODPUT_TASK(Suite, Name) GOODPUT_INTERNAL_TASK(TaskRegistrar, Suite, Name)
 
 // GOODPUT_TASK with options: tags, repeat, request parameters, a default system message.
 //
 //   GOODPUT_TASK_WITH(Coding, Fizz, goodput::tags({"code", "python"}).repeat(3).param("temperature", 0.2)) {
 //     GOODPUT_EXPECT_PYTHON_COMPILES(ask("Write FizzBuzz in Python."));
 //   }
-#define GOODPUT_TASK_WITH(Suite, Name, ...) GOODPUT_INTERNAL_TASK(Suite, Name, __VA_ARGS__)
+#define GOODPUT_TASK_WITH(Suite, Name, ...) GOODPUT_INTERNAL_TASK(TaskRegistrar, Suite, Name, __VA_ARGS__)
+
+// A parameterised task case, as GoogleTest's TEST_P: the body runs once per row of the
+// datasets that GOODPUT_INSTANTIATE gives it, as the task Suite.Name_<row id>, and reads the
+// row with var("field") (or row()). Declaring one without an instantiation is an error.
+//
+//   GOODPUT_TASK_P(Geography, Capital) {
+//     auto reply = ask("What is the capital of " + var("country") + "?");
+//     GOODPUT_EXPECT_CONTAINS(reply, var("capital"));
+//   }
+//   GOODPUT_INSTANTIATE(Geography, Capital, goodput::rows_from_file("capitals.jsonl", "id"));
+//   // or goodput::rows({{{"country", "Japan"}, {"capital", "Tokyo"}}, ...}), goodput::values({...})
+#define GOODPUT_TASK_P(Suite, Name) GOODPUT_INTERNAL_TASK(TaskTemplateRegistrar, Suite, Name)
+#define GOODPUT_TASK_P_WITH(Suite, Name, ...) GOODPUT_INTERNAL_TASK(TaskTemplateRegistrar, Suite, Name, __VA_ARGS__)
+// Gives GOODPUT_TASK_P(Suite, Name) the rows of a goodput::DataSource. Several may name the
+// same template; their rows' ids must then differ.
+#define GOODPUT_INSTANTIATE(Suite, Name, ...)                                                              \
+  [[maybe_unused]] static const ::goodput::detail::InstantiationRegistrar GOODPUT_INTERNAL_CAT(            \
+      goodput_internal_instantiation_, __COUNTER__)(#Suite, #Name, __FILE__, __LINE__, (__VA_ARGS__))
 
 // One expectation: evaluate, then record (with any `<< note`), then stop if fatal and failed.
 // `if (init; false) {} else` keeps it a single statement that is safe inside an unbraced if.
