@@ -205,6 +205,34 @@ TEST_F(DatasetTest, ATemplateBecomesOneCasePerRowWithItsVars) {
   EXPECT_EQ(fr.assertions[0].checker, suite.tasks[2].assertions[0].checker);
 }
 
+TEST_F(DatasetTest, APythonJudgeGetsTheVarsOfItsCase) {
+  write("q.csv", "a,b\n1,2\n1,2\n3,4\n");
+  const TaskSuite suite = load_task_file(write("t.yaml", R"(suite: S
+defaults:
+  vars: {unit: cm}
+  threshold: 0.5
+tasks:
+  - id: add
+    dataset: q.csv
+    prompt: "{{a}} + {{b}}"
+    assert:
+      - type: python
+        code: |
+          def check(answer, vars):
+              return str(int(vars["a"]) + int(vars["b"])) in answer
+  - id: plain
+    prompt: hi
+    assert: [{type: python, code: "def check(answer, vars): return True"}]
+)"));
+  ASSERT_EQ(suite.tasks.size(), 4u);
+  EXPECT_EQ(nlohmann::json::parse(suite.tasks[0].assertions[0].params.string("vars")),
+            (nlohmann::json{{"a", "1"}, {"b", "2"}, {"unit", "cm"}}));
+  EXPECT_EQ(suite.tasks[0].assertions[0].checker, suite.tasks[1].assertions[0].checker);  // equal vars: one judge
+  EXPECT_NE(suite.tasks[0].assertions[0].checker, suite.tasks[2].assertions[0].checker);
+  EXPECT_EQ(nlohmann::json::parse(suite.tasks[3].assertions[0].params.string("vars")), (nlohmann::json{{"unit", "cm"}}));
+  EXPECT_EQ(suite.tasks[3].threshold, 0.5);
+}
+
 TEST_F(DatasetTest, CsvRowsNumberedWithoutAnIdColumn) {
   write("q.csv", "a,b\n1,2\n3,4\n");
   const TaskSuite suite = load_task_file(write("t.yaml", R"(suite: S

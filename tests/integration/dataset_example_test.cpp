@@ -1,5 +1,6 @@
 // examples/dataset through the real binary and the simulator: a task template over a JSONL
-// of 52 rows with vars and defaults, and a dataset error stopping the run before any request.
+// of 52 rows with vars, defaults and a Python judge, and a dataset error stopping the run
+// before any request.
 #include <filesystem>
 #include <map>
 
@@ -20,21 +21,22 @@ class DatasetExampleTest : public test::BinaryTest {
 };
 
 TEST_F(DatasetExampleTest, EveryRowIsACaseJudgedWithItsOwnValues) {
-  const auto r = run("run " + test::quote(test::source_path("examples/dataset")) + " --sim-profiles " + profiles() + " -o " +
+  // The rows whose ids start with a, b or c (each judged in the sandbox by the example's own
+  // Python judge too): 12 of the 52, four of them named wrong by sim-hasty.
+  const auto r = run("run " + test::quote(test::source_path("examples/dataset")) + " --sim-profiles " + profiles() +
+                     " --filter 'capitals.capital_a*:capitals.capital_b*:capitals.capital_c*:capitals.greeting' -o " +
                      test::quote(path("out")));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // sim-hasty names ten wrong capitals
   std::map<std::string, std::map<std::string, std::string>> verdicts;  // model -> task -> verdict
   for (const auto& line : test::read_jsonl(m_dir / "out" / "journal.jsonl"))
     verdicts[line["model"]][line["task"]] = line["verdict"];
-  ASSERT_EQ(verdicts["sim-atlas"].size(), 53u);  // 52 rows and the greeting
+  ASSERT_EQ(verdicts["sim-atlas"].size(), 13u);
   for (const auto& [task, verdict] : verdicts["sim-atlas"]) EXPECT_EQ(verdict, "pass") << task;
   std::vector<std::string> failed;
   for (const auto& [task, verdict] : verdicts["sim-hasty"])
     if (verdict != "pass") failed.push_back(task);
   EXPECT_EQ(failed, (std::vector<std::string>{"capitals.capital_au", "capitals.capital_br", "capitals.capital_ca",
-                                              "capitals.capital_ch", "capitals.capital_ma", "capitals.capital_ng",
-                                              "capitals.capital_nz", "capitals.capital_pk", "capitals.capital_tr",
-                                              "capitals.capital_vn"}));
+                                              "capitals.capital_ch"}));
   EXPECT_THAT(r.out, HasSubstr("'Canberra' not found"));
 }
 

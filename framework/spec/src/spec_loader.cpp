@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <set>
 
 #include "task_template.hpp"
@@ -152,6 +153,10 @@ void read_not_and_weight(const YamlReader& yaml, const YAML::Node& node, const s
   }
 }
 
+// The assertion type whose checker gets the case's variables (its check(answer, vars)) as a
+// JSON object in the parameter `vars`, which the YAML cannot set.
+constexpr std::string_view k_judge_taking_vars = "python";
+
 // `packages`: the task's Python packages, given to an assertion that takes them (python-passes)
 // and names none of its own.
 AssertionSpec read_assertion(const YamlReader& yaml, const YAML::Node& node, const std::string& field,
@@ -169,6 +174,11 @@ AssertionSpec read_assertion(const YamlReader& yaml, const YAML::Node& node, con
   }
   spec.params = read_assertion_params(yaml, node, field, *type, vars);
   read_not_and_weight(yaml, node, field, *type, spec);
+  if (vars && spec.type == k_judge_taking_vars) {
+    nlohmann::json values = nlohmann::json::object();
+    for (const auto& [name, value] : vars->visible()) values[name] = value;
+    spec.params.set("vars", values.dump());
+  }
   const bool takes_packages =
       std::any_of(type->params.begin(), type->params.end(), [](const ParamSpec& p) { return p.name == "packages"; });
   if (takes_packages && !packages.empty() && !spec.params.has("packages")) spec.params.set("packages", packages);
@@ -210,6 +220,7 @@ struct TaskDefaults {
   std::optional<std::string> system;
   SourceLocation system_where;
   std::optional<std::vector<std::string>> python_packages;
+  std::optional<double> threshold;
   std::vector<std::pair<YAML::Node, std::string>> assertions;  // with their fields
   detail::VarList vars;
 };
@@ -217,7 +228,7 @@ struct TaskDefaults {
 TaskDefaults read_defaults(const YamlReader& yaml, const YAML::Node& node) {
   const std::string field = "defaults";
   yaml.expect_map(node, field);
-  yaml.check_keys(node, field, {"params", "assert", "tags", "repeat", "system", "python", "vars"});
+  yaml.check_keys(node, field, {"params", "assert", "tags", "repeat", "system", "python", "threshold", "vars"});
   TaskDefaults defaults;
   if (node["params"]) defaults.params = read_request_params(yaml, node["params"], join_field(field, "params"));
   if (node["tags"]) defaults.tags = yaml.string_list(node["tags"], join_field(field, "tags"));
@@ -228,6 +239,7 @@ TaskDefaults read_defaults(const YamlReader& yaml, const YAML::Node& node) {
   }
   if (node["python"]) defaults.python_packages = read_python_packages(yaml, node["python"], join_field(field, "python"));
   if (node["vars"]) defaults.vars = detail::read_vars(yaml, node["vars"], join_field(field, "vars"));
+  if (node["threshold"]) defaults.threshold = yaml.number_in(node["threshold"], join_field(field, "threshold"), 0.001, 1);
   if (const YAML::Node asserts = node["assert"]) {
     yaml.expect_sequence(asserts, join_field(field, "assert"));
     for (std::size_t i = 0; i < asserts.size(); ++i) defaults.assertions.emplace_back(asserts[i], index_field(join_field(field, "assert"), i));
@@ -303,13 +315,16 @@ detail::TaskTemplate read_task(const YamlReader& yaml, const YAML::Node& node, c
               "a task needs at least one assertion (in its assert: or in the file's defaults.assert)");
   for (const auto& [assertion, assertion_field] : asserts) {
     yaml.expect_map(assertion, assertion_field);
-    if (detail::holds_var_reference(assertion)) {
-      tmpl.varying.push_back({task.assertions.size(), assertion, assertion_field});
+    const YAML::Node type = assertion["type"];
+    const bool wants_vars = type.IsScalar() && type.Scalar() == k_judge_taking_vars && (!tmpl.dataset.empty() || !tmpl.vars.empty());
+    if (wants_vars || detail::holds_var_reference(assertion)) {
+      tmpl.varying.push_back({task.assertions.size(), assertion, assertion_field, wants_vars});
       task.assertions.emplace_back();
     } else {
       task.assertions.push_back(read_assertion(yaml, assertion, assertion_field, task.python_packages));
     }
   }
+  task.threshold = defaults.threshold;
   if (node["threshold"]) task.threshold = yaml.number_in(node["threshold"], join_field(field, "threshold"), 0.001, 1);
   return tmpl;
 }

@@ -62,6 +62,8 @@ class CaseMaker {
       const VaryingAssertion& varying = m_task.varying[i];
       std::string key;
       append_substituted_scalars(varying.node, vars, key);
+      if (varying.wants_vars)
+        for (const auto& [var_name, value] : vars.visible()) key += var_name + '\x1e' + value + '\x1f';
       auto it = m_seen[i].find(key);
       if (it == m_seen[i].end()) it = m_seen[i].emplace(std::move(key), read(varying, vars)).first;
       out.assertions[varying.index] = it->second;

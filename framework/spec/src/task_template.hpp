@@ -22,6 +22,7 @@ struct VaryingAssertion {
   std::size_t index = 0;  // its place in TaskTemplate::proto.assertions
   YAML::Node node;
   std::string field;  // "tasks[3].assert[1]"
+  bool wants_vars = false;  // a `python` judge, whose check(answer, vars) gets the case's vars
 };
 
 struct TaskTemplate {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "template_vars.hpp"
 
-#include <set>
+#include <map>
 
 namespace goodput::detail {
 
@@ -32,12 +32,16 @@ const std::string* TemplateVars::find(std::string_view name) const {
   return nullptr;
 }
 
-std::string TemplateVars::names() const {
-  std::set<std::string> all;
+VarList TemplateVars::visible() const {
+  std::map<std::string, std::string> all;
   for (const VarList* layer : m_layers)
-    for (const auto& entry : *layer) all.insert(entry.first);
+    for (const auto& entry : *layer) all.emplace(entry);  // an earlier layer's value stays
+  return {all.begin(), all.end()};
+}
+
+std::string TemplateVars::names() const {
   std::string out;
-  for (const auto& name : all) out += (out.empty() ? "" : ", ") + name;
+  for (const auto& entry : visible()) out += (out.empty() ? "" : ", ") + entry.first;
   return out.empty() ? "none" : out;
 }
 

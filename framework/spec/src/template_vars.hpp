@@ -20,6 +20,8 @@ class TemplateVars {
     if (layer) m_layers.push_back(layer);
   }
   const std::string* find(std::string_view name) const;
+  // Every name once with the value find() gives it, sorted by name.
+  VarList visible() const;
   // "a, b, c" (each name once), or "none" - for messages about an unknown name.
   std::string names() const;
 
