@@ -20,5 +20,6 @@ CheckerType python_compiles_type();
 CheckerType python_passes_type();
 CheckerType json_type();
 CheckerType python_judge_type();
+CheckerType model_graded_type();
 
 }  // namespace goodput::checkers::detail

@@ -26,6 +26,7 @@ const std::vector<CheckerType>& checker_types() {
       detail::python_compiles_type(),
       detail::python_passes_type(),
       detail::python_judge_type(),
+      detail::model_graded_type(),
   };
   return k_types;
 }

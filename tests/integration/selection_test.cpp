@@ -36,10 +36,10 @@ class SelectionTest : public test::SimBinaryTest {
   void write_json(const std::string& name, const json& doc) const { write(name, doc.dump(2)); }
 };
 
-using RunKey = std::tuple<std::string, std::string, int, std::string, std::string>;  // model, task, sample, verdict, answer
+using RunOutcomeKey = std::tuple<std::string, std::string, int, std::string, std::string>;  // model, task, sample, verdict, answer
 
-std::multiset<RunKey> run_keys(const json& doc) {
-  std::multiset<RunKey> keys;
+std::multiset<RunOutcomeKey> run_keys(const json& doc) {
+  std::multiset<RunOutcomeKey> keys;
   for (const auto& r : doc["runs"]) keys.emplace(r["model"], r["task"], r["sample"], r["verdict"], r["answer"]);
   return keys;
 }

@@ -27,6 +27,7 @@
 #include "goodput/terminal_text.hpp"
 #include "goodput/selection.hpp"
 #include "goodput/sim_server.hpp"
+#include "judges.hpp"
 #include "resume.hpp"
 
 namespace goodput {
@@ -71,9 +72,11 @@ std::string utc_stamp(const char* format) {
   return buf;
 }
 
-std::vector<ModelSpec> models_from_sim(const sim::SimConfig& config, const std::string& base_url) {
+// The profiles to evaluate, or with `judges` those marked `judge: true`.
+std::vector<ModelSpec> models_from_sim(const sim::SimConfig& config, const std::string& base_url, bool judges) {
   std::vector<ModelSpec> models;
   for (const auto& profile : config.profiles) {
+    if (profile.judge != judges) continue;
     ModelSpec m;
     m.name = profile.id;
     m.model = profile.id;
@@ -109,6 +112,7 @@ struct Evaluation {
   std::optional<Slo> slo;
   std::shared_ptr<const Recording> recording;  // --replay
   sim::SimConfig sim_config;                   // --sim: the profiles the simulator serves
+  std::vector<ModelSpec> judges;               // the models file's judges: (--sim: judge: true profiles)
 };
 
 std::optional<Slo> slo_of(const RunCommandOptions& options) {
@@ -148,11 +152,14 @@ void load_models(const RunCommandOptions& options, Evaluation& evaluation) {
     evaluation.recording = read_recording(options.replay_dir);
     models = evaluation.recording->models;
   } else if (!options.models_file.empty()) {
-    models = load_models_file(options.models_file);
+    ModelsFile file = load_models_document(options.models_file);
+    models = std::move(file.models);
+    evaluation.judges = std::move(file.judges);
   } else {
     for (const auto& file : options.sim_profiles)
       for (auto& p : sim::load_sim_profiles(file).profiles) evaluation.sim_config.profiles.push_back(std::move(p));
-    models = models_from_sim(evaluation.sim_config, "http://127.0.0.1:0/v1");
+    models = models_from_sim(evaluation.sim_config, "http://127.0.0.1:0/v1", false);
+    evaluation.judges = models_from_sim(evaluation.sim_config, "http://127.0.0.1:0/v1", true);
   }
   evaluation.models = select_models(std::move(models), options.model_names);
   if (options.warmup)
@@ -188,6 +195,8 @@ Evaluation load_evaluation(const RunCommandOptions& options) {
   load_models(options, evaluation);
   evaluation.selected = select_tasks(evaluation.tasks, evaluation.plan.filter);
   check_plan_size(options, evaluation);
+  // A replay asks no judge: its model-graded checks are errors that say so.
+  if (!evaluation.recording) detail::check_judges(evaluation.selected, evaluation.judges);
   return evaluation;
 }
 
@@ -196,6 +205,7 @@ Evaluation load_evaluation(const RunCommandOptions& options) {
 void check_models_ready(const Evaluation& evaluation) {
   if (evaluation.recording) return;
   for (const auto& model : evaluation.models) detail::required_auth_headers(model);
+  for (const auto& judge : evaluation.judges) detail::required_auth_headers(judge);
 }
 
 // A filter that selects nothing is almost always a typo; running nothing and passing would
@@ -283,6 +293,7 @@ std::unique_ptr<sim::SimServer> start_simulator(const RunCommandOptions& options
   auto simulator = std::make_unique<sim::SimServer>(std::move(evaluation.sim_config));
   simulator->start();
   for (auto& m : evaluation.models) m.base_url = simulator->base_url();
+  for (auto& judge : evaluation.judges) judge.base_url = simulator->base_url();
   return simulator;
 }
 
@@ -402,6 +413,7 @@ int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, con
   }
   Runner runner(evaluation.models, evaluation.selected, std::move(runs), evaluation.plan, std::move(provider_factory),
                 std::move(run_provider_factory));
+  runner.set_judges(evaluation.judges);
   runner.set_plan_hook([&](Plan& plan) {
     if (resumption)
       detail::check_fingerprints(*resumption, plan);

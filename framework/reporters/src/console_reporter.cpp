@@ -12,7 +12,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iomanip>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -144,6 +146,7 @@ class ConsoleReporter final : public Reporter {
         m_out << "[ SANDBOX  ] generated code runs under " << terminal_text(it->second) << "\n";
         m_sandbox_reported = true;
       }
+      tally_judge(check.facts);
       if (check.outcome == checkers::Outcome::pass) continue;
       m_out << "    " << terminal_lines(check.message, "    ") << "\n";
       constexpr int k_parts_shown = 5;
@@ -189,6 +192,7 @@ class ConsoleReporter final : public Reporter {
       for (const auto& e : m_errors) m_out << coloured("[  ERROR   ] ", Verdict::error) << e << "\n";
     }
     print_table();
+    print_judges();
     m_out << std::flush;
   }
 
@@ -202,6 +206,42 @@ class ConsoleReporter final : public Reporter {
       std::snprintf(text, sizeof text, "score %.2f (no threshold: every assertion must pass)", score);
     }
     return text;
+  }
+
+  // A model-graded check's judge (its facts, model_graded.cpp): its time and tokens are the
+  // judge's, summed apart and never mixed into the models' figures.
+  struct JudgeTally {
+    int calls = 0;
+    Samples e2e_s;
+    std::int64_t prompt_tokens = 0;
+    std::int64_t completion_tokens = 0;
+  };
+
+  void tally_judge(const std::map<std::string, std::string>& facts) {
+    const auto judge = facts.find("judge");
+    if (judge == facts.end()) return;
+    const auto number = [&](const char* key) -> std::optional<double> {
+      const auto it = facts.find(key);
+      if (it == facts.end() || it->second == "null") return std::nullopt;
+      char* end = nullptr;
+      const double value = std::strtod(it->second.c_str(), &end);
+      return end != it->second.c_str() && std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+    };
+    JudgeTally& tally = m_judges[judge->second];
+    ++tally.calls;
+    tally.e2e_s.add(number("judge_e2e_s"));
+    tally.prompt_tokens += static_cast<std::int64_t>(number("judge_prompt_tokens").value_or(0));
+    tally.completion_tokens += static_cast<std::int64_t>(number("judge_completion_tokens").value_or(0));
+  }
+
+  void print_judges() {
+    if (m_judges.empty()) return;
+    m_out << "\nJudges of model-graded checks (their time and tokens are not in the models' figures)\n";
+    for (const auto& [judge, tally] : m_judges) {
+      m_out << "  " << terminal_text(judge) << ": " << tally.calls << (tally.calls == 1 ? " call" : " calls");
+      if (m_options.show_timing) m_out << " · e2e p50 " << format_seconds(tally.e2e_s.median());
+      m_out << " · " << tally.prompt_tokens << " prompt + " << tally.completion_tokens << " completion tokens\n";
+    }
   }
 
   std::string coloured(const char* tag, Verdict verdict) const {
@@ -454,6 +494,7 @@ class ConsoleReporter final : public Reporter {
   std::vector<std::string> m_failures;
   std::vector<std::string> m_errors;
   std::vector<std::string> m_truncated;
+  std::map<std::string, JudgeTally> m_judges;  // by judge name
 };
 
 }  // namespace

@@ -18,6 +18,8 @@
 #include "goodput/provider.hpp"
 #include "goodput/retrying_provider.hpp"
 #include "cold_prompt_cache_provider.hpp"
+#include "provider_judge.hpp"
+#include "server_gate.hpp"
 
 namespace goodput {
 
@@ -58,6 +60,12 @@ void add_python_environment(RunRecord& run) {
 }  // namespace
 
 void judge(RunRecord& run) {
+  checkers::CheckContext context;
+  context.prompt = run.task->prompt;
+  judge(run, context);
+}
+
+void judge(RunRecord& run, const checkers::CheckContext& context) {
   run.checks.clear();
   run.score.reset();
   if (!run.completion.ok()) {
@@ -82,7 +90,7 @@ void judge(RunRecord& run) {
   for (const auto& assertion : run.task->assertions) {
     checkers::CheckResult result;
     try {
-      result = assertion.checker->check(run.completion);
+      result = assertion.checker->check_in_context(run.completion, context);
     } catch (const std::exception& e) {
       result = {checkers::Outcome::error, assertion.type + ": the checker itself failed: " + e.what()};
     }
@@ -113,29 +121,7 @@ std::string utc_now_iso() {
   return out;
 }
 
-// Limits requests in flight to one server, whatever model names point at it: two "models"
-// that are one local GPU server with different settings must not be measured concurrently.
-class Gate {
- public:
-  explicit Gate(int slots) : m_free(slots) {}
-  void acquire() {
-    std::unique_lock lock(m_mutex);
-    m_cv.wait(lock, [&] { return m_free > 0; });
-    --m_free;
-  }
-  void release() {
-    {
-      std::lock_guard lock(m_mutex);
-      ++m_free;
-    }
-    m_cv.notify_one();
-  }
-
- private:
-  std::mutex m_mutex;
-  std::condition_variable m_cv;
-  int m_free;
-};
+using detail::Gate;
 
 struct Job {
   const TaskSpec* task;
@@ -217,9 +203,10 @@ WarmupResult warm_up(Provider& provider, const ModelSpec& model, const std::atom
 // reports.
 class Session {
  public:
-  Session(const std::vector<ModelSpec>& models, const std::vector<PlannedRun>& runs, const ProviderFactory& make_provider,
-          const RunProviderFactory& make_run_provider, const std::vector<Reporter*>& reporters, const std::atomic<bool>& interrupt)
-      : m_models(models), m_make_provider(make_provider), m_make_run_provider(make_run_provider), m_reporters(reporters),
+  Session(const std::vector<ModelSpec>& models, const std::vector<ModelSpec>& judges, const std::vector<PlannedRun>& runs,
+          const ProviderFactory& make_provider, const RunProviderFactory& make_run_provider, const std::vector<Reporter*>& reporters,
+          const std::atomic<bool>& interrupt)
+      : m_models(models), m_judges(judges), m_make_provider(make_provider), m_make_run_provider(make_run_provider), m_reporters(reporters),
         m_interrupt(interrupt), m_jobs(models.size()), m_providers(models.size()), m_server_info(models.size()) {
     // Each model's runs, in plan order.
     for (const auto& r : runs) m_jobs[static_cast<std::size_t>(r.model - m_models.data())].push_back({r.task, r.sample});
@@ -232,6 +219,7 @@ class Session {
   void make_providers() {
     for (std::size_t m = 0; m < m_models.size(); ++m)
       for (int w = 0; w < m_models[m].concurrency; ++w) m_providers[m].push_back(make_worker_provider(m_models[m]));
+    for (const auto& judge : m_judges) m_judge_providers.push_back(make_worker_provider(judge));
   }
 
   // Once per model, all at once: what the server says it is (best effort, never fails).
@@ -262,9 +250,18 @@ class Session {
   // Two "models" that are one local GPU server with different settings share one gate.
   void make_gates() {
     std::map<std::string, int> slots;
-    for (const auto& model : m_models)
-      if (!model.simulated) slots[server_endpoint(model)] = std::max(slots[server_endpoint(model)], model.concurrency);
+    for (const auto* models : {&m_models, &m_judges})
+      for (const auto& model : *models)
+        if (!model.simulated) slots[server_endpoint(model)] = std::max(slots[server_endpoint(model)], model.concurrency);
     for (const auto& [url, n] : slots) m_gates[url] = std::make_unique<Gate>(n);
+  }
+
+  // After the gates: a judge holds its server's while it is asked.
+  void make_judges() {
+    for (std::size_t j = 0; j < m_judges.size(); ++j) {
+      Gate* gate = m_judges[j].simulated ? nullptr : m_gates[server_endpoint(m_judges[j])].get();
+      m_judge_models.push_back(std::make_unique<detail::ProviderJudge>(m_judges[j], std::move(m_judge_providers[j]), gate, &m_cancel));
+    }
   }
 
   // Before any measured run, one model at a time (loading two models at once on one GPU would
@@ -297,7 +294,7 @@ class Session {
         for (auto* r : m_reporters) r->on_run_start(*record.model, *record.task, record.sample);
         continue;
       }
-      if (!record.task->body) judge(record);
+      if (!record.task->body) judge(record, check_context(*record.task));
       add_python_environment(record);
       for (auto* r : m_reporters) r->on_run_end(record);
     }
@@ -311,6 +308,20 @@ class Session {
   }
 
  private:
+  // The judges of model-graded assertions, on this thread: the one named, or the first.
+  checkers::CheckContext check_context(const TaskSpec& task) const {
+    checkers::CheckContext context;
+    context.prompt = task.prompt;
+    if (!m_judge_models.empty())
+      context.judge = [this](std::string_view name) -> const JudgeModel* {
+        if (name.empty()) return m_judge_models.front().get();
+        for (const auto& judge : m_judge_models)
+          if (judge->name() == name) return judge.get();
+        return nullptr;
+      };
+    return context;
+  }
+
   std::unique_ptr<Provider> make_worker_provider(const ModelSpec& model) {
     if (m_make_provider) return m_make_provider(model);
     return detail::make_retrying_provider(make_provider(model), {model.retry_attempts, model.retry_max_wait_s, 0.5}, {},
@@ -385,6 +396,7 @@ class Session {
   }
 
   const std::vector<ModelSpec>& m_models;
+  const std::vector<ModelSpec>& m_judges;
   const ProviderFactory& m_make_provider;
   const RunProviderFactory& m_make_run_provider;
   const std::vector<Reporter*>& m_reporters;
@@ -395,6 +407,8 @@ class Session {
   std::vector<std::unique_ptr<std::atomic<std::size_t>>> m_next;  // per model: its next job
   std::map<std::string, std::unique_ptr<Gate>> m_gates;          // per server
   std::map<std::string, std::shared_ptr<detail::CircuitBreaker>> m_breakers;  // per server
+  std::vector<std::unique_ptr<Provider>> m_judge_providers;  // per judge, until make_judges
+  std::vector<std::unique_ptr<detail::ProviderJudge>> m_judge_models;  // per judge
   EventQueue m_queue;
   std::atomic<bool> m_cancel{false};
   std::atomic<bool> m_finished{false};
@@ -421,13 +435,14 @@ Runner::Runner(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>
       m_make_provider(std::move(make_provider)), m_make_run_provider(std::move(make_run_provider)) {}
 
 void Runner::run(const std::vector<Reporter*>& reporters, const std::atomic<bool>& interrupt) {
-  Session session(m_models, m_runs, m_make_provider, m_make_run_provider, reporters, interrupt);
+  Session session(m_models, m_judges, m_runs, m_make_provider, m_make_run_provider, reporters, interrupt);
   session.make_providers();
   session.probe_servers();
   Plan plan = plan_of(m_models, m_tasks, m_options.repeat, m_runs.size());
   session.add_fingerprints(plan);
   if (m_plan_hook) m_plan_hook(plan);
   session.make_gates();
+  session.make_judges();
   for (auto* r : reporters) r->on_plan(plan);
   session.warm_up_models();
   session.start_workers();

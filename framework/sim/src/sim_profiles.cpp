@@ -104,7 +104,7 @@ void read_delivery(const YamlReader& reader, const YAML::Node& node, const std::
 SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const std::string& field) {
   reader.expect_map(node, field);
   reader.check_keys(node, field, {"id", "ttft_ms", "tokens_per_second", "system_fingerprint", "answers", "seed",
-                                "prompt_cache", "warm_ttft_ms", "delivery", "blocks"});
+                                "prompt_cache", "warm_ttft_ms", "delivery", "blocks", "judge"});
   SimProfile profile;
   profile.where = reader.where(node);
   const YAML::Node id = reader.require(node, "id", field);
@@ -118,6 +118,8 @@ SimProfile read_profile(const YamlReader& reader, const YAML::Node& node, const 
   // A rate above a million tokens/s would make the token interval round to nothing.
   profile.tokens_per_second = reader.number_in(rate, join_field(field, "tokens_per_second"), 0.001, 1e6);
 
+  if (const YAML::Node judge = node["judge"]; judge.IsDefined() && !judge.IsNull())
+    profile.judge = reader.boolean(judge, join_field(field, "judge"));
   if (const YAML::Node cache = node["prompt_cache"]; cache.IsDefined() && !cache.IsNull())
     profile.prompt_cache = reader.boolean(cache, join_field(field, "prompt_cache"));
   profile.warm_ttft_ms = profile.ttft_ms / 10;

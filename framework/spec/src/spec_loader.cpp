@@ -490,24 +490,34 @@ std::vector<TaskSpec> load_tasks(const std::vector<std::string>& paths) {
   return tasks;
 }
 
-std::vector<ModelSpec> load_models_file(const std::string& path) {
+ModelsFile load_models_document(const std::string& path) {
   YamlReader yaml(path);
   const YAML::Node root = yaml.load();
   yaml.expect_map(root, "");
-  yaml.check_keys(root, "", {"models"});
+  yaml.check_keys(root, "", {"models", "judges"});
   const YAML::Node models = yaml.require(root, "models", "");
   yaml.expect_sequence(models, "models");
   if (models.size() == 0) yaml.fail(models, "models", "the list is empty: name at least one model");
-  std::vector<ModelSpec> out;
+  ModelsFile out;
   std::set<std::string> names;
-  for (std::size_t i = 0; i < models.size(); ++i) {
-    ModelSpec model = read_model(yaml, models[i], index_field("models", i));
-    if (!names.insert(model.name).second)
-      yaml.fail(models[i]["name"], index_field("models", i) + ".name", "duplicate model name '" + model.name + "'");
-    out.push_back(std::move(model));
+  // Judges and models share one namespace, so a name in a report or an assertion's judge: is never ambiguous.
+  const auto read_list = [&](const YAML::Node& list, const char* key, std::vector<ModelSpec>& into) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      ModelSpec model = read_model(yaml, list[i], index_field(key, i));
+      if (!names.insert(model.name).second)
+        yaml.fail(list[i]["name"], index_field(key, i) + ".name", "duplicate model name '" + model.name + "'");
+      into.push_back(std::move(model));
+    }
+  };
+  read_list(models, "models", out.models);
+  if (const YAML::Node judges = root["judges"]; judges.IsDefined() && !judges.IsNull()) {
+    yaml.expect_sequence(judges, "judges");
+    read_list(judges, "judges", out.judges);
   }
   return out;
 }
+
+std::vector<ModelSpec> load_models_file(const std::string& path) { return load_models_document(path).models; }
 
 nlohmann::json merged_params(const TaskSpec& task, const ModelSpec& model) {
   // The task's parameters are its defaults; the models file is the user's explicit setting for

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "goodput/completion.hpp"
+#include "goodput/judge_model.hpp"
 #include "goodput/params.hpp"
 
 namespace goodput::checkers {
@@ -45,6 +46,15 @@ struct CheckResult {
   std::map<std::string, std::string> facts;
 };
 
+// What a check may need beyond the completion: the task's prompt and, for `model-graded`, the
+// judge models of the run. The runner passes one per run; most checkers need neither.
+struct CheckContext {
+  std::string_view prompt;  // the task's prompt, as sent
+  // The judge named `name` (the models file's `judges:`), or the default judge when `name` is
+  // empty; nullptr when the run has no such judge. Empty: no judges at all.
+  std::function<const JudgeModel*(std::string_view name)> judge;
+};
+
 class Checker {
  public:
   virtual ~Checker() = default;
@@ -53,6 +63,11 @@ class Checker {
   // `completion.answer` (reasoning is never judged unless a checker says so). Must not throw
   // on any model output; `Outcome::error` means the checker itself could not judge.
   virtual CheckResult check(const Completion& completion) const = 0;
+  // check() with the run's context; only a checker that needs the context overrides it.
+  virtual CheckResult check_in_context(const Completion& completion, const CheckContext& context) const {
+    (void)context;
+    return check(completion);
+  }
   // One line: "contains '60%'", "100 numbered items, numbered 1..100".
   virtual std::string describe() const = 0;
 };

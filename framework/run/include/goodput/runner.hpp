@@ -45,6 +45,10 @@ class Runner {
   using PlanHook = std::function<void(Plan& plan)>;
   void set_plan_hook(PlanHook hook) { m_plan_hook = std::move(hook); }
 
+  // The judges model-graded assertions ask (the models file's `judges:`; the first is the
+  // default), through providers made as the models' are. Only before run().
+  void set_judges(const std::vector<ModelSpec>& judges) { m_judges = judges; }
+
  private:
   const std::vector<ModelSpec>& m_models;
   const std::vector<TaskSpec>& m_tasks;
@@ -53,12 +57,15 @@ class Runner {
   ProviderFactory m_make_provider;
   RunProviderFactory m_make_run_provider;
   PlanHook m_plan_hook;
+  std::vector<ModelSpec> m_judges;
 };
 
 // Judges a completion with the task's assertions (the same code the runner uses). A
 // completion cut by the token limit (stop reason `length`) with reasoning but no answer
 // text is Verdict::truncated without running the checkers.
 void judge(RunRecord& run);
+// The same, with the run's context: the task's prompt and the judges of model-graded assertions.
+void judge(RunRecord& run, const checkers::CheckContext& context);
 
 // Runs a C++ task case (run.task->body) on this thread with `provider`, and fills in `run`
 // already judged: turns, completion (the last ask's), checks and verdict. Never throws.

@@ -71,6 +71,9 @@ struct SimProfile {
   double warm_ttft_ms = 0;
   SimDelivery delivery = SimDelivery::tokens;  // `delivery: tokens | blocks | once | body`
   int blocks = 8;                              // `blocks: N`, with delivery: blocks
+  // `judge: true`: with `goodput run --sim` a judge for model-graded assertions (the models
+  // file's `judges:`), not a model to evaluate. The server serves it like any other.
+  bool judge = false;
   SourceLocation where;
 };
 

@@ -78,7 +78,14 @@ struct TaskSuite {
   std::vector<TaskSpec> tasks;
 };
 
+struct ModelsFile {
+  std::vector<ModelSpec> models;  // `models:`, the models evaluated
+  std::vector<ModelSpec> judges;  // `judges:`, asked only by model-graded assertions, never evaluated
+};
+
 // Throws ConfigError naming file:line:column and the field.
+ModelsFile load_models_document(const std::string& path);
+// load_models_document(path).models.
 std::vector<ModelSpec> load_models_file(const std::string& path);
 
 // Throws ConfigError naming file:line:column and the field.
