@@ -7,9 +7,10 @@
 Generates task files in a temporary directory (one suite of N tasks, each with a prompt and
 four assertions; and 200 tasks with repeat: 50), a simulator profile that answers at once,
 and prints one table row per case: tasks, runs, wall seconds, peak resident MB of
-`goodput run` and of `goodput run --list-tasks`. With --rows it also times loading a dataset
-of that many rows (`--list-tasks` over a `dataset:` task file). Figures for closing notes,
-never pass/fail. Build goodput in Release (-DCMAKE_BUILD_TYPE=Release) first.
+`goodput run` and of `goodput run --list-tasks`. With --dataset N, also N tasks written as one
+template over an N-row JSONL (`dataset:`); with --rows, the time to load a dataset of that
+many rows (`--list-tasks`). Figures for closing notes, never pass/fail. Build goodput in
+Release (-DCMAKE_BUILD_TYPE=Release) first.
 """
 import argparse
 import json
@@ -50,12 +51,18 @@ def task_yaml(count, repeat):
     return "\n".join(lines) + "\n"
 
 
+def write_rows(path, count):
+    with open(path, "w") as f:
+        for i in range(count):
+            f.write(json.dumps({"id": f"r{i}", "a": 6, "b": 7, "answer": "42"}) + "\n")
+
+
 def dataset_yaml():
     return """suite: BenchData
-dataset: rows.jsonl
-id_column: id
 tasks:
   - id: q
+    dataset: rows.jsonl
+    id_column: id
     prompt: "Question {{id}}: what is {{a}} times {{b}}?"
     assert:
       - {type: contains, value: "{{answer}}"}
@@ -81,13 +88,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("goodput")
     parser.add_argument("--counts", default="100,1000,10000")
+    parser.add_argument("--no-repeats", dest="repeats", action="store_false", help="leave out 200 tasks x 50 repeats")
+    parser.add_argument("--dataset", type=int, default=0, help="also N tasks from one template over an N-row dataset")
     parser.add_argument("--rows", type=int, default=0, help="also time loading a dataset of this many rows")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="goodput-scale-") as tmp:
         profile = os.path.join(tmp, "profile.yaml")
         with open(profile, "w") as f:
             f.write(PROFILE)
-        cases = [(int(c), 1) for c in args.counts.split(",")] + [(200, 50)]
+        cases = [(int(c), 1) for c in args.counts.split(",") if c] + ([(200, 50)] if args.repeats else [])
         print("| tasks | runs | run --sim wall s | run --sim peak MB | --list-tasks wall s | --list-tasks peak MB |")
         print("|---:|---:|---:|---:|---:|---:|")
         for count, repeat in cases:
@@ -100,12 +109,20 @@ def main():
             lw, lm, _ = measure(base + ["--list-tasks"])
             rw, rm, _ = measure(base + ["-o", os.path.join(case_dir, "out")])
             print(f"| {count:,} | {count * repeat:,} | {rw:.1f} | {rm:.0f} | {lw:.2f} | {lm:.0f} |", flush=True)
+        if args.dataset:
+            data_dir = os.path.join(tmp, "dataset-run")
+            os.makedirs(data_dir)
+            write_rows(os.path.join(data_dir, "rows.jsonl"), args.dataset)
+            with open(os.path.join(data_dir, "tasks.yaml"), "w") as f:
+                f.write(dataset_yaml())
+            base = [args.goodput, "run", os.path.join(data_dir, "tasks.yaml"), "--sim-profiles", profile]
+            lw, lm, _ = measure(base + ["--list-tasks"])
+            rw, rm, _ = measure(base + ["-o", os.path.join(data_dir, "out")])
+            print(f"| {args.dataset:,} (dataset) | {args.dataset:,} | {rw:.1f} | {rm:.0f} | {lw:.2f} | {lm:.0f} |", flush=True)
         if args.rows:
             data_dir = os.path.join(tmp, "data")
             os.makedirs(data_dir)
-            with open(os.path.join(data_dir, "rows.jsonl"), "w") as f:
-                for i in range(args.rows):
-                    f.write(json.dumps({"id": f"r{i}", "a": 6, "b": 7, "answer": "42"}) + "\n")
+            write_rows(os.path.join(data_dir, "rows.jsonl"), args.rows)
             with open(os.path.join(data_dir, "tasks.yaml"), "w") as f:
                 f.write(dataset_yaml())
             w, m, _ = measure([args.goodput, "run", os.path.join(data_dir, "tasks.yaml"), "--sim-profiles", profile, "--list-tasks"])
