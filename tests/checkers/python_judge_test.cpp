@@ -11,6 +11,7 @@
 namespace goodput::checkers {
 namespace {
 
+using namespace std::string_literals;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::param_error_field;
@@ -65,6 +66,17 @@ TEST(PythonJudge, TheAnswerIsDataNeverCode) {
   const std::string strict = "def check(answer, vars):\n    return answer == 'yes'\n";
   EXPECT_EQ(judge(strict, forged).outcome, Outcome::fail);
   EXPECT_EQ(judge(strict, "yes").outcome, Outcome::pass);
+}
+
+TEST(PythonJudge, VarsReachCheckAsADict) {
+  // The loader passes a task's variables as JSON text (README "python"); none: an empty dict.
+  const std::string code = "def check(answer, vars):\n    return vars['city'] in answer, 'expects ' + vars['city']\n";
+  const CheckResult result = judge(code, "The capital is Tokyo.", params({{"vars", R"({"city": "Tokyo"})"s}}));
+  EXPECT_EQ(result.outcome, Outcome::pass) << result.message;
+  EXPECT_EQ(result.message, "python: check() passed the answer: expects Tokyo");
+  const CheckResult missing = judge(code, "The capital is Tokyo.");
+  EXPECT_EQ(missing.outcome, Outcome::error);
+  EXPECT_THAT(missing.message, HasSubstr("raised KeyError: 'city'"));
 }
 
 TEST(PythonJudge, JudgeExceptionsAreErrorsWithTheTraceback) {
