@@ -152,6 +152,16 @@ void add_sandbox_facts(CheckResult& result, const sandbox::Sandbox& box, const s
   result.facts["limits"] = describe_limits(limits);
   result.facts["python"] = std::string(k_python);
   result.facts["sandbox time"] = format_seconds(run.wall_s) + " s";
+  // What the code printed to stderr (a traceback, a warning), its last lines, so that reports
+  // (the HTML report's run panel) can show it; bounded, since the journal keeps it per run.
+  if (std::string tail = stderr_tail(run.stderr_text, k_stderr_fact_lines); !tail.empty()) {
+    if (tail.size() > k_stderr_fact_bytes) {
+      std::size_t cut = tail.size() - k_stderr_fact_bytes;
+      while (cut < tail.size() && (static_cast<unsigned char>(tail[cut]) & 0xC0) == 0x80) ++cut;  // whole code points
+      tail = "..." + tail.substr(cut);
+    }
+    result.facts["stderr"] = std::move(tail);
+  }
 }
 
 std::string stderr_tail(std::string_view text, std::size_t max_lines) {

@@ -63,11 +63,15 @@ std::string describe_limit_end(const sandbox::Result& result, const sandbox::Lim
 // model's code), as opposed to exiting by itself or the sandbox not starting (an error).
 bool ended_by_limit(sandbox::EndReason reason);
 
-// Records the sandbox backend and isolation, the limits and the interpreter in `facts`.
+// Records the sandbox backend and isolation, the limits, the interpreter and the end of the
+// code's stderr (the "stderr" fact, when it printed any) in `facts`.
 void add_sandbox_facts(CheckResult& result, const sandbox::Sandbox& box, const sandbox::Result& run,
                        const sandbox::Limits& limits);
 
 // The last `max_lines` lines of a process's stderr, for a message.
 std::string stderr_tail(std::string_view text, std::size_t max_lines = 3);
+// The facts keep at most this much of a run's stderr: its last lines, and of those the last bytes.
+inline constexpr std::size_t k_stderr_fact_lines = 20;
+inline constexpr std::size_t k_stderr_fact_bytes = 2000;
 
 }  // namespace goodput::checkers::detail

@@ -20,3 +20,11 @@ GOODPUT_TASK_WITH(Coding, CsvWithBomOption, goodput::tags({"code", "python"})) {
   GOODPUT_EXPECT_PYTHON_COMPILES(second);
   GOODPUT_EXPECT_MATCHES(second, "bom");
 }
+
+// A task a model may get right only most of the time: ten samples, and the task x model passes
+// when at least 60% of them pass (README "Pass rate per task"). ctest shows one test per
+// model, and its JUnit one test case with the ten samples inside.
+GOODPUT_TASK_WITH(Reliability, LargestPlanet, goodput::tags({"facts"}).repeat(10).min_pass_rate(0.6)) {
+  auto reply = ask("Which is the largest planet in the solar system? Answer in one word.");
+  GOODPUT_EXPECT_CONTAINS(reply, "Jupiter");
+}

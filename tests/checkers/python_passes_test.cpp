@@ -172,6 +172,23 @@ TEST_F(PythonPasses, PrintsAtImportAndDuringCallsChangeNothing) {
   EXPECT_EQ(result.outcome, Outcome::pass) << result.message;
 }
 
+// What the process wrote to its stderr (the driver captures sys.stderr itself; this is what
+// reaches file descriptor 2: os.write, a subprocess, a crash) is kept in the facts, for the
+// HTML report's run panel: its last 20 lines, at most 2,000 bytes of them. Nothing: no fact.
+TEST_F(PythonPasses, TheEndOfStderrIsKeptInTheFacts) {
+  EXPECT_EQ(seed(fenced(converter("seed_dictwriter"))).facts.count("stderr"), 0u);
+  const std::string noisy = "import os\nfor i in range(100):\n    os.write(2, b'noise %d\\n' % i)\n" + converter("seed_dictwriter");
+  const CheckResult result = seed(fenced(noisy));
+  EXPECT_EQ(result.outcome, Outcome::pass) << result.message;
+  const std::string& tail = result.facts.at("stderr");
+  EXPECT_THAT(tail, AllOf(StartsWith("noise 80\n"), HasSubstr("\nnoise 99")));
+  EXPECT_THAT(tail, Not(HasSubstr("noise 79")));
+  const std::string wide = "import os\nfor i in range(30):\n    os.write(2, b'%d' % i + b'x' * 300 + b'\\n')\n" + converter("seed_dictwriter");
+  const std::string cut = seed(fenced(wide)).facts.at("stderr");
+  EXPECT_LE(cut.size(), 2003u);
+  EXPECT_THAT(cut, AllOf(StartsWith("..."), ::testing::EndsWith("x")));
+}
+
 TEST_F(PythonPasses, AMainWithArgparseIsRunAsACommandLine) {
   const CheckResult result = seed(fenced(converter("main_argparse")));
   EXPECT_EQ(result.outcome, Outcome::pass) << result.message;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include <gmock/gmock.h>
@@ -36,7 +37,8 @@ class MarkdownReporterTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove(m_path); }
 
-  std::string summary(bool append) {
+  // Three runs, passed, failed and errored, each changed by `edit` when given.
+  std::string summary(bool append, const std::function<void(RunRecord&)>& edit = {}) {
     StatsCollector stats;
     auto md = make_markdown_reporter(m_path.string(), append, stats);
     md->on_plan(m_plan);
@@ -48,6 +50,7 @@ class MarkdownReporterTest : public ::testing::Test {
       r.verdict = i == 0 ? Verdict::pass : i == 1 ? Verdict::fail : Verdict::error;
       if (i == 1) r.checks.emplace_back(checkers::Outcome::fail, "expected Tokyo | found\nOsaka");
       if (i == 2) r.completion.error = {ErrorKind::connect, "cannot connect", 0};
+      if (edit) edit(r);
       stats.add(r);
       md->on_run_end(r);
     }
@@ -72,6 +75,24 @@ TEST_F(MarkdownReporterTest, HeadingTableAndTheRunsThatDidNotPass) {
   EXPECT_THAT(md, HasSubstr("<details><summary>2 runs did not pass</summary>"));
   EXPECT_THAT(md, HasSubstr("- `fast / mini.capital #2` fail: expected Tokyo \\| found Osaka\n"));
   EXPECT_THAT(md, HasSubstr("- `fast / mini.capital #3` error: connect: cannot connect\n"));
+}
+
+// README "Metrics": text that did not come token by token has no TTFT or decode rate; the
+// table gives its time to first text and effective rate, marked † and explained, as the console does.
+TEST_F(MarkdownReporterTest, BlockStreamsShowTimeToFirstTextAndEffectiveRateMarked) {
+  const std::string md = summary(false, [](RunRecord& r) {
+    r.verdict = Verdict::pass;
+    r.checks.clear();
+    r.completion.error = {};
+    r.completion.metrics.delivery = Delivery::block_stream;
+    r.completion.metrics.ttft_s = 0.5;
+    r.completion.metrics.e2e_s = 2.0;
+    r.completion.metrics.effective_tps = 40.0;
+  });
+  EXPECT_THAT(md, HasSubstr("| fast | 3/3 100.0% [43.9–100.0] | 0 | 0.50 s† | 40.0 tok/s† | 2.00 s |"));
+  EXPECT_THAT(md, HasSubstr("\n† text not streamed token by token (blocks or one body): time to first text instead of TTFT"));
+  // A token stream's row is unmarked and has no footnote.
+  EXPECT_THAT(summary(false), ::testing::Not(HasSubstr("†")));
 }
 
 TEST_F(MarkdownReporterTest, MakesTheFilesDirectory) {

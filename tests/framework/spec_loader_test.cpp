@@ -106,6 +106,30 @@ TEST_F(SpecLoaderTest, PythonPackagesOfATask) {
   EXPECT_THAT(suite.tasks[2].assertions[0].params.string_list("packages"), ::testing::ElementsAre("pandas"));
 }
 
+// README "Pass rate per task".
+TEST_F(SpecLoaderTest, MinPassRateIsAShareFromZeroToOne) {
+  const TaskSuite suite = load_task_file(write("t.yaml", "suite: s\ntasks:\n"
+                                                         "  - id: a\n    prompt: hi\n    repeat: 10\n    min_pass_rate: 0.8\n"
+                                                         "    assert: [{type: contains, value: x}]\n"
+                                                         "  - id: b\n    prompt: hi\n    assert: [{type: contains, value: x}]\n"));
+  EXPECT_EQ(suite.tasks[0].min_pass_rate, 0.8);
+  EXPECT_FALSE(suite.tasks[1].min_pass_rate.has_value());
+  // In the file's defaults, for every task that does not set its own.
+  const TaskSuite with_defaults = load_task_file(write("d.yaml", "suite: s\ndefaults: {min_pass_rate: 0.6}\ntasks:\n"
+                                                                 "  - id: a\n    prompt: hi\n    min_pass_rate: 0.9\n    assert: [{type: contains, value: x}]\n"
+                                                                 "  - id: b\n    prompt: hi\n    assert: [{type: contains, value: x}]\n"));
+  EXPECT_EQ(with_defaults.tasks[0].min_pass_rate, 0.9);
+  EXPECT_EQ(with_defaults.tasks[1].min_pass_rate, 0.6);
+  const std::string head = "suite: s\ntasks:\n  - id: a\n    prompt: hi\n";
+  ConfigError e = task_error(head + "    min_pass_rate: 80\n    assert: [{type: contains, value: x}]\n");
+  EXPECT_EQ(e.field(), "tasks[0].min_pass_rate");
+  EXPECT_EQ(e.where().line, 5);
+  EXPECT_EQ(e.where().column, 20);
+  EXPECT_THAT(e.message(), HasSubstr("must be from 0 to 1, got 80"));
+  e = task_error(head + "    min_pass_rate: '0.8'\n    assert: [{type: contains, value: x}]\n");
+  EXPECT_THAT(e.message(), HasSubstr("expected a number from 0 to 1"));
+}
+
 TEST_F(SpecLoaderTest, BadPythonPackagesNameTheField) {
   const std::string head = "suite: s\ntasks:\n  - id: a\n    prompt: hi\n";
   ConfigError e = task_error(head + "    python: {packages: [scikit-learn]}\n    assert: [{type: contains, value: x}]\n");

@@ -49,6 +49,42 @@ struct Fixture {
   }
 };
 
+// README "Pass rate per task": errors (and samples not run) are neither passes nor failures;
+// the verdict is given only when they could not change it.
+TEST(TaskModelVerdict, ErrorsDecideNothingUnlessTheyCouldChangeTheVerdict) {
+  Fixture f;
+  const auto verdict_of = [&](int passed, int failed, int errors, int samples, double rate) {
+    RunStats s;
+    for (int i = 0; i < passed; ++i) s.add(f.run(f.task_a, Verdict::pass, 1));
+    for (int i = 0; i < failed; ++i) s.add(f.run(f.task_a, Verdict::fail, 1));
+    for (int i = 0; i < errors; ++i) s.add(f.run(f.task_a, Verdict::error, 1));
+    return task_model_verdict(s, samples, rate);
+  };
+  EXPECT_EQ(verdict_of(7, 3, 0, 10, 0.7).verdict, Verdict::pass);  // the share itself passes
+  EXPECT_EQ(verdict_of(7, 3, 0, 10, 0.8).verdict, Verdict::fail);
+  EXPECT_EQ(verdict_of(8, 1, 1, 10, 0.8).verdict, Verdict::pass);   // 8 of 10 even if the error had failed
+  EXPECT_EQ(verdict_of(7, 2, 1, 10, 0.8).verdict, Verdict::error);  // the error decides: undecided
+  EXPECT_EQ(verdict_of(6, 3, 1, 10, 0.8).verdict, Verdict::fail);   // 7 of 10 at best
+  EXPECT_EQ(verdict_of(5, 0, 0, 10, 0.8).verdict, Verdict::error);  // five samples not run
+  EXPECT_EQ(verdict_of(0, 0, 3, 3, 0).verdict, Verdict::pass);      // nothing needed
+  EXPECT_EQ(verdict_of(3, 0, 0, 3, 1).verdict, Verdict::pass);
+  const TaskModelVerdict truncated = [&] {
+    RunStats s;
+    s.add(f.run(f.task_a, Verdict::pass, 1));
+    s.add(f.cut(f.task_a, 1));  // judged and not passed, as in the pass rate
+    return task_model_verdict(s, 2, 0.6);
+  }();
+  EXPECT_EQ(truncated.verdict, Verdict::fail);
+  EXPECT_EQ(to_string(verdict_of(9, 1, 0, 10, 0.8)), "9/10 ≥ 80%");
+  EXPECT_EQ(to_string(verdict_of(6, 3, 1, 10, 0.8)), "6/10 < 80% (1 error)");
+  EXPECT_EQ(to_string(verdict_of(7, 1, 2, 10, 0.8)), "7/10 with 2 errors: undecided at 80%");
+  const TaskModelVerdict counts = verdict_of(7, 2, 1, 10, 0.8);
+  EXPECT_EQ(counts.samples, 10);
+  EXPECT_EQ(counts.passed, 7);
+  EXPECT_EQ(counts.judged, 9);
+  EXPECT_EQ(counts.errors, 1);
+}
+
 TEST(RunStats, ErrorsAreCountedApartAndNotInThePassRate) {
   Fixture f;
   RunStats s;

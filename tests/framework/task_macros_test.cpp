@@ -142,7 +142,7 @@ GOODPUT_TASK(MacroTest, Throws) {
 GOODPUT_TASK(MacroTest, ChecksNothing) { ask("hello"); }
 
 GOODPUT_TASK_WITH(MacroTest, Tagged,
-                  goodput::tags({"smoke", "fast"}).repeat(2).param("max_tokens", 50).param("temperature", 0.2).system("Be terse.")) {
+                  goodput::tags({"smoke", "fast"}).repeat(2).param("max_tokens", 50).param("temperature", 0.2).system("Be terse.").min_pass_rate(0.5)) {
   auto reply = ask("hi", {.params = {{"max_tokens", 10}, {"stop", std::vector<std::string>{"\n\n"}}}});
   GOODPUT_EXPECT_CONTAINS(reply, "hi");
 }
@@ -345,12 +345,14 @@ TEST(TaskMacros, TasksRegisterWithIdTagsOptionsAndSourceLocation) {
   EXPECT_TRUE(plain.assertions.empty());
   EXPECT_TRUE(plain.tags.empty());
   EXPECT_EQ(plain.repeat, 1);
+  EXPECT_FALSE(plain.min_pass_rate.has_value());
 
   const TaskSpec& tagged = registered("MacroTest.Tagged");
   EXPECT_EQ(tagged.tags, (std::vector<std::string>{"smoke", "fast"}));
   EXPECT_EQ(tagged.repeat, 2);
   EXPECT_EQ(tagged.params["max_tokens"], 50);
   EXPECT_EQ(tagged.system, "Be terse.");
+  EXPECT_EQ(tagged.min_pass_rate, 0.5);
 
   // Source order within a file.
   std::vector<std::string> ids;

@@ -6,6 +6,7 @@
 // markup (results files are user-editable, answers are model output) must stay text.
 // Screenshots at two widths go to the build tree's test artifacts (their paths are printed).
 #include <cstdlib>
+#include <regex>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -131,6 +132,86 @@ TEST_F(HtmlReportTest, ChromiumShowsThePointsAndAClickedCellsAnswer) {
     EXPECT_TRUE(fs::exists(shot) && fs::file_size(shot) > 1000) << shot << "\n" << r.err;
     std::cout << "screenshot: " << shot << "\n";
   }
+}
+
+// Two runs of the model named "m": sim-fast in the first, in the second a profile that now
+// gets mini.capital wrong and the other two tasks right. The comparison's rows put the
+// regression first, though mini.capital is not first by name; the section comes before the rest.
+class HtmlComparisonTest : public HtmlReportTest {
+ protected:
+  void SetUp() override {
+    HtmlReportTest::SetUp();
+    restart_sim(write("profiles.yaml", R"(models:
+  - id: sim-fast
+    ttft_ms: 5
+    tokens_per_second: 2000
+    answers:
+      - {match: "capital of Japan", text: "Tokyo."}
+      - {match: "17 \\* 23", text: "The answer is 391."}
+      - {match: "primary colors", text: "1. Red\n2. Green\n3. Blue"}
+  - id: sim-worse
+    ttft_ms: 5
+    tokens_per_second: 2000
+    answers:
+      - {match: "capital of Japan", text: "Kyoto."}
+      - {match: "17 \\* 23", text: "The answer is 391."}
+      - {match: "primary colors", text: "1. Red\n2. Green\n3. Blue"}
+)"));
+    for (const auto& [dir, profile] : {std::pair{"base", "sim-fast"}, std::pair{"cand", "sim-worse"}}) {
+      write("m.yaml", "models:\n  - {name: m, base_url: '" + m_sim->base_url() + "', model: " + profile + "}\n");
+      const auto r = run("run " + quote(test::data_path("tasks/mini.yaml")) + " --models " + quote(path("m.yaml")) + " --repeat 8 -o " +
+                         quote(path(dir)));
+      ASSERT_LE(r.exit_code, 1) << r.output();
+    }
+  }
+
+  // The comparison table's rows in page order, as "task verdict".
+  static std::vector<std::string> comparison_rows(const std::string& page) {
+    std::vector<std::string> rows;
+    const std::regex row(R"re(<tr class="([a-z_]+)"><td>([^<]+)</td>)re");
+    for (auto it = std::sregex_iterator(page.begin(), page.end(), row); it != std::sregex_iterator(); ++it)
+      rows.push_back((*it)[2].str() + " " + (*it)[1].str());
+    return rows;
+  }
+};
+
+TEST_F(HtmlComparisonTest, ReportOfTwoRunsPutsRegressionsFirst) {
+  const auto r = run("report " + quote(path("base")) + " " + quote(path("cand")) + " -o " + quote(path("two.html")));
+  ASSERT_EQ(r.exit_code, 0) << r.output();
+  const std::string page = test::read_file(path("two.html"));
+  EXPECT_THAT(comparison_rows(page), ::testing::ElementsAre("mini.capital regressed", "mini.arithmetic unchanged", "mini.colors unchanged"));
+  EXPECT_LT(page.find("<h2>Regressions first</h2>"), page.find("<h2>Pass rate against"));
+  EXPECT_THAT(page, HasSubstr("1 regressed, 0 improved, 3 compared"));
+  // Both runs' models are on the page, labelled by their directory.
+  EXPECT_THAT(page, HasSubstr("data-model=\"base: m\""));
+  EXPECT_THAT(page, HasSubstr("data-model=\"cand: m\""));
+  EXPECT_EQ(count_of(page, "class=\"variants\""), 0) << "one model in two runs is not a settings variant";
+}
+
+TEST_F(HtmlComparisonTest, CompareWritesTheSameComparisonAsHtml) {
+  const auto r = run("compare " + quote(path("base/results.json")) + " " + quote(path("cand/results.json")) + " --html " + quote(path("cmp.html")));
+  EXPECT_EQ(r.exit_code, 0) << r.output();  // report only: no --fail-on
+  const std::string page = test::read_file(path("cmp.html"));
+  EXPECT_THAT(comparison_rows(page), ::testing::ElementsAre("mini.capital regressed", "mini.arithmetic unchanged", "mini.colors unchanged"));
+  EXPECT_NE(page.find("base/results.json:m → " + path("cand/results.json") + ":m</h3>"), std::string::npos);
+}
+
+// Settings variants (two names on one server model, "default" and "tuned"): their points are
+// joined and named by the model id; the sandbox's stderr a check recorded reaches the run panel.
+TEST_F(HtmlReportTest, SettingsVariantsAreJoinedAndStderrReachesTheRunPanel) {
+  write("v.yaml", "models:\n  - {name: fast-default, base_url: '" + m_sim->base_url() + "', model: sim-fast}\n"
+                  "  - {name: fast-tuned, base_url: '" + m_sim->base_url() + "', model: sim-fast, params: {temperature: 0.2}}\n"
+                  "  - {name: wrong, base_url: '" + m_sim->base_url() + "', model: sim-wrong}\n");
+  ASSERT_LE(run("run " + quote(test::data_path("tasks/mini.yaml")) + " --models " + quote(path("v.yaml")) + " -o " + quote(path("out"))).exit_code, 1);
+  nlohmann::json results = test::read_json(path("out/results.json"));
+  results["runs"][0]["checks"][0]["facts"] = {{"stderr", "Traceback (most recent call last):\nValueError: <bad>"}};
+  test::write_file(path("out/results.json"), results.dump());
+  ASSERT_EQ(run("report " + quote(path("out")) + " -o " + quote(path("v.html"))).exit_code, 0);
+  const std::string page = test::read_file(path("v.html"));
+  EXPECT_EQ(count_of(page, "<g class=\"variants\" data-weights=\"sim-fast\"><polyline points=\""), 1) << page.substr(0, 4000);
+  EXPECT_THAT(page, HasSubstr(">sim-fast (settings variants)</text>"));
+  EXPECT_EQ(count_of(page, "class=\"variants\""), 1);  // "wrong" has no variant
+  EXPECT_THAT(page, HasSubstr("\"stderr\":\"Traceback (most recent call last):\\nValueError: \\u003cbad\\u003e\""));
 }
 
 }  // namespace

@@ -368,10 +368,21 @@ void warn_unsampled_repeats(const std::vector<PlannedRun>& runs) {
                "then tends to answer the same every time, so the repeats measure timing, not reliability.\n";
 }
 
-int exit_code_of(const StatsCollector& stats) {
+// A task with min_pass_rate is judged per model over its samples (README "Pass rate per
+// task"); any other task by each sample, as before: one failure or error fails the run.
+int exit_code_of(const StatsCollector& stats, const std::vector<TaskSpec>& tasks, int repeat) {
   if (g_interrupted.load()) return 128 + g_stop_signal.load();
-  for (const auto& [name, s] : stats.models())
-    if (s.all.failed > 0 || s.all.errors > 0) return k_exit_failed;
+  for (const auto& [name, s] : stats.models()) {
+    for (const auto& task : tasks) {
+      const auto runs = s.per_task.find(task.id());
+      if (runs == s.per_task.end()) continue;
+      if (const auto verdict = stats.task_model_verdict(name, task, repeat)) {
+        if (verdict->verdict != Verdict::pass) return k_exit_failed;
+      } else if (runs->second.failed > 0 || runs->second.errors > 0) {
+        return k_exit_failed;
+      }
+    }
+  }
   return k_exit_all_passed;
 }
 
@@ -426,7 +437,7 @@ int evaluate(const RunCommandOptions& options, const Evaluation& evaluation, con
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
   }
-  return exit_code_of(stats);
+  return exit_code_of(stats, evaluation.selected, options.repeat);
 }
 
 }  // namespace

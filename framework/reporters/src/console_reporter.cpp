@@ -191,6 +191,7 @@ class ConsoleReporter final : public Reporter {
             << " runs did not complete (errors, not counted as model failures):\n";
       for (const auto& e : m_errors) m_out << coloured("[  ERROR   ] ", Verdict::error) << e << "\n";
     }
+    print_task_verdicts();
     print_table();
     print_judges();
     m_out << std::flush;
@@ -248,6 +249,25 @@ class ConsoleReporter final : public Reporter {
     if (!m_options.color) return tag;
     const char* sgr = verdict == Verdict::pass ? "\033[32m" : verdict == Verdict::error ? "\033[33m" : "\033[31m";
     return std::string(sgr) + tag + "\033[0m";
+  }
+
+  // Tasks with min_pass_rate are judged per model over their samples (README "Pass rate per
+  // task"): one line each, as the exit code sees it.
+  void print_task_verdicts() {
+    bool header = false;
+    for (const auto& task : *m_plan.tasks) {
+      for (const auto& model : *m_plan.models) {
+        const auto verdict = m_stats.task_model_verdict(model.name, task, m_plan.repeat);
+        if (!verdict) continue;
+        if (!header) {
+          m_out << "[----------] task verdicts (min_pass_rate: the share of a task's samples that must pass)\n";
+          header = true;
+        }
+        const char* tag = verdict->verdict == Verdict::pass ? "[  PASSED  ] " : verdict->verdict == Verdict::fail ? "[  FAILED  ] " : "[  ERROR   ] ";
+        m_out << coloured(tag, verdict->verdict) << terminal_text(model.name) << " " << terminal_text(task.id()) << " "
+              << to_string(*verdict) << "\n";
+      }
+    }
   }
 
   // "[ 3/10 runs ] 2 passed, 1 failed, 0 errors · ETA 4.20 s · 52.3 tok/s": the ETA from the

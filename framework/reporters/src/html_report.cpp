@@ -75,6 +75,7 @@ std::string html_rate(std::optional<double> rate) { return rate ? html_num(*rate
 struct HtmlModel {
   std::string label;
   ModelStats stats;
+  std::string weights;  // the server's model id (results.json models[].model): settings variants share it
 };
 
 // One run, as a click shows it. Its fingerprint and journal are indices into the page's lists
@@ -84,10 +85,13 @@ json html_run_entry(const json& run, const StoredRun& stored, const std::string&
   const std::string reasoning = html_text(run, "reasoning");
   json checks = json::array();
   if (const json& given = detail::member(run, "checks"); given.is_array())
-    for (const auto& c : given)
-      checks.push_back({{"type", html_text(c, "type")},
-                        {"outcome", html_text(c, "outcome")},
-                        {"message", html_text(c, "message")}});
+    for (const auto& c : given) {
+      json check = {{"type", html_text(c, "type")}, {"outcome", html_text(c, "outcome")}, {"message", html_text(c, "message")}};
+      // The end of the sandboxed code's stderr, as the check recorded it (bounded there).
+      if (std::string stderr_text = html_text(detail::member(c, "facts"), "stderr"); !stderr_text.empty())
+        check["stderr"] = html_cut(stderr_text, k_html_answer_chars);
+      checks.push_back(std::move(check));
+    }
   const RunFigures f = stored.figures();
   const Metrics& m = f.metrics;
   json figures = json::array();
@@ -141,6 +145,24 @@ void html_scatter(std::ostringstream& out, const std::vector<HtmlModel>& models)
     const double s = x_max * i / 4.0;
     out << "<text class=\"tick\" x=\"" << x_of(s) << "\" y=\"" << height - bottom + 16 << "\" text-anchor=\"middle\">"
         << html_num(s, x_max < 1 ? 2 : x_max < 10 ? 1 : 0) << " s</text>\n";
+  }
+  // Settings variants of one model ("default" and "tuned" of the same weights): their points
+  // joined by a dashed line, named by the model id at its middle, under the points.
+  std::map<std::string, std::vector<std::pair<double, double>>> variants;
+  for (const auto& m : models) {
+    const auto rate = m.stats.all.pass_rate();
+    const auto spc = m.stats.seconds_per_correct().seconds;
+    if (rate && !m.weights.empty()) variants[m.weights].emplace_back(spc ? x_of(*spc) : width - right, y_of(*rate));
+  }
+  for (auto& [weights, points] : variants) {
+    if (points.size() < 2) continue;
+    std::sort(points.begin(), points.end());
+    out << "<g class=\"variants\" data-weights=\"" << html_escaped(weights) << "\"><polyline points=\"";
+    for (const auto& [x, y] : points) out << html_num(x, 1) << "," << html_num(y, 1) << " ";
+    const auto& a = points.front();
+    const auto& b = points.back();
+    out << "\"/><text class=\"variant\" x=\"" << html_num((a.first + b.first) / 2, 1) << "\" y=\"" << html_num((a.second + b.second) / 2 + 14, 1)
+        << "\" text-anchor=\"middle\">" << html_escaped(weights) << " (settings variants)</text></g>\n";
   }
   out << "<text class=\"axis\" x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 6
       << "\" text-anchor=\"middle\">seconds per correct answer (lower is better)</text>"
@@ -231,8 +253,21 @@ std::string html_cell_colour(double rate) {
   return "hsl(" + std::to_string(hue) + ",70%,80%)";
 }
 
+// A task x model judged over its samples (results.json's task_verdict, README "Pass rate per
+// task"): "pass ≥ 80%" under the cell's counts; empty for other tasks.
+std::string html_task_verdict(const json& verdict) {
+  const std::string word = html_text(verdict, "verdict");
+  const json& rate = detail::member(verdict, "min_pass_rate");
+  if (word.empty() || !rate.is_number()) return "";
+  const char* relation = word == "pass" ? " ≥ " : word == "fail" ? " < " : " undecided at ";
+  const std::string css = word == "pass" ? "pass" : word == "fail" ? "fail" : "error";
+  return "<br><span class=\"tv " + css + "\">" + html_escaped(word) + relation + html_num(rate.get<double>() * 100, 0) + "%</span>";
+}
+
+using HtmlCellKey = std::pair<std::string, std::string>;  // model label, task id
+
 void html_matrix(std::ostringstream& out, const std::vector<HtmlModel>& models, const std::vector<std::string>& tasks,
-                 const std::map<std::pair<std::string, std::string>, int>& cell_ids) {
+                 const std::map<HtmlCellKey, int>& cell_ids, const std::map<HtmlCellKey, std::string>& verdicts) {
   out << "<div class=\"scroll\"><table id=\"matrix\"><thead><tr><th>task</th>";
   for (const auto& m : models) out << "<th>" << html_escaped(m.label) << "</th>";
   out << "</tr></thead><tbody>\n";
@@ -249,7 +284,9 @@ void html_matrix(std::ostringstream& out, const std::vector<HtmlModel>& models, 
       const auto rate = s.pass_rate();
       out << "<td class=\"cell\" tabindex=\"0\" data-cell=\"" << id->second << "\" style=\"background:"
           << (rate ? html_cell_colour(*rate) : "#ddd") << "\">" << s.passed << "/" << s.judged()
-          << (s.errors ? " <span class=\"err\">" + std::to_string(s.errors) + " err</span>" : "") << "</td>";
+          << (s.errors ? " <span class=\"err\">" + std::to_string(s.errors) + " err</span>" : "");
+      if (const auto v = verdicts.find({m.label, task}); v != verdicts.end()) out << v->second;
+      out << "</td>";
     }
     out << "</tr>\n";
   }
@@ -300,14 +337,14 @@ body{font:14px/1.4 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1
 h1{font-size:20px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
 svg{width:100%;height:auto;max-width:760px;display:block}
 .grid{stroke:#e4e4e4}.tick{font-size:11px;fill:#555}.axis{font-size:12px;fill:#333}.label{font-size:12px}
-.ci{stroke:#555;stroke-width:1.5}
+.ci{stroke:#555;stroke-width:1.5}.variants polyline{fill:none;stroke:#888;stroke-width:1.5;stroke-dasharray:5 4}.variant{font-size:11px;fill:#666}
 .c0{fill:#1f77b4;stroke:#1f77b4}.c1{fill:#d62728;stroke:#d62728}.c2{fill:#2ca02c;stroke:#2ca02c}.c3{fill:#9467bd;stroke:#9467bd}
 .c4{fill:#ff7f0e;stroke:#ff7f0e}.c5{fill:#8c564b;stroke:#8c564b}.c6{fill:#e377c2;stroke:#e377c2}.c7{fill:#17becf;stroke:#17becf}
 .box rect{fill-opacity:.25}.box line{stroke-width:1.5}.box .median{stroke:#000;stroke-width:2}.box .dot{fill-opacity:.5;stroke:none}
 .dist{margin:8px 0}.dist figcaption{font-weight:600}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left}
 td.cell{cursor:pointer;text-align:center;white-space:nowrap}td.cell:hover,td.cell.on{outline:2px solid #000}
-.err{color:#a00;font-size:11px}tr.regressed td{background:#fdd}tr.improved td{background:#dfd}tr.flaky td{background:#ffd}
+.err{color:#a00;font-size:11px}.tv{font-size:11px}tr.regressed td{background:#fdd}tr.improved td{background:#dfd}tr.flaky td{background:#ffd}
 #detail .run{border:1px solid #ccc;border-radius:4px;margin:8px 0;padding:8px}
 #detail pre{white-space:pre-wrap;word-break:break-word;background:#f6f6f6;padding:6px;max-height:24em;overflow:auto}
 .pass{color:#070}.fail,.error,.truncated{color:#a00}.warn{color:#a60}.note{color:#666;font-size:12px}
@@ -333,7 +370,8 @@ function show(cell){
       if(r.reasoning_cut)d.appendChild(el('p','cut at '+r.reasoning.length+' of '+r.reasoning_cut+' bytes; the journal has it whole','note'));box.appendChild(d);}
     box.appendChild(el('div','answer'));var a=el('pre',r.answer);a.className='answer';box.appendChild(a);
     if(r.answer_cut)box.appendChild(el('p','answer cut at '+r.answer.length+' of '+r.answer_cut+' bytes; the full text is in the journal ('+data.journals[r.journal]+')','note'));
-    var ul=el('ul');r.checks.forEach(function(c){var li=el('li');li.appendChild(el('span',c.outcome,c.outcome));li.appendChild(el('span',' '+c.type+': '+c.message));ul.appendChild(li);});
+    var ul=el('ul');r.checks.forEach(function(c){var li=el('li');li.appendChild(el('span',c.outcome,c.outcome));li.appendChild(el('span',' '+c.type+': '+c.message));
+      if(c.stderr){var d=el('details','','stderr');d.appendChild(el('summary','sandbox stderr'));d.appendChild(el('pre',c.stderr));li.appendChild(d);}ul.appendChild(li);});
     box.appendChild(ul);
     var f=el('p');f.textContent=r.figures.map(function(x){return x[0]+' '+x[1];}).join(' · ');box.appendChild(f);
     var fp=el('details');fp.appendChild(el('summary','fingerprint'));fp.appendChild(el('pre',JSON.stringify(data.fingerprints[r.fingerprint],null,1)));box.appendChild(fp);
@@ -365,6 +403,7 @@ std::string html_report(const HtmlReportInput& input) {
   json journals = json::array();
   json fingerprints = json::array();
   std::map<std::string, int> fingerprint_ids;  // by the fingerprint's JSON text
+  std::map<HtmlCellKey, std::string> verdicts;
   bool simulated = false;
   for (const auto& file : input.files) {
     const std::string dir = std::filesystem::path(file.path).parent_path().filename().string();
@@ -389,7 +428,20 @@ std::string html_report(const HtmlReportInput& input) {
       if (new_fingerprint) fingerprints.push_back(fingerprint);
       runs.push_back(html_run_entry(raw[i], run, label, fp->second, journal));
     }
-    for (const auto& [label, s] : stats.models()) models.push_back({label, s});
+    std::map<std::string, std::string> weights;  // by model name
+    if (const json& listed = file.models(); listed.is_array())
+      for (const auto& m : listed) weights[html_text(m, "name")] = html_text(m, "model");
+    for (const auto& [label, s] : stats.models()) {
+      const auto w = weights.find(label.substr(prefix.size()));
+      // Variants within one file: the same model in two files is two runs, not two settings.
+      models.push_back({label, s, w == weights.end() || w->second.empty() ? "" : prefix + w->second});
+    }
+    if (const json& summary = file.field("summary"); summary.is_object())
+      for (const auto& [model, entry] : summary.items())
+        if (const json& per_task = detail::member(entry, "tasks"); per_task.is_object())
+          for (const auto& [task, task_entry] : per_task.items())
+            if (std::string v = html_task_verdict(detail::member(task_entry, "task_verdict")); !v.empty())
+              verdicts[{prefix + model, task}] = std::move(v);
   }
   const std::vector<std::string> tasks(task_set.begin(), task_set.end());
 
@@ -423,9 +475,9 @@ std::string html_report(const HtmlReportInput& input) {
   }
   out << "</tbody></table></div>\n";
 
-  out << "<h2>Tasks × models</h2>\n<p class=\"note\">Passed / judged runs; click a cell for its runs. Answers longer than "
+  out << "<h2>Tasks × models</h2>\n<p class=\"note\">Passed / judged runs (with the verdict of tasks that set min_pass_rate); click a cell for its runs. Answers longer than "
       << k_html_answer_chars << " bytes are cut here; the journal has them whole.</p>\n";
-  html_matrix(out, models, tasks, cell_ids);
+  html_matrix(out, models, tasks, cell_ids, verdicts);
   out << "<div id=\"detail\"></div>\n";
 
   out << "<h2>Latency per model</h2>\n";

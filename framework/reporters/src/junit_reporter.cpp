@@ -87,6 +87,7 @@ void write_properties(std::ostream& out, const Properties& properties, const cha
 
 struct TestCase {
   std::string file;  // the report this case goes to: --junit's pattern, expanded
+  std::string task_id;
   std::size_t task_order = 0;
   int sample = 0;
   std::string classname;
@@ -145,7 +146,11 @@ class JunitReporter final : public Reporter {
   void on_plan(const Plan& plan) override {
     m_repeat = plan.repeat;
     for (const auto& m : *plan.models) m_models.push_back(m);
-    for (std::size_t i = 0; i < plan.tasks->size(); ++i) m_task_order[(*plan.tasks)[i].id()] = i;
+    for (std::size_t i = 0; i < plan.tasks->size(); ++i) {
+      const TaskSpec& task = (*plan.tasks)[i];
+      m_task_order[task.id()] = i;
+      if (task.min_pass_rate) m_judged_together[task.id()] = {task.repeat * plan.repeat, *task.min_pass_rate};
+    }
   }
 
   void on_run_end(const RunRecord& run) override {
@@ -155,6 +160,7 @@ class JunitReporter final : public Reporter {
     const auto order = m_task_order.find(run.task->id());
     tc.task_order = order == m_task_order.end() ? m_task_order.size() : order->second;
     tc.sample = run.sample;
+    tc.task_id = run.task->id();
     tc.file = expand_junit_pattern(m_path, run);
     // Jenkins and GitLab group by classname alone: with the model in it, two models' cases never merge.
     tc.classname = run.model->name + "." + run.task->suite;
@@ -221,6 +227,9 @@ class JunitReporter final : public Reporter {
       std::sort(cases.begin(), cases.end(), [](const TestCase* a, const TestCase* b) {
         return std::tie(a->task_order, a->sample) < std::tie(b->task_order, b->sample);
       });
+      std::vector<TestCase> merged = judged_together(model.name, cases);
+      cases.clear();
+      for (const auto& tc : merged) cases.push_back(&tc);
       int suite_failures = 0, suite_errors = 0;
       double suite_time = 0;
       for (const auto* tc : cases) {
@@ -244,6 +253,62 @@ class JunitReporter final : public Reporter {
         << "\" skipped=\"0\" time=\"" << seconds(time) << "\">\n"
         << body.str() << "</testsuites>\n";
     return doc.str();
+  }
+
+  // The samples of a task with min_pass_rate as one test case of the task x model (README
+  // "Pass rate per task"): a <failure> only when too few passed, an <error> when too few were
+  // judged to tell; each sample's verdict in the properties and in <system-out>. Cases of
+  // other tasks stay one per sample. `cases` are in plan order, so a task's samples are adjacent.
+  std::vector<TestCase> judged_together(const std::string& model, const std::vector<const TestCase*>& cases) const {
+    std::vector<TestCase> out;
+    for (std::size_t i = 0; i < cases.size();) {
+      const auto rule = m_judged_together.find(cases[i]->task_id);
+      if (rule == m_judged_together.end()) {
+        out.push_back(*cases[i++]);
+        continue;
+      }
+      std::size_t end = i;
+      while (end < cases.size() && cases[end]->task_id == cases[i]->task_id) ++end;
+      out.push_back(task_case(model, rule->second, {cases.begin() + static_cast<std::ptrdiff_t>(i), cases.begin() + static_cast<std::ptrdiff_t>(end)}));
+      i = end;
+    }
+    return out;
+  }
+
+  struct SampleRule {
+    int samples = 1;
+    double min_pass_rate = 0;
+  };
+
+  TestCase task_case(const std::string& model, const SampleRule& rule, const std::vector<const TestCase*>& samples) const {
+    const TestCase& first = *samples.front();
+    TestCase tc;
+    tc.file = first.file;
+    tc.task_id = first.task_id;
+    tc.task_order = first.task_order;
+    tc.classname = first.classname;
+    tc.name = first.name.substr(0, first.name.find('#'));
+    const TaskModelVerdict verdict = task_model_verdict(m_stats.models().at(model).per_task.at(first.task_id), rule.samples, rule.min_pass_rate);
+    tc.verdict = verdict.verdict;
+    tc.properties = {{"verdict", std::string(to_string(verdict.verdict))},
+                     {"min_pass_rate", number(rule.min_pass_rate)},
+                     {"samples", std::to_string(verdict.samples)},
+                     {"passed", std::to_string(verdict.passed)},
+                     {"judged", std::to_string(verdict.judged)},
+                     {"errors", std::to_string(verdict.errors)}};
+    std::string log = "passed " + to_string(verdict) + " (min_pass_rate " + number(rule.min_pass_rate) + ")\n";
+    for (const TestCase* sample : samples) {
+      tc.time_s += sample->time_s;
+      const std::string word(to_string(sample->verdict));
+      tc.properties.emplace_back("sample_" + std::to_string(sample->sample + 1), word);
+      log += "#" + std::to_string(sample->sample + 1) + " " + word + (sample->message.empty() ? "" : ": " + sample->message) + "\n";
+      if (sample->verdict != Verdict::pass) tc.details += "#" + std::to_string(sample->sample + 1) + " " + word + ": " + sample->details + "\n";
+    }
+    tc.answer = log;
+    tc.type = "min_pass_rate";
+    tc.message = verdict.verdict == Verdict::fail ? "too few samples passed: " + to_string(verdict)
+                                                   : "too few samples judged to decide: " + to_string(verdict);
+    return tc;
   }
 
   // Every assertion that did not pass, with its failing parts: the text a CI page shows.
@@ -289,8 +354,8 @@ class JunitReporter final : public Reporter {
       const char* element = tc.verdict == Verdict::fail || tc.verdict == Verdict::truncated ? "failure" : "error";
       out << "      <" << element << " message=\"" << attr(tc.message) << "\" type=\"" << attr(tc.type) << "\">"
           << xml_escape(tc.details, false) << "</" << element << ">\n";
-      if (!tc.answer.empty()) out << "      <system-out>" << xml_escape(tc.answer, false) << "</system-out>\n";
     }
+    if (!tc.answer.empty()) out << "      <system-out>" << xml_escape(tc.answer, false) << "</system-out>\n";
     out << "    </testcase>\n";
   }
 
@@ -316,6 +381,7 @@ class JunitReporter final : public Reporter {
   int m_repeat = 1;
   std::vector<ModelSpec> m_models;
   std::map<std::string, std::size_t> m_task_order;
+  std::map<std::string, SampleRule> m_judged_together;  // tasks with min_pass_rate, by id
   std::map<std::string, std::vector<TestCase>> m_cases;  // by model name
   StatsCollector m_stats;
 };

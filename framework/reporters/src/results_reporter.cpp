@@ -80,6 +80,7 @@ class ResultsReporter final : public Reporter {
     head["tasks"] = std::move(tasks);
     head["slo"] = slo_to_json(m_stats.slo());
     head["summary"] = summary_to_json(m_stats);
+    with_task_verdicts(head["summary"], m_stats, *m_plan.tasks, m_plan.repeat);
     write(head);
   }
 

@@ -509,7 +509,8 @@ Json task_to_json(const TaskSpec& t) {
   Json types = Json::array();
   for (const auto& a : t.assertions) types.push_back(a.type);
   return {{"id", t.id()}, {"file", t.where.file}, {"line", t.where.line}, {"tags", t.tags}, {"repeat", t.repeat},
-          {"system", t.system}, {"prompt", t.prompt}, {"params", t.params}, {"assertions", types}};
+          {"system", t.system}, {"prompt", t.prompt}, {"params", t.params}, {"assertions", types},
+          {"min_pass_rate", optional_number(t.min_pass_rate)}};
 }
 
 Json warmup_to_json(const WarmupResult& warmup) {

@@ -221,6 +221,7 @@ struct TaskDefaults {
   SourceLocation system_where;
   std::optional<std::vector<std::string>> python_packages;
   std::optional<double> threshold;
+  std::optional<double> min_pass_rate;
   std::vector<std::pair<YAML::Node, std::string>> assertions;  // with their fields
   detail::VarList vars;
 };
@@ -228,7 +229,7 @@ struct TaskDefaults {
 TaskDefaults read_defaults(const YamlReader& yaml, const YAML::Node& node) {
   const std::string field = "defaults";
   yaml.expect_map(node, field);
-  yaml.check_keys(node, field, {"params", "assert", "tags", "repeat", "system", "python", "threshold", "vars"});
+  yaml.check_keys(node, field, {"params", "assert", "tags", "repeat", "system", "python", "threshold", "vars", "min_pass_rate"});
   TaskDefaults defaults;
   if (node["params"]) defaults.params = read_request_params(yaml, node["params"], join_field(field, "params"));
   if (node["tags"]) defaults.tags = yaml.string_list(node["tags"], join_field(field, "tags"));
@@ -240,6 +241,7 @@ TaskDefaults read_defaults(const YamlReader& yaml, const YAML::Node& node) {
   if (node["python"]) defaults.python_packages = read_python_packages(yaml, node["python"], join_field(field, "python"));
   if (node["vars"]) defaults.vars = detail::read_vars(yaml, node["vars"], join_field(field, "vars"));
   if (node["threshold"]) defaults.threshold = yaml.number_in(node["threshold"], join_field(field, "threshold"), 0.001, 1);
+  if (node["min_pass_rate"]) defaults.min_pass_rate = yaml.number_in(node["min_pass_rate"], join_field(field, "min_pass_rate"), 0, 1);
   if (const YAML::Node asserts = node["assert"]) {
     yaml.expect_sequence(asserts, join_field(field, "assert"));
     for (std::size_t i = 0; i < asserts.size(); ++i) defaults.assertions.emplace_back(asserts[i], index_field(join_field(field, "assert"), i));
@@ -252,7 +254,8 @@ detail::TaskTemplate read_task(const YamlReader& yaml, const YAML::Node& node, c
                                const std::string& suite, const TaskDefaults& defaults) {
   yaml.expect_map(node, field);
   yaml.check_keys(node, field,
-                  {"id", "prompt", "system", "params", "assert", "tags", "repeat", "python", "threshold", "vars", "dataset", "id_column"});
+                  {"id", "prompt", "system", "params", "assert", "tags", "repeat", "python", "threshold", "vars", "dataset", "id_column",
+                   "min_pass_rate"});
   detail::TaskTemplate tmpl;
   tmpl.field = field;
   TaskSpec& task = tmpl.proto;
@@ -287,6 +290,8 @@ detail::TaskTemplate read_task(const YamlReader& yaml, const YAML::Node& node, c
   } else if (defaults.repeat) {
     task.repeat = *defaults.repeat;
   }
+  task.min_pass_rate = defaults.min_pass_rate;
+  if (node["min_pass_rate"]) task.min_pass_rate = yaml.number_in(node["min_pass_rate"], join_field(field, "min_pass_rate"), 0, 1);
   if (node["python"]) {
     task.python_packages = read_python_packages(yaml, node["python"], join_field(field, "python"));
   } else if (defaults.python_packages) {

@@ -44,6 +44,7 @@ TaskSpec task_of(const char* suite, const char* name, const char* file, int line
   task.params = detail::params_to_json(options.params());
   task.system = options.system_message();
   task.python_packages = options.python_package_list();
+  task.min_pass_rate = options.min_pass_rate_value();
   task.body = body;
   return task;
 }
@@ -77,6 +78,9 @@ void append_registered_tasks(std::vector<TaskSpec>& tasks) {
     if (!task.body && task.prompt.empty())
       throw ConfigError(task.where, task.id(), "a registered task needs a body (or a prompt)");
     if (task.repeat < 1) throw ConfigError(task.where, task.id(), "repeat must be at least 1, got " + std::to_string(task.repeat));
+    if (task.min_pass_rate && !(*task.min_pass_rate >= 0 && *task.min_pass_rate <= 1))
+      throw ConfigError(task.where, task.id() + ".min_pass_rate",
+                        "must be a share from 0 to 1 (0.8: at least 80% of the samples pass), got " + std::to_string(*task.min_pass_rate));
     const auto [it, inserted] = seen.emplace(task.id(), task.where);
     if (!inserted)
       throw ConfigError(task.where, task.id(), "this task id is already used at " + it->second.str() + "; task ids must be unique");

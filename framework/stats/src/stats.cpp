@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 
@@ -161,6 +162,37 @@ std::vector<int> ModelStats::reported_ks() const {
   return smallest < 0 ? std::vector<int>{} : goodput::reported_ks(smallest);
 }
 
+TaskModelVerdict task_model_verdict(const RunStats& runs, int samples, double min_pass_rate) {
+  TaskModelVerdict v;
+  v.samples = std::max(samples, runs.runs);
+  v.passed = runs.passed;
+  v.judged = runs.judged();
+  v.errors = v.samples - v.judged;
+  v.min_pass_rate = min_pass_rate;
+  // Counts compared with the share times the samples, with room for the share's rounding
+  // (0.7 x 10 is 7.000000000000001 in binary), so 7 of 10 meets 0.7.
+  const double needed = min_pass_rate * v.samples - 1e-9;
+  if (v.passed >= needed)
+    v.verdict = Verdict::pass;
+  else if (v.passed + v.errors < needed)
+    v.verdict = Verdict::fail;
+  else
+    v.verdict = Verdict::error;
+  return v;
+}
+
+std::string to_string(const TaskModelVerdict& v) {
+  char percent[16];
+  std::snprintf(percent, sizeof percent, "%g%%", v.min_pass_rate * 100);
+  std::string out = std::to_string(v.passed) + "/" + std::to_string(v.samples);
+  if (v.verdict == Verdict::error)
+    return out + " with " + std::to_string(v.errors) + (v.errors == 1 ? " error" : " errors") + ": undecided at " + percent;
+  out += v.verdict == Verdict::pass ? " ≥ " : " < ";
+  out += percent;
+  if (v.errors > 0) out += " (" + std::to_string(v.errors) + (v.errors == 1 ? " error)" : " errors)");
+  return out;
+}
+
 void StatsCollector::add(const std::string& model_name, const std::string& task_id, const RunFigures& run) {
   auto [it, inserted] = m_models.try_emplace(model_name);
   ModelStats& model = it->second;
@@ -169,6 +201,19 @@ void StatsCollector::add(const std::string& model_name, const std::string& task_
   if (task_inserted) task_it->second.slo = m_slo;
   model.all.add(run);
   task_it->second.add(run);
+}
+
+}  // namespace goodput
+
+namespace goodput {
+
+std::optional<TaskModelVerdict> StatsCollector::task_model_verdict(const std::string& model, const TaskSpec& task, int repeat) const {
+  if (!task.min_pass_rate) return std::nullopt;
+  const auto m = m_models.find(model);
+  if (m == m_models.end()) return std::nullopt;
+  const auto t = m->second.per_task.find(task.id());
+  if (t == m->second.per_task.end()) return std::nullopt;
+  return goodput::task_model_verdict(t->second, task.repeat * repeat, *task.min_pass_rate);
 }
 
 }  // namespace goodput

@@ -147,6 +147,22 @@ void with_seconds_per_correct(Json& entry, const JudgedTime& time, int tasks_nev
   entry["tasks_never_passed"] = tasks_never_passed;
 }
 
+Json to_json(const TaskModelVerdict& v) {
+  return {{"verdict", std::string(to_string(v.verdict))}, {"min_pass_rate", v.min_pass_rate}, {"samples", v.samples},
+          {"passed", v.passed}, {"judged", v.judged}, {"errors", v.errors}};
+}
+
+void with_task_verdicts(Json& summary, const StatsCollector& stats, const std::vector<TaskSpec>& tasks, int repeat) {
+  for (const auto& entry : stats.models()) {
+    const std::string& name = entry.first;
+    for (const auto& task : tasks) {
+      const auto verdict = stats.task_model_verdict(name, task, repeat);
+      if (verdict && summary.contains(name) && summary[name]["tasks"].contains(task.id()))
+        summary[name]["tasks"][task.id()]["task_verdict"] = to_json(*verdict);
+    }
+  }
+}
+
 Json summary_to_json(const StatsCollector& collector) {
   Json summary = Json::object();
   for (const auto& [name, stats] : collector.models()) {

@@ -59,7 +59,9 @@ std::unique_ptr<Reporter> make_results_reporter(ResultsInfo info, const StatsCol
 // JUnit XML (the schema Jenkins, GitLab and GitHub test-report actions read): one
 // <testsuite> per model, one <testcase classname=Suite name=Task[#sample]> per run, with
 // <failure> for failed assertions, <error> for runs that did not complete, and the run's
-// metrics as <properties>. Written once, at on_finish (also when interrupted), to a
+// metrics as <properties>. A task with min_pass_rate gets one <testcase name=Task> per model
+// instead, its samples' verdicts inside and a <failure> only when too few passed (README "Pass
+// rate per task"). Written once, at on_finish (also when interrupted), to a
 // temporary file renamed over `path`, so a reader never sees half a file.
 std::unique_ptr<Reporter> make_junit_reporter(std::string path);
 

@@ -54,6 +54,10 @@ struct TaskSpec {
   // library, for its python-passes checks (README "Python packages"); empty: the standard
   // library only. YAML `python: {packages: [...]}`, C++ TaskOptions::python_packages.
   std::vector<std::string> python_packages;
+  // With several samples, the share of them that must pass for the task x model to pass
+  // (README "Pass rate per task"), from 0 to 1; unset: every sample is a verdict of its own.
+  // YAML `min_pass_rate: 0.8`, C++ TaskOptions::min_pass_rate.
+  std::optional<double> min_pass_rate;
   SourceLocation where;  // the YAML task, or the GOODPUT_TASK macro
   // A task case written in C++ (goodput/task.hpp): the runner runs this instead of sending
   // `prompt` and judging `assertions` (both then empty); it asks and checks by itself.

@@ -26,6 +26,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <source_location>
 #include <sstream>
 #include <string>
@@ -79,6 +80,7 @@ class Reply {
  private:
   Completion m_completion;
   std::vector<std::string> m_python_packages;
+  std::optional<double> m_min_pass_rate;
 };
 
 // One request of a task case, as the journal keeps it.
@@ -129,11 +131,19 @@ class TaskOptions {
     return *this;
   }
 
+  // With repeats: the task x model passes when at least this share (0 to 1) of its samples
+  // passed (README "Pass rate per task"): goodput::TaskOptions{}.repeat(10).min_pass_rate(0.8).
+  TaskOptions& min_pass_rate(double share) {
+    m_min_pass_rate = share;
+    return *this;
+  }
+
   const std::vector<std::string>& tag_list() const { return m_tags; }
   int repeat_count() const { return m_repeat; }
   const ParamMap& params() const { return m_params; }
   const std::string& system_message() const { return m_system; }
   const std::vector<std::string>& python_package_list() const { return m_python_packages; }
+  std::optional<double> min_pass_rate_value() const { return m_min_pass_rate; }
 
  private:
   std::vector<std::string> m_tags;
@@ -141,6 +151,7 @@ class TaskOptions {
   ParamMap m_params;
   std::string m_system;
   std::vector<std::string> m_python_packages;
+  std::optional<double> m_min_pass_rate;
 };
 
 inline TaskOptions tags(std::initializer_list<std::string> names) { return TaskOptions{}.tags(names); }

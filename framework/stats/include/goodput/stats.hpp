@@ -122,6 +122,23 @@ JudgedTime judged_time(const std::vector<const RunStats*>& tasks);
 // Of `tasks`, those with a judged run and no pass.
 int tasks_never_passed(const std::vector<const RunStats*>& tasks);
 
+// A task x model judged as a whole (README "Pass rate per task"): with `min_pass_rate` set on a
+// task, its samples decide together. Errors are neither passes nor failures, and samples not
+// run (an interruption, another shard's) count like errors: the verdict is pass when enough
+// samples passed even if every error had failed, fail when too few passed even if every error
+// had passed, and otherwise error, undecided (too few samples were judged to tell).
+struct TaskModelVerdict {
+  Verdict verdict = Verdict::error;  // pass, fail or error
+  int samples = 0;   // the samples the task asks for: its repeat x --repeat
+  int passed = 0;
+  int judged = 0;    // passed or not (truncated runs count as not passed)
+  int errors = 0;    // samples that did not complete, and samples not run
+  double min_pass_rate = 0;
+};
+TaskModelVerdict task_model_verdict(const RunStats& runs, int samples, double min_pass_rate);
+// "9/10 ≥ 80%", "5/10 < 80%", "7/10 with 2 errors: undecided at 80%".
+std::string to_string(const TaskModelVerdict& verdict);
+
 // Per model and per (model, task), as the runs finish (or as a file lists them). As a
 // Reporter it takes each finished run; reporters that read the statistics come after it.
 class StatsCollector : public Reporter {
@@ -133,6 +150,9 @@ class StatsCollector : public Reporter {
   void add(const StoredRun& run) { add(run.key.model, run.key.task, run.figures()); }
   void add(const std::string& model_name, const std::string& task_id, const RunFigures& run);
   const std::map<std::string, ModelStats>& models() const { return m_models; }  // by model name
+  // The verdict of `task` on the model named `model` over task.repeat x `repeat` samples, when
+  // the task has a min_pass_rate and some of those runs finished; else nullopt.
+  std::optional<TaskModelVerdict> task_model_verdict(const std::string& model, const TaskSpec& task, int repeat) const;
 
  private:
   std::optional<Slo> m_slo;

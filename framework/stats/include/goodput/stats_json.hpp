@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,11 @@ namespace goodput {
 // results.json's "summary". Shared by the results writer and `goodput merge`.
 nlohmann::json summary_to_json(const StatsCollector& stats);
 nlohmann::json to_json(const RunStats& stats);
+// {"verdict": "pass" | "fail" | "error", "min_pass_rate", "samples", "passed", "judged", "errors"}:
+// a task x model judged over its samples, as results.json's summary.<model>.tasks.<id>.task_verdict.
+nlohmann::json to_json(const TaskModelVerdict& verdict);
+// summary_to_json's with each task x model's task_verdict added, for the tasks with min_pass_rate.
+void with_task_verdicts(nlohmann::json& summary, const StatsCollector& stats, const std::vector<TaskSpec>& tasks, int repeat);
 // A model's totals as to_json(RunStats), with pass@k / pass^k as the mean over its tasks, and
 // its seconds per correct answer (with_seconds_per_correct) in place of the per-task time to
 // a correct answer.
