@@ -18,6 +18,18 @@ namespace goodput::test {
 
 std::string goodput_binary() { return GOODPUT_BINARY; }
 
+std::vector<std::string> child_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    const std::string_view entry(*e);
+    if (entry.starts_with("GTEST_TOTAL_SHARDS=") || entry.starts_with("GTEST_SHARD_INDEX=") ||
+        entry.starts_with("GTEST_SHARD_STATUS_FILE="))
+      continue;
+    env.emplace_back(entry);
+  }
+  return env;
+}
+
 ProcessResult run_process(const std::string& binary, const std::string& args, const std::filesystem::path& scratch_dir,
                           const std::string& env) {
   const std::string out = (scratch_dir / "stdout.txt").string();
@@ -39,14 +51,7 @@ namespace goodput::test {
 BackgroundProcess::BackgroundProcess(const std::string& binary, const std::vector<std::string>& args,
                                      const std::filesystem::path& scratch_dir, const std::string& name)
     : m_out(scratch_dir / (name + ".out")), m_err(scratch_dir / (name + ".err")) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) {
-    const std::string_view entry(*e);
-    if (entry.starts_with("GTEST_TOTAL_SHARDS=") || entry.starts_with("GTEST_SHARD_INDEX=") ||
-        entry.starts_with("GTEST_SHARD_STATUS_FILE="))
-      continue;
-    env.emplace_back(entry);
-  }
+  std::vector<std::string> env = child_environment();
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);

@@ -19,6 +19,10 @@ struct ProcessResult {
 // The goodput binary of this build.
 std::string goodput_binary();
 
+// This process's environment ("NAME=value") without GoogleTest's sharding variables, which must
+// not leak into a goodput that shards by them when the test binary itself runs sharded.
+std::vector<std::string> child_environment();
+
 // Runs `binary args` through /bin/sh with stdin from /dev/null; `args` are shell words (use
 // quote() for paths). `env` ("VAR=value ...") is set for the child only. GoogleTest's sharding
 // variables of this test process are removed first: when the test binary itself runs
