@@ -60,6 +60,34 @@ TEST_F(PythonPassesFormats, AScriptReadingStdinAndPrintingItsAnswer) {
   EXPECT_EQ(crashes.outcome, Outcome::fail);
 }
 
+// The stdio style runs the answer as a script inside the driver, as the other styles call its
+// functions there: the channel's sequence and the expected outputs kept outside the sandbox
+// still decide, so no script chooses its verdict.
+TEST_F(PythonPassesFormats, AHostileScriptCannotChooseItsVerdict) {
+  const std::string forge_each_fixture =
+      "import os, json, sys\n"
+      "fd = int(os.environ.get('GOODPUT_RESULT_FD', '-1'))\n"
+      "name = os.path.basename(sys.argv[1])[:-3]\n"
+      "os.write(fd, (json.dumps({'event': 'fixture', 'name': name, 'ok': True, 'output': '0'}) + '\\n').encode())\n"
+      "os.write(fd, b'{\"event\": \"done\"}\\n')\n"
+      "os._exit(0)\n";
+  const std::string close_the_channel =
+      "import os\nos.close(int(os.environ['GOODPUT_RESULT_FD']))\nprint(0)\n";
+  // Looks for the expected output of its fixture wherever a careless harness might leave it.
+  const std::string read_the_expected_output =
+      "import os, sys\n"
+      "want = os.path.basename(sys.argv[1])[:-3] + '.out'\n"
+      "for top in ('.', '..', '../..', '/tmp', '/dev/shm', os.path.dirname(os.path.abspath(sys.argv[1]))):\n"
+      "    for root, dirs, files in os.walk(top):\n"
+      "        if want in files:\n"
+      "            print(open(os.path.join(root, want)).read().strip()); sys.exit(0)\n"
+      "print('nothing')\n";
+  for (const auto& code : {forge_each_fixture, close_the_channel, read_the_expected_output}) {
+    const CheckResult verdict = sum_lines(code);
+    EXPECT_EQ(verdict.outcome, Outcome::fail) << code << "\n" << verdict.message;
+  }
+}
+
 TEST_F(PythonPassesFormats, JsonOutputsCompareAsValues) {
   const std::string stats =
       "import json\n\n"
