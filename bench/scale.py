@@ -84,6 +84,14 @@ def measure(cmd):
     return wall, usage.ru_maxrss / 1024.0, code
 
 
+def measure_case(goodput, profile, tasks, out_dir, label, runs):
+    """One table row: `goodput run` on the task file, and its --list-tasks."""
+    base = [goodput, "run", tasks, "--sim-profiles", profile]
+    lw, lm, _ = measure(base + ["--list-tasks"])
+    rw, rm, _ = measure(base + ["-o", out_dir])
+    print(f"| {label} | {runs:,} | {rw:.1f} | {rm:.0f} | {lw:.2f} | {lm:.0f} |", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("goodput")
@@ -105,28 +113,21 @@ def main():
             tasks = os.path.join(case_dir, "tasks.yaml")
             with open(tasks, "w") as f:
                 f.write(task_yaml(count, repeat))
-            base = [args.goodput, "run", tasks, "--sim-profiles", profile]
-            lw, lm, _ = measure(base + ["--list-tasks"])
-            rw, rm, _ = measure(base + ["-o", os.path.join(case_dir, "out")])
-            print(f"| {count:,} | {count * repeat:,} | {rw:.1f} | {rm:.0f} | {lw:.2f} | {lm:.0f} |", flush=True)
-        if args.dataset:
-            data_dir = os.path.join(tmp, "dataset-run")
+            measure_case(args.goodput, profile, tasks, os.path.join(case_dir, "out"), f"{count:,}", count * repeat)
+        for rows, label in ((args.dataset, "dataset"), (args.rows, "rows")):
+            if not rows:
+                continue
+            data_dir = os.path.join(tmp, label)
             os.makedirs(data_dir)
-            write_rows(os.path.join(data_dir, "rows.jsonl"), args.dataset)
-            with open(os.path.join(data_dir, "tasks.yaml"), "w") as f:
+            write_rows(os.path.join(data_dir, "rows.jsonl"), rows)
+            tasks = os.path.join(data_dir, "tasks.yaml")
+            with open(tasks, "w") as f:
                 f.write(dataset_yaml())
-            base = [args.goodput, "run", os.path.join(data_dir, "tasks.yaml"), "--sim-profiles", profile]
-            lw, lm, _ = measure(base + ["--list-tasks"])
-            rw, rm, _ = measure(base + ["-o", os.path.join(data_dir, "out")])
-            print(f"| {args.dataset:,} (dataset) | {args.dataset:,} | {rw:.1f} | {rm:.0f} | {lw:.2f} | {lm:.0f} |", flush=True)
-        if args.rows:
-            data_dir = os.path.join(tmp, "data")
-            os.makedirs(data_dir)
-            write_rows(os.path.join(data_dir, "rows.jsonl"), args.rows)
-            with open(os.path.join(data_dir, "tasks.yaml"), "w") as f:
-                f.write(dataset_yaml())
-            w, m, _ = measure([args.goodput, "run", os.path.join(data_dir, "tasks.yaml"), "--sim-profiles", profile, "--list-tasks"])
-            print(f"\ndataset of {args.rows:,} rows: --list-tasks {w:.2f} s, peak {m:.0f} MB")
+            if label == "dataset":
+                measure_case(args.goodput, profile, tasks, os.path.join(data_dir, "out"), f"{rows:,} (dataset)", rows)
+            else:
+                w, m, _ = measure([args.goodput, "run", tasks, "--sim-profiles", profile, "--list-tasks"])
+                print(f"\ndataset of {rows:,} rows: --list-tasks {w:.2f} s, peak {m:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ root=$PWD
 seconds=${1:-600}
 build=${GOODPUT_FUZZ_BUILD_DIR:-$root/build-fuzz-clang}
 work=${GOODPUT_FUZZ_WORK_DIR:-$build/fuzz-work}
-read -r -a targets <<<"${GOODPUT_FUZZ_TARGETS:-sse_parser ollama_stream openai_stream task_loader models_loader number_finder code_extract csv_compare}"
+read -r -a targets <<<"${GOODPUT_FUZZ_TARGETS:-sse_parser ollama_stream openai_stream task_loader models_loader number_finder code_extract csv_compare yaml_listed}"
 # Committed corpora stay small: the inputs that add coverage, none above 64 KB.
 max_input_bytes=65536
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "goodput/spec.hpp"
+#include "goodput/yaml_util.hpp"
 
 namespace goodput {
 namespace {
@@ -266,6 +267,67 @@ TEST_F(SpecLoaderTest, SyntaxErrorHasAPosition) {
   const ConfigError e = task_error("suite: s\ntasks:\n  - id: a\n    prompt: [unclosed\n");
   EXPECT_GT(e.where().line, 0);
   EXPECT_THAT(e.message(), HasSubstr("YAML syntax error"));
+}
+
+// A task file is read one task at a time (YamlReader::load_listed): an error in a later task
+// still names its own line and column, an error in a defaults: assertion names the defaults, and
+// a syntax error anywhere is found before any task is read.
+TEST_F(SpecLoaderTest, ErrorsInLaterTasksNameTheirPlaceInTheFile) {
+  const std::string head = "suite: s\ndefaults:\n  assert:\n    - {type: contains, value: \"{{word}}\"}\ntasks:\n";
+  const std::string first = "  - id: a\n    vars: {word: x}\n    prompt: x\n";
+  // Line 12: the second task's assertion, its typo `valu` at column 31.
+  ConfigError e = task_error(head + first + "  - id: b\n    vars: {word: y}\n    prompt: y\n    assert: [{type: contains, valu: z}]\n");
+  EXPECT_EQ(e.where().line, 12);
+  EXPECT_EQ(e.where().column, 31);
+  EXPECT_EQ(e.field(), "tasks[1].assert[0].valu");
+  // The third task lacks the variable the defaults' assertion names: the defaults' line.
+  e = task_error(head + first + "  - id: b\n    vars: {word: y}\n    prompt: y\n  - id: c\n    prompt: z\n");
+  EXPECT_EQ(e.where().line, 4);
+  EXPECT_EQ(e.field(), "defaults.assert[0].value");
+  EXPECT_THAT(e.message(), HasSubstr("word"));
+  // A number that is not one once substituted: reported at its assertion, in the second task.
+  e = task_error("suite: s\ntasks:\n  - id: a\n    prompt: x\n    assert: [{type: contains, value: x}]\n"
+                 "  - id: b\n    vars: {n: many}\n    prompt: y\n    assert:\n      - {type: number, expected: \"{{n}}\"}\n");
+  EXPECT_EQ(e.where().line, 10);
+  EXPECT_EQ(e.where().column, 9);
+  // A syntax error after a thousand good tasks, before any is read.
+  std::string many = "suite: s\ntasks:\n";
+  for (int i = 0; i < 1000; ++i) many += "  - {id: t" + std::to_string(i) + ", prompt: x, assert: [{type: contains, value: x}]}\n";
+  e = task_error(many + "  - {id: broken]\n");
+  EXPECT_EQ(e.where().line, 1003);
+  EXPECT_THAT(e.message(), HasSubstr("YAML syntax error"));
+  // A duplicate key inside the 500th task, at its own line.
+  many.insert(many.find("  - {id: t500,") + 5, "id: t500b, ");
+  e = task_error(many);
+  EXPECT_EQ(e.where().line, 503);
+  EXPECT_THAT(e.message(), HasSubstr("duplicate key 'id'"));
+}
+
+// Entries are read one at a time unless one may use another (an anchor, an alias, a tag) or the
+// list is not a block list whose entries start on their dash's line; then the file is read
+// whole. Either way the tasks are the same (fuzz/yaml_listed.cpp checks that node by node).
+TEST_F(SpecLoaderTest, TaskFilesAreReadTaskByTaskWhenTheirTasksStandAlone) {
+  const auto listed = [&](const std::string& text) {
+    return detail::YamlReader(write("l.yaml", text)).load_listed("tasks");
+  };
+  const std::string task = "{id: a, prompt: x, assert: [{type: contains, value: x}]}";
+  auto doc = listed("suite: s\ntasks:\n  - " + task + "\n  - id: b\n    prompt: y\n# note\nother: 1\n");
+  EXPECT_EQ(doc.root["tasks"].size(), 0u);  // apart
+  ASSERT_EQ(doc.list.size(), 2u);
+  EXPECT_EQ(doc.list.entry(1).node["prompt"].Scalar(), "y");
+  EXPECT_EQ(doc.list.entry(1).reader.where(doc.list.entry(1).node["prompt"]).line, 5);
+  EXPECT_EQ(doc.root["other"].as<int>(), 1);
+  EXPECT_EQ(detail::YamlReader("l.yaml").where(doc.root["other"]).line, 7);
+  for (const std::string& whole : std::vector<std::string>{"suite: s\ntasks:\n  - &t " + task + "\n  - *t\n",             // anchor and alias
+                                   "suite: s\ntasks:\n  - !!map " + task + "\n",                   // a tag
+                                   "suite: s\ntasks: [" + task + "]\n",                             // flow style
+                                   std::string("suite: s\ntasks:\n  -\n    id: a\n")}) {            // entry below its dash
+    doc = listed(whole);
+    EXPECT_EQ(doc.root["tasks"].size(), doc.list.size()) << whole;
+    EXPECT_GT(doc.list.size(), 0u) << whole;
+  }
+  EXPECT_EQ(listed("suite: s\ntasks: 3\n").list.size(), 0u);
+  EXPECT_EQ(listed("- a\n- b\n").list.size(), 0u);
 }
 
 TEST_F(SpecLoaderTest, DuplicateTaskIdsAndBadIdentifiers) {

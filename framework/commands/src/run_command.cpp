@@ -105,8 +105,9 @@ std::vector<ModelSpec> select_models(std::vector<ModelSpec> models, const std::v
 
 // Everything `goodput run` was asked to evaluate, loaded and checked before the first request.
 struct Evaluation {
-  std::vector<TaskSpec> tasks;     // every task loaded
   std::vector<TaskSpec> selected;  // the tasks --filter selects: what the runner and reports see
+  std::size_t loaded = 0;          // how many tasks were loaded before the filter
+  std::string first_loaded_id;     // the first of them, for a filter that selects none
   std::vector<ModelSpec> models;
   PlanOptions plan;
   std::optional<Slo> slo;
@@ -191,9 +192,11 @@ Evaluation load_evaluation(const RunCommandOptions& options) {
   if (const char* status_file = std::getenv("GTEST_SHARD_STATUS_FILE")) touch_shard_status_file(status_file);
   evaluation.plan.shard = resolve_shard(options.shard, std::getenv("GTEST_TOTAL_SHARDS"), std::getenv("GTEST_SHARD_INDEX"));
   check_model_sources(options);
-  evaluation.tasks = load_all_tasks(options);
+  std::vector<TaskSpec> tasks = load_all_tasks(options);
+  evaluation.loaded = tasks.size();
+  if (!tasks.empty()) evaluation.first_loaded_id = tasks.front().id();
   load_models(options, evaluation);
-  evaluation.selected = select_tasks(evaluation.tasks, evaluation.plan.filter);
+  evaluation.selected = select_tasks(std::move(tasks), evaluation.plan.filter);
   check_plan_size(options, evaluation);
   // A replay asks no judge: its model-graded checks are errors that say so.
   if (!evaluation.recording) detail::check_judges(evaluation.selected, evaluation.judges);
@@ -212,10 +215,9 @@ void check_models_ready(const Evaluation& evaluation) {
 // hide it from CI. (A shard that gets no run is fine: more shards than runs.)
 void check_selection(const RunCommandOptions& options, const Evaluation& evaluation) {
   if (!evaluation.selected.empty()) return;
-  const auto& tasks = evaluation.tasks;
   throw ConfigError({"--filter", 0, 0}, "",
-                    "'" + options.filter + "' selects none of the " + std::to_string(tasks.size()) + " tasks (ids are Suite.Name" +
-                        (tasks.empty() ? "" : ", e.g. " + tasks.front().id()) + "; --list-tasks shows them)");
+                    "'" + options.filter + "' selects none of the " + std::to_string(evaluation.loaded) + " tasks (ids are Suite.Name" +
+                        (evaluation.loaded == 0 ? "" : ", e.g. " + evaluation.first_loaded_id) + "; --list-tasks shows them)");
 }
 
 // Where this run's files go, checked before anything is written.

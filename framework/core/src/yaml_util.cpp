@@ -8,10 +8,12 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <iomanip>
 #include <sstream>
 
 #include "goodput/utf8.hpp"
+#include <yaml-cpp/eventhandler.h>
 
 namespace goodput::detail {
 
@@ -114,18 +116,18 @@ class DocumentCheck {
 
  private:
   void mapping(const YAML::Node& node, const std::string& field, int depth) {
-    std::map<std::string, YAML::Mark, std::less<>> seen;
+    std::map<std::string, SourceLocation, std::less<>> seen;
     for (const auto& entry : node) {
       if (!entry.first.IsScalar())
         m_yaml.fail(entry.first, field, "a key must be a plain word, got " + kind_name(entry.first));
       const std::string& key = entry.first.Scalar();
       scalar(entry.first, field, key);
       const std::string sub = join_field(field, key);
-      const auto [it, inserted] = seen.emplace(key, entry.first.Mark());
+      const auto [it, inserted] = seen.emplace(key, m_yaml.where(entry.first));
       if (!inserted)
         m_yaml.fail(entry.first, sub,
-                    "duplicate key '" + key + "': also at line " + std::to_string(it->second.line + 1) + ", column " +
-                        std::to_string(it->second.column + 1) + "; YAML would keep only one of them, so remove the other");
+                    "duplicate key '" + key + "': also at line " + std::to_string(it->second.line) + ", column " +
+                        std::to_string(it->second.column) + "; YAML would keep only one of them, so remove the other");
       check(entry.second, sub, depth + 1);
     }
   }
@@ -190,7 +192,7 @@ const std::string* closest_match(std::string_view word, const std::vector<std::s
   return best;
 }
 
-YAML::Node YamlReader::load() const {
+std::string YamlReader::text() const {
   std::error_code ec;
   if (!std::filesystem::exists(m_file, ec)) throw ConfigError({m_file, 0, 0}, "", "file not found");
   if (std::filesystem::is_directory(m_file, ec)) throw ConfigError({m_file, 0, 0}, "", "is a directory, not a YAML file");
@@ -204,23 +206,181 @@ YAML::Node YamlReader::load() const {
   if (in.bad()) throw ConfigError({m_file, 0, 0}, "", "cannot read the file");
   if (text.size() > k_max_file_bytes)
     throw ConfigError({m_file, 0, 0}, "", "is larger than " + std::to_string(k_max_file_bytes >> 20) + " MiB; split it into several files");
-  YAML::Node root;
+  return text;
+}
+
+namespace {
+
+// YAML::Load, with its errors as ConfigErrors at their place in the file (`yaml`'s).
+YAML::Node parse_yaml(const YamlReader& yaml, const std::string& text, int first_line) {
   try {
-    root = YAML::Load(text);
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw ConfigError({m_file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
+    throw ConfigError({yaml.file(), first_line + e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
   } catch (const YAML::Exception& e) {
-    throw ConfigError({m_file, 0, 0}, "", std::string("YAML error: ") + e.what());
+    throw ConfigError({yaml.file(), 0, 0}, "", std::string("YAML error: ") + e.what());
   }
+}
+
+// Where the entries of a document's top-level block list begin, from yaml-cpp's parse events
+// (which build no nodes). `usable` stays true only when each entry can be parsed alone: no
+// anchor, alias or explicit tag anywhere (an entry could use another's), one block list under
+// the key, and each entry on its dash's line.
+class ListEntryScan final : public YAML::EventHandler {
+ public:
+  explicit ListEntryScan(std::string_view key) : m_key(key) {}
+
+  bool usable() const { return m_usable && m_state == State::after; }
+  const std::vector<YAML::Mark>& entries() const { return m_entries; }
+  // The first mark after the list (the next top-level key), or none when the list ends the document.
+  const std::optional<YAML::Mark>& after() const { return m_after; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { node(mark, "?", anchor); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { m_usable = false; node(mark, "?", 0); }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
+    if (m_depth == 1 && m_root_items % 2 == 0 && value == m_key) {
+      if (m_state != State::before) m_usable = false;  // the key twice: load() names the duplicate
+      m_state = State::key_seen;
+    }
+    node(mark, tag, anchor);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value style) override {
+    if (m_depth == 1 && m_state == State::key_seen && m_root_items % 2 == 1) {
+      if (style == YAML::EmitterStyle::Flow) m_usable = false;
+      m_state = State::inside;
+    }
+    node(mark, tag, anchor);
+    ++m_depth;
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    if (m_depth == 0) m_root_is_map = true;
+    node(mark, tag, anchor);
+    ++m_depth;
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  enum class State { before, key_seen, inside, after };
+
+  void node(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) {
+    if (anchor != 0 || (tag != "?" && tag != "!")) m_usable = false;
+    if (m_depth == 0 && !m_root_is_map) m_usable = false;
+    if (m_depth == 1) {
+      if (m_state == State::after && !m_after) m_after = mark;
+      // A value other than a list under the key: read whole, and load()'s checks say what is wrong.
+      if (m_state == State::key_seen && m_root_items % 2 == 1) m_state = State::before, m_usable = false;
+      ++m_root_items;
+    }
+    if (m_depth == 2 && m_state == State::inside) m_entries.push_back(mark);
+  }
+  void close() {
+    --m_depth;
+    if (m_depth == 1 && m_state == State::inside) m_state = State::after;
+  }
+
+  std::string_view m_key;
+  int m_depth = 0;
+  bool m_root_is_map = false;
+  std::size_t m_root_items = 0;  // keys and values of the root mapping so far
+  State m_state = State::before;
+  bool m_usable = true;
+  std::vector<YAML::Mark> m_entries;
+  std::optional<YAML::Mark> m_after;
+};
+
+bool only_spaces(std::string_view text) { return text.find_first_not_of(' ') == std::string_view::npos; }
+
+// `column` bytes before `pos` are the entry's line up to it: spaces, its dash, spaces.
+bool dash_line_prefix(const std::string& text, std::size_t pos, std::size_t column) {
+  if (column > pos || (pos > column && text[pos - column - 1] != '\n')) return false;
+  const std::string_view prefix(text.data() + pos - column, column);
+  const std::size_t dash = prefix.find('-');
+  return dash != std::string_view::npos && dash + 1 < prefix.size() && only_spaces(prefix.substr(0, dash)) &&
+         only_spaces(prefix.substr(dash + 1));
+}
+
+}  // namespace
+
+YAML::Node YamlReader::load() const {
+  const std::string text = this->text();
+  YAML::Node root = parse_yaml(*this, text, 0);
   DocumentCheck(*this, text.size()).check(root, "", 0);
   return root;
+}
+
+ListedDocument YamlReader::load_listed(std::string_view list_key) const {
+  auto text = std::make_shared<std::string>(this->text());
+  // A UTF-8 byte order mark is not counted in yaml-cpp's positions; other encodings are read whole.
+  if (text->compare(0, 3, "\xEF\xBB\xBF") == 0) text->erase(0, 3);
+  ListEntryScan scan(list_key);
+  {
+    std::istringstream in(*text);
+    try {
+      YAML::Parser parser(in);
+      parser.HandleNextDocument(scan);
+    } catch (const YAML::ParserException& e) {
+      throw ConfigError({m_file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
+    } catch (const YAML::Exception& e) {
+      throw ConfigError({m_file, 0, 0}, "", std::string("YAML error: ") + e.what());
+    }
+  }
+  const auto& marks = scan.entries();
+  bool usable = scan.usable() && !marks.empty() && text->find('\0') == std::string::npos;
+  for (std::size_t i = 0; usable && i < marks.size(); ++i)
+    usable = dash_line_prefix(*text, static_cast<std::size_t>(marks[i].pos), static_cast<std::size_t>(marks[i].column));
+  ListedDocument out;
+  out.list.m_file = m_file;
+  out.list.m_field = std::string(list_key);
+  if (!usable) {
+    out.root = load();
+    if (out.root.IsMap())
+      if (const YAML::Node list = out.root[std::string(list_key)]; list.IsSequence())
+        out.list.m_whole = std::make_shared<const YAML::Node>(list);
+    return out;
+  }
+  const std::size_t list_end =
+      scan.after() ? static_cast<std::size_t>(scan.after()->pos - scan.after()->column) : text->size();
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    const std::size_t begin = static_cast<std::size_t>(marks[i].pos);
+    const std::size_t end = i + 1 < marks.size() ? static_cast<std::size_t>(marks[i + 1].pos - marks[i + 1].column) : list_end;
+    out.list.m_parts.push_back({begin, end, marks[i].line, marks[i].column});
+  }
+  // The document without its entries: an empty list in their place, and their lines kept, so
+  // what follows the list keeps its line numbers.
+  const std::size_t first_line_begin = static_cast<std::size_t>(marks[0].pos - marks[0].column);
+  std::string head = text->substr(0, first_line_begin);
+  head.append(static_cast<std::size_t>(marks[0].column), ' ');
+  head += "[]";
+  head.append(static_cast<std::size_t>(std::count(text->begin() + static_cast<std::ptrdiff_t>(first_line_begin),
+                                                  text->begin() + static_cast<std::ptrdiff_t>(list_end), '\n')),
+              '\n');
+  head.append(*text, list_end);
+  out.root = parse_yaml(*this, head, 0);
+  DocumentCheck(*this, head.size()).check(out.root, "", 0);
+  out.list.m_text = std::move(text);
+  return out;
+}
+
+YamlList::Entry YamlList::entry(std::size_t index) const {
+  const std::string field = index_field(m_field, index);
+  if (m_whole) return {YamlReader(m_file), (*m_whole)[index]};
+  const Part& part = m_parts.at(index);
+  YamlReader reader(m_file, part.line);
+  std::string text(static_cast<std::size_t>(part.column), ' ');
+  text.append(*m_text, part.begin, part.end - part.begin);
+  YAML::Node node = parse_yaml(reader, text, part.line);
+  DocumentCheck(reader, text.size()).check(node, field, 2);
+  return {std::move(reader), std::move(node)};
 }
 
 SourceLocation YamlReader::where(const YAML::Node& node) const {
   if (!node.IsDefined()) return {m_file, 0, 0};
   const YAML::Mark mark = node.Mark();
   if (mark.is_null()) return {m_file, 0, 0};
-  return {m_file, mark.line + 1, mark.column + 1};
+  return {m_file, m_first_line + mark.line + 1, mark.column + 1};
 }
 
 void YamlReader::fail(const YAML::Node& node, const std::string& field, const std::string& message) const {

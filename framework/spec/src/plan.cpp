@@ -63,11 +63,9 @@ Shard checked(const std::string& where, int index, int total, const std::string&
 
 }  // namespace
 
-std::vector<TaskSpec> select_tasks(const std::vector<TaskSpec>& tasks, const TaskFilter& filter) {
-  std::vector<TaskSpec> selected;
-  for (const auto& task : tasks)
-    if (filter.matches(task.id())) selected.push_back(task);
-  return selected;
+std::vector<TaskSpec> select_tasks(std::vector<TaskSpec> tasks, const TaskFilter& filter) {
+  std::erase_if(tasks, [&](const TaskSpec& task) { return !filter.matches(task.id()); });
+  return tasks;
 }
 
 std::vector<PlannedRun> plan_runs(const std::vector<ModelSpec>& models, const std::vector<TaskSpec>& tasks,

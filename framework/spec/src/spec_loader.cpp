@@ -3,6 +3,7 @@
 // typo in a key, a wrong type or an unknown assertion stops the run with exit code 2.
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -210,6 +211,13 @@ std::vector<std::string> read_python_packages(const YamlReader& yaml, const YAML
   }
 }
 
+// A node, the field it is and its reader (a task's own or the file's defaults).
+struct FieldNode {
+  YAML::Node node;
+  std::string field;
+  const YamlReader* yaml = nullptr;
+};
+
 // A file's `defaults:`, merged into each of its tasks: the task wins for a value it sets
 // (system, repeat, python, each request parameter and variable), tags are added to, and the
 // defaults' assertions come after the task's own.
@@ -222,7 +230,7 @@ struct TaskDefaults {
   std::optional<std::vector<std::string>> python_packages;
   std::optional<double> threshold;
   std::optional<double> min_pass_rate;
-  std::vector<std::pair<YAML::Node, std::string>> assertions;  // with their fields
+  std::vector<FieldNode> assertions;
   detail::VarList vars;
 };
 
@@ -244,7 +252,7 @@ TaskDefaults read_defaults(const YamlReader& yaml, const YAML::Node& node) {
   if (node["min_pass_rate"]) defaults.min_pass_rate = yaml.number_in(node["min_pass_rate"], join_field(field, "min_pass_rate"), 0, 1);
   if (const YAML::Node asserts = node["assert"]) {
     yaml.expect_sequence(asserts, join_field(field, "assert"));
-    for (std::size_t i = 0; i < asserts.size(); ++i) defaults.assertions.emplace_back(asserts[i], index_field(join_field(field, "assert"), i));
+    for (std::size_t i = 0; i < asserts.size(); ++i) defaults.assertions.push_back({asserts[i], index_field(join_field(field, "assert"), i), &yaml});
   }
   return defaults;
 }
@@ -309,24 +317,24 @@ detail::TaskTemplate read_task(const YamlReader& yaml, const YAML::Node& node, c
     if (tmpl.dataset.empty()) yaml.fail(column, join_field(field, "id_column"), "names a column of the dataset: add dataset: FILE");
     tmpl.id_column = yaml.string(column, join_field(field, "id_column"));
   }
-  std::vector<std::pair<YAML::Node, std::string>> asserts;
+  std::vector<FieldNode> asserts;
   if (const YAML::Node own = node["assert"]) {
     yaml.expect_sequence(own, join_field(field, "assert"));
-    for (std::size_t i = 0; i < own.size(); ++i) asserts.emplace_back(own[i], index_field(join_field(field, "assert"), i));
+    for (std::size_t i = 0; i < own.size(); ++i) asserts.push_back({own[i], index_field(join_field(field, "assert"), i), &yaml});
   }
   asserts.insert(asserts.end(), defaults.assertions.begin(), defaults.assertions.end());
   if (asserts.empty())
     yaml.fail(node["assert"] ? node["assert"] : node, join_field(field, "assert"),
               "a task needs at least one assertion (in its assert: or in the file's defaults.assert)");
-  for (const auto& [assertion, assertion_field] : asserts) {
-    yaml.expect_map(assertion, assertion_field);
+  for (const auto& [assertion, assertion_field, reader] : asserts) {
+    reader->expect_map(assertion, assertion_field);
     const YAML::Node type = assertion["type"];
     const bool wants_vars = type.IsScalar() && type.Scalar() == k_judge_taking_vars && (!tmpl.dataset.empty() || !tmpl.vars.empty());
     if (wants_vars || detail::holds_var_reference(assertion)) {
-      tmpl.varying.push_back({task.assertions.size(), assertion, assertion_field, wants_vars});
+      tmpl.varying.push_back({task.assertions.size(), assertion, reader, assertion_field, wants_vars});
       task.assertions.emplace_back();
     } else {
-      task.assertions.push_back(read_assertion(yaml, assertion, assertion_field, task.python_packages));
+      task.assertions.push_back(read_assertion(*reader, assertion, assertion_field, task.python_packages));
     }
   }
   task.threshold = defaults.threshold;
@@ -432,7 +440,9 @@ ModelSpec read_model(const YamlReader& yaml, const YAML::Node& node, const std::
 
 TaskSuite load_task_file(const std::string& path) {
   YamlReader yaml(path);
-  const YAML::Node root = yaml.load();
+  // Task by task: a file of 10,000 tasks is never in memory as YAML nodes whole.
+  const detail::ListedDocument document = yaml.load_listed("tasks");
+  const YAML::Node& root = document.root;
   yaml.expect_map(root, "");
   yaml.check_keys(root, "", {"suite", "defaults", "tasks"});
   TaskSuite suite;
@@ -444,19 +454,21 @@ TaskSuite load_task_file(const std::string& path) {
   yaml.expect_sequence(tasks, "tasks");
   const TaskDefaults defaults = root["defaults"] ? read_defaults(yaml, root["defaults"]) : TaskDefaults{};
   std::map<std::string, SourceLocation> seen;
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    const detail::TaskTemplate tmpl = read_task(yaml, tasks[i], index_field("tasks", i), suite.suite, defaults);
+  suite.tasks.reserve(document.list.size());
+  for (std::size_t i = 0; i < document.list.size(); ++i) {
+    const detail::YamlList::Entry entry = document.list.entry(i);
+    const detail::TaskTemplate tmpl = read_task(entry.reader, entry.node, index_field("tasks", i), suite.suite, defaults);
     const std::size_t first = suite.tasks.size();
     detail::expand_task(
         tmpl,
         [&](const detail::VaryingAssertion& varying, const detail::TemplateVars& vars) {
-          return read_assertion(yaml, varying.node, varying.field, tmpl.proto.python_packages, &vars);
+          return read_assertion(*varying.yaml, varying.node, varying.field, tmpl.proto.python_packages, &vars);
         },
         suite.tasks);
     for (std::size_t k = first; k < suite.tasks.size(); ++k) {
       auto [it, inserted] = seen.emplace(suite.tasks[k].name, suite.tasks[k].where);
       if (!inserted)
-        yaml.fail(tasks[i]["id"], index_field("tasks", i) + ".id",
+        entry.reader.fail(entry.node["id"], index_field("tasks", i) + ".id",
                   "duplicate task id '" + suite.tasks[k].name + "' (first at " + it->second.str() + ")");
     }
   }
@@ -483,14 +495,24 @@ std::vector<TaskSpec> load_tasks(const std::vector<std::string>& paths) {
       throw ConfigError({path, 0, 0}, "", "no such file or directory");
     }
   }
-  std::vector<TaskSpec> tasks;
+  std::vector<TaskSuite> suites;
+  std::size_t count = 0;
   std::map<std::string, SourceLocation> seen;
   for (const auto& file : files) {
-    for (auto& task : load_task_file(file).tasks) {
+    suites.push_back(load_task_file(file));
+    for (const auto& task : suites.back().tasks) {
       auto [it, inserted] = seen.emplace(task.id(), task.where);
       if (!inserted) throw ConfigError(task.where, "id", "task '" + task.id() + "' is also defined at " + it->second.str());
-      tasks.push_back(std::move(task));
     }
+    count += suites.back().tasks.size();
+  }
+  if (suites.size() == 1) return std::move(suites.front().tasks);
+  // Sized once: a growing vector would hold its tasks twice while it moves them.
+  std::vector<TaskSpec> tasks;
+  tasks.reserve(count);
+  for (auto& suite : suites) {
+    std::move(suite.tasks.begin(), suite.tasks.end(), std::back_inserter(tasks));
+    suite.tasks = {};
   }
   return tasks;
 }

@@ -80,9 +80,8 @@ class CaseMaker {
       return spec;
     } catch (const ConfigError& e) {
       if (e.where().line > 0) throw;
-      SourceLocation at = varying.node.Mark().is_null() ? m_task.proto.where
-                                                        : SourceLocation{m_task.proto.where.file, varying.node.Mark().line + 1,
-                                                                         varying.node.Mark().column + 1};
+      SourceLocation at = varying.yaml->where(varying.node);
+      if (at.line == 0) at = m_task.proto.where;
       throw ConfigError(at, e.field(), e.message() + " (after replacing its {{names}})");
     }
   }

@@ -21,6 +21,7 @@ namespace goodput::detail {
 struct VaryingAssertion {
   std::size_t index = 0;  // its place in TaskTemplate::proto.assertions
   YAML::Node node;
+  const YamlReader* yaml = nullptr;  // the reader of `node` (a task's, or the file's for its defaults)
   std::string field;  // "tasks[3].assert[1]"
   bool wants_vars = false;  // a `python` judge, whose check(answer, vars) gets the case's vars
 };

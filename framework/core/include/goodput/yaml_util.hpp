@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,9 @@
 #include "goodput/error.hpp"
 
 namespace goodput::detail {
+
+class YamlList;
+struct ListedDocument;
 
 class YamlReader {
  public:
@@ -27,6 +31,12 @@ class YamlReader {
   // "billion laughs" file). Every problem is a ConfigError at file:line:column naming the
   // field; nothing else is thrown for any file content.
   YAML::Node load() const;
+  // load(), for a file whose top-level `list_key:` may be long (10,000 tasks): the document
+  // with that list left empty, and its entries, each parsed (and checked as load() checks a
+  // document) only when asked for, so the file never sits in memory as nodes whole. A file
+  // whose entries may depend on one another (anchors, aliases, tags) or that writes the list
+  // in flow style or an entry on the line after its dash is read whole instead.
+  ListedDocument load_listed(std::string_view list_key) const;
 
   static constexpr std::size_t k_max_file_bytes = 64u << 20;
   static constexpr int k_max_depth = 64;
@@ -62,7 +72,42 @@ class YamlReader {
   const std::string& file() const { return m_file; }
 
  private:
+  friend class YamlList;
+  // A reader of nodes parsed from a part of the file that starts at 0-based line `first_line`.
+  YamlReader(std::string file, int first_line) : m_file(std::move(file)), m_first_line(first_line) {}
+  std::string text() const;  // the file's content, within k_max_file_bytes
+
   std::string m_file;
+  int m_first_line = 0;
+};
+
+// The entries of a list read by YamlReader::load_listed.
+class YamlList {
+ public:
+  struct Entry {
+    YamlReader reader;  // reads the entry's nodes: its errors name their place in the file
+    YAML::Node node;
+  };
+  std::size_t size() const { return m_whole ? m_whole->size() : m_parts.size(); }
+  // Throws ConfigError when the entry breaks one of load()'s rules.
+  Entry entry(std::size_t index) const;
+
+ private:
+  friend class YamlReader;
+  struct Part {
+    std::size_t begin = 0, end = 0;  // bytes of the file's text
+    int line = 0, column = 0;        // where `begin` is, 0-based
+  };
+  std::string m_file;
+  std::string m_field;  // "tasks"
+  std::shared_ptr<const std::string> m_text;
+  std::vector<Part> m_parts;
+  std::shared_ptr<const YAML::Node> m_whole;  // the list, when the document was read whole
+};
+
+struct ListedDocument {
+  YAML::Node root;  // the document; its list (when present) is empty, or whole when read whole
+  YamlList list;    // the list's entries; none when the document has no such list
 };
 
 // "from 1 to 100000" / "from 0.001 to 86400 seconds": how range errors state a range.
