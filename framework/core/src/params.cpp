@@ -16,9 +16,19 @@ std::string_view to_string(ParamType type) {
   return "string";
 }
 
+void Params::set(std::string name, ParamValue value) {
+  for (auto& [existing, old] : m_values)
+    if (existing == name) {
+      old = std::move(value);
+      return;
+    }
+  m_values.emplace_back(std::move(name), std::move(value));
+}
+
 const ParamValue* Params::find(std::string_view name) const {
-  auto it = m_values.find(name);
-  return it == m_values.end() ? nullptr : &it->second;
+  for (const auto& [existing, value] : m_values)
+    if (existing == name) return &value;
+  return nullptr;
 }
 
 namespace {
