@@ -234,18 +234,20 @@ class ResultsFileTest : public ::testing::Test {
 };
 
 TEST_F(ResultsFileTest, TheHeadThenOneRunPerLine) {
-  const json head = {{"kind", k_results_kind}, {"schema_version", k_results_schema_version}, {"models", json::array()},
-                     {"tasks", json::array()}};
+  ResultsContent content;
+  content.head = {{"kind", k_results_kind}, {"schema_version", k_results_schema_version}, {"models", json::array()}};
   const std::vector<std::string> lines = {R"({"model":"m","sample":0,"task":"t","verdict":"pass"})",
                                           R"({"model":"m","sample":1,"task":"t","verdict":"error"})"};
   std::size_t next = 0;
   const std::string path = (m_dir / "sub" / "results.json").string();
-  write_results_file(path, head, [&](std::string& line) {
+  content.runs = [&](std::string& line) {
     if (next == lines.size()) return false;
     line = lines[next++];
     return true;
-  });
-  EXPECT_EQ(slurp(path), "{\n  \"kind\": \"goodput.results\",\n  \"models\": [],\n  \"schema_version\": 1,\n  \"tasks\": [],\n"
+  };
+  write_results_file(path, content);
+  // The parts given apart are always written, empty when their source is.
+  EXPECT_EQ(slurp(path), "{\n  \"kind\": \"goodput.results\",\n  \"models\": [],\n  \"schema_version\": 1,\n  \"summary\": {},\n  \"tasks\": [],\n"
                          "  \"runs\": [\n    " + lines[0] + ",\n    " + lines[1] + "\n  ]\n}\n");
   EXPECT_FALSE(fs::exists(path + ".tmp"));
   const ResultsFile file = read_results_file(path);
@@ -255,7 +257,8 @@ TEST_F(ResultsFileTest, TheHeadThenOneRunPerLine) {
   EXPECT_EQ(runs[1].verdict, Verdict::error);
   EXPECT_NO_THROW(check_same_schema(file, file, "merge"));
 
-  write_results_file(path, head, [](std::string&) { return false; });
+  content.runs = nullptr;
+  write_results_file(path, content);
   EXPECT_THAT(slurp(path), ::testing::EndsWith("\"tasks\": [],\n  \"runs\": []\n}\n"));
 }
 

@@ -131,11 +131,12 @@ MergedRuns merge_runs(const std::vector<ResultsFile>& inputs) {
 }
 
 // The first input's head, with what the merge changes: times spanning every shard, the union
-// of their flags and counts, where each shard came from, and the recomputed summary.
-json merged_head(const MergeCommandOptions& options, const std::vector<ResultsFile>& inputs, const StatsCollector& stats) {
+// of their flags and counts, and where each shard came from. Its summary (recomputed), tasks
+// and runs are written apart.
+json merged_head(const MergeCommandOptions& options, const std::vector<ResultsFile>& inputs) {
   const ResultsFile& first = inputs.front();
   json head = first.doc;
-  head.erase("runs");
+  for (const char* part : {"summary", "tasks", "runs"}) head.erase(part);
   std::string started = text_of(first.field("started_at"));
   std::string finished = text_of(first.field("finished_at"));
   bool interrupted = false;
@@ -163,7 +164,6 @@ json merged_head(const MergeCommandOptions& options, const std::vector<ResultsFi
   head["shard"] = nullptr;
   head["shuffle_seed"] = nullptr;
   head["merged_from"] = std::move(merged_from);
-  head["summary"] = summary_to_json(stats);
   return head;
 }
 
@@ -190,15 +190,23 @@ int merge_command(const MergeCommandOptions& options) {
     for (const auto& path : options.inputs) inputs.push_back(read_results_file(path));
     check_inputs_belong_together(inputs);
     const MergedRuns merged = merge_runs(inputs);
-    const json head = merged_head(options, inputs, merged.stats);
+    json head = merged_head(options, inputs);
     warn_missing_shards(inputs);
 
-    auto next = merged.runs.begin();
-    write_results_file(options.output, head, [&](std::string& line) {
-      if (next == merged.runs.end()) return false;
-      line = to_line(*(next++)->second.first);
-      return true;
-    });
+    const json& tasks = inputs.front().tasks();
+    auto next_task = tasks.begin();
+    auto next_run = merged.runs.begin();
+    write_results_file(options.output, {std::move(head), summary_source(merged.stats),
+                                        [&](json& task) {
+                                          if (next_task == tasks.end()) return false;
+                                          task = *next_task++;
+                                          return true;
+                                        },
+                                        [&](std::string& line) {
+                                          if (next_run == merged.runs.end()) return false;
+                                          line = to_line(*(next_run++)->second.first);
+                                          return true;
+                                        }});
     std::cout << "goodput merge: " << merged.runs.size() << " runs from " << inputs.size() << " files -> " << options.output << "\n";
     return k_exit_all_passed;
   } catch (const std::exception& e) {

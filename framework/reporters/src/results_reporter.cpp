@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // results.json, written once at the end: what ran (models, tasks), the summary per model and
-// per task, and every run, copied line by line from the journal rather than held in memory.
+// per task, and every run. None of the big parts is held whole: the tasks and the summary are
+// built one entry at a time as the file is written, and the runs copied line by line from the
+// journal.
 // Each part's shape is results_json.hpp's, as `goodput merge` and `goodput compare` read it.
 #include <cstdio>
 #include <ctime>
@@ -75,19 +77,21 @@ class ResultsReporter final : public Reporter {
       models.push_back(std::move(entry));
     }
     head["models"] = std::move(models);
-    nlohmann::json tasks = nlohmann::json::array();
-    for (const auto& t : *m_plan.tasks) tasks.push_back(task_to_json(t));
-    head["tasks"] = std::move(tasks);
     head["slo"] = slo_to_json(m_stats.slo());
-    head["summary"] = summary_to_json(m_stats);
-    with_task_verdicts(head["summary"], m_stats, *m_plan.tasks, m_plan.repeat);
-    write(head);
+    auto task = m_plan.tasks->begin();
+    write({std::move(head), summary_source(m_stats, *m_plan.tasks, m_plan.repeat), [&](nlohmann::json& entry) {
+             if (task == m_plan.tasks->end()) return false;
+             entry = task_to_json(*task++);
+             return true;
+           },
+           nullptr});
   }
 
  private:
-  // The journal's runs, each from its last line (a run redone by --resume appears twice), in
-  // journal order; a last line cut by a kill and lines that are not runs are left out, saying so.
-  void write(const nlohmann::json& head) const {
+  // `content`'s runs are the journal's, each from its last line (a run redone by --resume
+  // appears twice), in journal order; a last line cut by a kill and lines that are not runs are
+  // left out, saying so.
+  void write(ResultsContent content) const {
     const JournalIndex index = index_journal(m_info.journal_path);
     if (index.scan.torn_bytes > 0) std::cerr << torn_line_warning(m_info.journal_path, index.scan) << "\n";
     if (index.unreadable > 0)
@@ -97,14 +101,14 @@ class ResultsReporter final : public Reporter {
     for (const auto& [key, number] : index.last_line) kept.insert(number);
     std::ifstream journal(m_info.journal_path, std::ios::binary);
     int number = 0;
-    const RunLineSource next_run = [&](std::string& line) {
+    content.runs = [&](std::string& line) {
       // Numbered as read_jsonl_lines numbers them: every whole line, blank or not.
       while (std::getline(journal, line) && !journal.eof())
         if (kept.count(++number)) return true;
       return false;
     };
     try {
-      write_results_file(m_info.results_path, head, next_run);
+      write_results_file(m_info.results_path, content);
     } catch (const std::exception&) {
       std::fprintf(stderr, "goodput: writing %s failed\n", m_info.results_path.c_str());
     }

@@ -373,6 +373,106 @@ std::pair<RunKey, std::vector<RecordedTurn>> recorded_run(const Json& line, int 
 
 }  // namespace
 
+// ---- results.json's layout: nlohmann's dump(2), written a piece at a time ----
+
+namespace results_layout {
+
+constexpr auto k_replace_invalid_utf8 = Json::error_handler_t::replace;
+
+std::string indent_of(int depth) { return std::string(2 * static_cast<std::size_t>(depth), ' '); }
+
+// `value` as dump(2) lays it out `depth` containers deep. A JSON text breaks lines only
+// between tokens (a string's line breaks are escaped), so each break takes the deeper indent.
+void write_value(std::ostream& out, const Json& value, int depth) {
+  const std::string text = value.dump(2, ' ', false, k_replace_invalid_utf8);
+  const std::string indent = indent_of(depth);
+  std::size_t start = 0;
+  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
+    out.write(text.data() + start, static_cast<std::streamsize>(end + 1 - start)) << indent;
+  out.write(text.data() + start, static_cast<std::streamsize>(text.size() - start));
+}
+
+// An object or array `depth` containers deep, opened when made and written one member at a
+// time: "{}" or "[]" when it has none, as dump(2) writes an empty one.
+class Container {
+ public:
+  Container(std::ostream& out, int depth, char close)
+      : m_out(out), m_depth(depth), m_close(close), m_indent(indent_of(depth + 1)) {
+    m_out << (close == '}' ? '{' : '[');
+  }
+  // Starts the next member of an object, its key written; returns its value's depth.
+  int member(const std::string& key) {
+    element();
+    m_out << Json(key).dump(-1, ' ', false, k_replace_invalid_utf8) << ": ";
+    return m_depth + 1;
+  }
+  // Starts the next element of an array; returns its value's depth.
+  int element() {
+    m_out << (m_empty ? "\n" : ",\n") << m_indent;
+    m_empty = false;
+    return m_depth + 1;
+  }
+  void close() {
+    if (!m_empty) m_out << '\n' << indent_of(m_depth);
+    m_out << m_close;
+  }
+
+ private:
+  std::ostream& m_out;
+  int m_depth;
+  char m_close;
+  std::string m_indent;  // of its members
+  bool m_empty = true;
+};
+
+// A member whose value is written by `write`, at the depth it is given, rather than held.
+struct StreamedMember {
+  std::string key;
+  std::function<void(int depth)> write;
+};
+
+// `fixed`'s members, and `streamed`'s (in key order) each in its key's place among them, as
+// nlohmann orders an object's keys.
+void write_members(std::ostream& out, Container& object, const Json& fixed, const std::vector<StreamedMember>& streamed) {
+  auto next = streamed.begin();
+  for (auto it = fixed.begin(); it != fixed.end(); ++it) {
+    for (; next != streamed.end() && next->key < it.key(); ++next) next->write(object.member(next->key));
+    write_value(out, *it, object.member(it.key()));
+  }
+  for (; next != streamed.end(); ++next) next->write(object.member(next->key));
+}
+
+void write_object_members(std::ostream& out, const MemberSource& next, int depth) {
+  Container object(out, depth, '}');
+  std::string key;
+  Json value;
+  while (next && next(key, value)) {
+    write_value(out, value, object.member(key));
+    value = nullptr;  // let go before the next one is built
+  }
+  object.close();
+}
+
+void write_summary(std::ostream& out, const SummaryModelSource& next, int depth) {
+  Container summary(out, depth, '}');
+  for (SummaryModel model; next && next(model); model = SummaryModel{}) {
+    if (!model.figures.is_object() || model.figures.contains("tasks"))
+      throw std::invalid_argument("the summary of model '" + model.name + "' must be an object without its \"tasks\"");
+    Container entry(out, summary.member(model.name), '}');
+    write_members(out, entry, model.figures, {{"tasks", [&](int at) { write_object_members(out, model.tasks, at); }}});
+    entry.close();
+  }
+  summary.close();
+}
+
+void write_task_entries(std::ostream& out, const TaskEntrySource& next, int depth) {
+  Container tasks(out, depth, ']');
+  for (Json task; next && next(task); task = nullptr) write_value(out, task, tasks.element());
+  tasks.close();
+}
+
+}  // namespace results_layout
+
 // ---------------------------------------------------------------- a completion and a run
 
 Json completion_to_json(const Completion& c, CompletionDetail detail) {
@@ -557,23 +657,37 @@ void check_same_schema(const ResultsFile& first, const ResultsFile& other, const
                           std::to_string(k_results_schema_version));
 }
 
-void write_results_file(const std::string& path, const Json& head, const RunLineSource& next_run) {
-  std::string text = head.dump(2, ' ', false, Json::error_handler_t::replace);
-  text.pop_back();  // the closing brace: the runs come last, one per line
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  text += ",\n  \"runs\": [";
+void write_results_file(const std::string& path, const ResultsContent& content) {
+  using namespace results_layout;
+  if (!content.head.is_object()) throw std::invalid_argument("results.json's head must be an object");
+  for (const char* part : {"summary", "tasks", "runs"})
+    if (content.head.contains(part)) throw std::invalid_argument(std::string("results.json's head holds \"") + part + "\", given apart");
 
   const fs::path parent = fs::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) fs::create_directories(parent, ec);
   const std::string tmp = path + ".tmp";
   {
-    // Streamed run by run: a long evaluation of long answers never sits in memory whole.
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    bool first = true;
-    for (std::string line; next_run(line); first = false) out << (first ? "\n    " : ",\n    ") << line;
-    out << (first ? "]\n}\n" : "\n  ]\n}\n");
+    try {
+      Container doc(out, 0, '}');
+      write_members(out, doc, content.head,
+                    {{"summary", [&](int depth) { write_summary(out, content.summary, depth); }},
+                     {"tasks", [&](int depth) { write_task_entries(out, content.tasks, depth); }}});
+      // The runs last, one per line, whatever their key's place.
+      Container runs(out, doc.member("runs"), ']');
+      for (std::string line; content.runs && content.runs(line);) {
+        runs.element();
+        out << line;
+      }
+      runs.close();
+      doc.close();
+      out << '\n';
+    } catch (...) {
+      out.close();
+      fs::remove(tmp, ec);
+      throw;
+    }
     out.close();
     if (!out) throw std::runtime_error("cannot write " + tmp);
   }

@@ -2,6 +2,8 @@
 #include "goodput/stats_json.hpp"
 
 #include <cmath>
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "goodput/error.hpp"
@@ -152,25 +154,44 @@ Json to_json(const TaskModelVerdict& v) {
           {"passed", v.passed}, {"judged", v.judged}, {"errors", v.errors}};
 }
 
-void with_task_verdicts(Json& summary, const StatsCollector& stats, const std::vector<TaskSpec>& tasks, int repeat) {
-  for (const auto& entry : stats.models()) {
-    const std::string& name = entry.first;
-    for (const auto& task : tasks) {
-      const auto verdict = stats.task_model_verdict(name, task, repeat);
-      if (verdict && summary.contains(name) && summary[name]["tasks"].contains(task.id()))
-        summary[name]["tasks"][task.id()]["task_verdict"] = to_json(*verdict);
-    }
-  }
+SummaryModelSource summary_source(const StatsCollector& stats, const std::vector<TaskSpec>& tasks, int repeat) {
+  // Only the tasks judged over their samples are looked up: most evaluations have none.
+  struct Judged {
+    int samples;
+    double min_pass_rate;
+  };
+  auto judged = std::make_shared<std::map<std::string, Judged>>();
+  for (const auto& task : tasks)
+    if (task.min_pass_rate) judged->emplace(task.id(), Judged{task.repeat * repeat, *task.min_pass_rate});
+  auto model = stats.models().begin();
+  return [&stats, judged, model](SummaryModel& out) mutable {
+    if (model == stats.models().end()) return false;
+    const auto& [name, model_stats] = *model++;
+    out.name = name;
+    out.figures = to_json(model_stats);
+    auto task = model_stats.per_task.begin();
+    const auto end = model_stats.per_task.end();
+    out.tasks = [judged, task, end](std::string& id, Json& entry) mutable {
+      if (task == end) return false;
+      const auto& [task_id, runs] = *task++;
+      id = task_id;
+      entry = to_json(runs);
+      if (const auto it = judged->find(task_id); it != judged->end())
+        entry["task_verdict"] = to_json(task_model_verdict(runs, it->second.samples, it->second.min_pass_rate));
+      return true;
+    };
+    return true;
+  };
 }
 
-Json summary_to_json(const StatsCollector& collector) {
+Json summary_to_json(const StatsCollector& stats, const std::vector<TaskSpec>& tasks, int repeat) {
   Json summary = Json::object();
-  for (const auto& [name, stats] : collector.models()) {
-    Json entry = to_json(stats);
-    Json per_task = Json::object();
-    for (const auto& [id, s] : stats.per_task) per_task[id] = to_json(s);
-    entry["tasks"] = std::move(per_task);
-    summary[name] = std::move(entry);
+  const SummaryModelSource next = summary_source(stats, tasks, repeat);
+  for (SummaryModel model; next(model);) {
+    Json& entry = summary[model.name] = std::move(model.figures);
+    Json& per_task = entry["tasks"] = Json::object();
+    std::string id;
+    for (Json figures; model.tasks(id, figures);) per_task[id] = std::move(figures);
   }
   return summary;
 }

@@ -89,12 +89,38 @@ ResultsFile read_results_file(const std::string& path);
 // goodput does not read.
 void check_same_schema(const ResultsFile& first, const ResultsFile& other, const std::string& verb);
 
-// The next run of a results file, already one line of JSON; false when there is none left.
+// results.json's big parts, each handed over one piece at a time when the writer reaches it
+// (false when none is left), so that a run of many tasks never holds one of them whole.
+// The next run of a results file, already one line of JSON.
 using RunLineSource = std::function<bool(std::string& line)>;
-// Writes results.json as goodput lays it out: `head` (every field but the runs), then the runs
-// one per line, so files read and diff alike whoever wrote them. Written to PATH.tmp and
-// renamed, so a reader never sees half a file. Throws std::runtime_error when it cannot.
-void write_results_file(const std::string& path, const nlohmann::json& head, const RunLineSource& next_run);
+// The next "tasks" entry (task_to_json).
+using TaskEntrySource = std::function<bool(nlohmann::json& task)>;
+// The next member of an object: its key and its value.
+using MemberSource = std::function<bool(std::string& key, nlohmann::json& value)>;
+// A model's entry of the "summary": its own figures ("tasks" left out), and then its tasks'
+// figures by task id.
+struct SummaryModel {
+  std::string name;
+  nlohmann::json figures;
+  MemberSource tasks;
+};
+// The next model of the "summary" (goodput/stats_json.hpp's summary_source).
+using SummaryModelSource = std::function<bool(SummaryModel& model)>;
+
+// Everything results.json holds. A source left empty writes an empty object or array.
+struct ResultsContent {
+  nlohmann::json head;         // an object: every field but the three below
+  SummaryModelSource summary;  // "summary"
+  TaskEntrySource tasks;       // "tasks"
+  RunLineSource runs;          // "runs"
+};
+// Writes results.json as goodput lays it out, the one place that knows it: an object as
+// nlohmann's dump(2) lays it out (keys in order, "summary" and "tasks" among the head's and a
+// model's "tasks" among its figures), then the runs last, one per line, so files read and diff
+// alike whoever wrote them. Each piece is written as it comes and let go. Written to PATH.tmp
+// and renamed, so a reader never sees half a file. Throws std::runtime_error when it cannot,
+// std::invalid_argument when `head` holds one of the parts given apart.
+void write_results_file(const std::string& path, const ResultsContent& content);
 
 // ---- recordings (`goodput run --record DIR`, `--replay DIR`) ----
 //

@@ -10,19 +10,24 @@
 
 #include <nlohmann/json.hpp>
 
+#include "goodput/results_json.hpp"  // SummaryModelSource
 #include "goodput/statistics.hpp"  // Slo
 #include "goodput/stats.hpp"
 
 namespace goodput {
 
-// results.json's "summary". Shared by the results writer and `goodput merge`.
-nlohmann::json summary_to_json(const StatsCollector& stats);
+// results.json's "summary", one model at a time and within a model one task at a time, each
+// entry built when the results writer (write_results_file) asks for it: per model its figures
+// (to_json(ModelStats)) and per task to_json(RunStats), with the task_verdict of each task of
+// `tasks` that has a min_pass_rate (over task.repeat x `repeat` samples). `stats` must outlive
+// the source. Shared by the results reporter and `goodput merge`.
+SummaryModelSource summary_source(const StatsCollector& stats, const std::vector<TaskSpec>& tasks = {}, int repeat = 1);
+// The same summary whole.
+nlohmann::json summary_to_json(const StatsCollector& stats, const std::vector<TaskSpec>& tasks = {}, int repeat = 1);
 nlohmann::json to_json(const RunStats& stats);
 // {"verdict": "pass" | "fail" | "error", "min_pass_rate", "samples", "passed", "judged", "errors"}:
 // a task x model judged over its samples, as results.json's summary.<model>.tasks.<id>.task_verdict.
 nlohmann::json to_json(const TaskModelVerdict& verdict);
-// summary_to_json's with each task x model's task_verdict added, for the tasks with min_pass_rate.
-void with_task_verdicts(nlohmann::json& summary, const StatsCollector& stats, const std::vector<TaskSpec>& tasks, int repeat);
 // A model's totals as to_json(RunStats), with pass@k / pass^k as the mean over its tasks, and
 // its seconds per correct answer (with_seconds_per_correct) in place of the per-task time to
 // a correct answer.
