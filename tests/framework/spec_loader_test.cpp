@@ -311,18 +311,30 @@ TEST_F(SpecLoaderTest, TaskFilesAreReadTaskByTaskWhenTheirTasksStandAlone) {
     return detail::YamlReader(write("l.yaml", text)).load_listed("tasks");
   };
   const std::string task = "{id: a, prompt: x, assert: [{type: contains, value: x}]}";
-  auto doc = listed("suite: s\ntasks:\n  - " + task + "\n  - id: b\n    prompt: y\n# note\nother: 1\n");
+  auto doc = listed("suite: s\ntasks:\n  - " + task + "\n  - id: b\n    prompt: y\n    tags: ~\n    system: null\n"
+                    "    vars:\n# note\nother: 1\n");
   EXPECT_EQ(doc.root["tasks"].size(), 0u);  // apart
   ASSERT_EQ(doc.list.size(), 2u);
   EXPECT_EQ(doc.list.entry(1).node["prompt"].Scalar(), "y");
   EXPECT_EQ(doc.list.entry(1).reader.where(doc.list.entry(1).node["prompt"]).line, 5);
+  EXPECT_EQ(doc.list.entry(0).node["id"].Scalar(), "a");
+  EXPECT_FALSE(doc.list.whole());
   EXPECT_EQ(doc.root["other"].as<int>(), 1);
-  EXPECT_EQ(detail::YamlReader("l.yaml").where(doc.root["other"]).line, 7);
+  EXPECT_EQ(detail::YamlReader("l.yaml").where(doc.root["other"]).line, 10);
+  // A plain scalar that YAML continues on a line at the list's own indentation reads otherwise
+  // alone: from that entry on, the entries come from the document read whole, as load() reads it.
+  doc = listed("suite: s\ntasks:\n- a\n- 1\n%\n");
+  ASSERT_EQ(doc.list.size(), 2u);
+  EXPECT_EQ(doc.list.entry(0).node.Scalar(), "a");
+  EXPECT_FALSE(doc.list.whole());
+  EXPECT_EQ(doc.list.entry(1).node.Scalar(), detail::YamlReader(write("w.yaml", "suite: s\ntasks:\n- a\n- 1\n%\n")).load()["tasks"][1].Scalar());
+  EXPECT_TRUE(doc.list.whole());
   for (const std::string& whole : std::vector<std::string>{"suite: s\ntasks:\n  - &t " + task + "\n  - *t\n",             // anchor and alias
                                    "suite: s\ntasks:\n  - !!map " + task + "\n",                   // a tag
                                    "suite: s\ntasks: [" + task + "]\n",                             // flow style
                                    std::string("suite: s\ntasks:\n  -\n    id: a\n")}) {            // entry below its dash
     doc = listed(whole);
+    EXPECT_TRUE(doc.list.whole()) << whole;
     EXPECT_EQ(doc.root["tasks"].size(), doc.list.size()) << whole;
     EXPECT_GT(doc.list.size(), 0u) << whole;
   }

@@ -222,6 +222,57 @@ YAML::Node parse_yaml(const YamlReader& yaml, const std::string& text, int first
   }
 }
 
+// What an entry parses to, as a number: each node's kind, tag, text and place in the file, in
+// document order (nulls without their place: a null is placed at the token after it, which an
+// entry read alone does not have). The scan adds up the parser's events; an entry read alone
+// adds up its nodes; equal numbers say it reads alone as it reads in the whole document.
+class EntryFingerprint {
+ public:
+  // `list`: the list read apart, as the document without its entries holds it (no place).
+  enum Kind : char { scalar = 'S', null = 'N', sequence = 'Q', map = 'M', end = 'E', list = 'L' };
+  void add(Kind kind, const std::string& tag = {}, const std::string& text = {}, int line = 0, int column = 0) {
+    mix(&kind, 1);
+    if (kind == null || kind == end || kind == list) return;
+    mix(tag.data(), tag.size() + 1);  // with the terminating 0, so "ab"+"c" differs from "a"+"bc"
+    mix(text.data(), text.size() + 1);
+    mix(&line, sizeof line);
+    mix(&column, sizeof column);
+  }
+  // The nodes of `node`, as the events that built it; at the top, the value of `list_key` as a list read apart.
+  void add(const YAML::Node& node, int first_line, std::string_view list_key = {}) {
+    const YAML::Mark mark = node.Mark();
+    switch (node.Type()) {
+      case YAML::NodeType::Scalar: add(scalar, node.Tag(), node.Scalar(), first_line + mark.line, mark.column); break;
+      case YAML::NodeType::Sequence:
+        add(sequence, node.Tag(), {}, first_line + mark.line, mark.column);
+        for (const auto& item : node) add(item, first_line);
+        add(end);
+        break;
+      case YAML::NodeType::Map:
+        add(map, node.Tag(), {}, first_line + mark.line, mark.column);
+        for (const auto& entry : node) {
+          add(entry.first, first_line);
+          if (!list_key.empty() && entry.first.IsScalar() && entry.first.Scalar() == list_key && entry.second.IsSequence()) {
+            add(list);
+            add(end);
+          } else {
+            add(entry.second, first_line);
+          }
+        }
+        add(end);
+        break;
+      default: add(null); break;
+    }
+  }
+  std::uint64_t value() const { return m_hash; }
+
+ private:
+  void mix(const void* data, std::size_t size) {
+    for (std::size_t i = 0; i < size; ++i) m_hash = (m_hash ^ static_cast<const unsigned char*>(data)[i]) * 1099511628211ULL;
+  }
+  std::uint64_t m_hash = 14695981039346656037ULL;  // FNV-1a
+};
+
 // Where the entries of a document's top-level block list begin, from yaml-cpp's parse events
 // (which build no nodes). `usable` stays true only when each entry can be parsed alone: no
 // anchor, alias or explicit tag anywhere (an entry could use another's), one block list under
@@ -232,12 +283,17 @@ class ListEntryScan final : public YAML::EventHandler {
 
   bool usable() const { return m_usable && m_state == State::after; }
   const std::vector<YAML::Mark>& entries() const { return m_entries; }
+  const std::vector<std::uint64_t>& fingerprints() const { return m_fingerprints; }  // one per entry
+  std::uint64_t head_fingerprint() const { return m_head.value(); }  // of the document without its entries
   // The first mark after the list (the next top-level key), or none when the list ends the document.
   const std::optional<YAML::Mark>& after() const { return m_after; }
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { node(mark, "?", anchor); }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    node(mark, "?", anchor);
+    fingerprint().add(EntryFingerprint::null);
+  }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { m_usable = false; node(mark, "?", 0); }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
     if (m_depth == 1 && m_root_items % 2 == 0 && value == m_key) {
@@ -245,19 +301,27 @@ class ListEntryScan final : public YAML::EventHandler {
       m_state = State::key_seen;
     }
     node(mark, tag, anchor);
+    fingerprint().add(EntryFingerprint::scalar, tag, value, mark.line, mark.column);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value style) override {
-    if (m_depth == 1 && m_state == State::key_seen && m_root_items % 2 == 1) {
+    const bool is_list = m_depth == 1 && m_state == State::key_seen && m_root_items % 2 == 1;
+    if (is_list) {
       if (style == YAML::EmitterStyle::Flow) m_usable = false;
       m_state = State::inside;
     }
     node(mark, tag, anchor);
+    if (is_list) {
+      m_head.add(EntryFingerprint::list);
+    } else {
+      fingerprint().add(EntryFingerprint::sequence, tag, {}, mark.line, mark.column);
+    }
     ++m_depth;
   }
   void OnSequenceEnd() override { close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
     if (m_depth == 0) m_root_is_map = true;
     node(mark, tag, anchor);
+    fingerprint().add(EntryFingerprint::map, tag, {}, mark.line, mark.column);
     ++m_depth;
   }
   void OnMapEnd() override { close(); }
@@ -274,12 +338,22 @@ class ListEntryScan final : public YAML::EventHandler {
       if (m_state == State::key_seen && m_root_items % 2 == 1) m_state = State::before, m_usable = false;
       ++m_root_items;
     }
-    if (m_depth == 2 && m_state == State::inside) m_entries.push_back(mark);
+    if (m_depth == 2 && m_state == State::inside) {
+      if (!m_entries.empty()) m_fingerprints.push_back(m_entry.value());
+      m_entries.push_back(mark);
+      m_entry = {};
+    }
   }
   void close() {
     --m_depth;
-    if (m_depth == 1 && m_state == State::inside) m_state = State::after;
+    fingerprint().add(EntryFingerprint::end);
+    if (m_depth == 1 && m_state == State::inside) {
+      m_state = State::after;
+      if (!m_entries.empty()) m_fingerprints.push_back(m_entry.value());
+    }
   }
+  // The entry's when inside one, else the document's.
+  EntryFingerprint& fingerprint() { return m_state == State::inside && m_depth >= 2 ? m_entry : m_head; }
 
   std::string_view m_key;
   int m_depth = 0;
@@ -288,6 +362,9 @@ class ListEntryScan final : public YAML::EventHandler {
   State m_state = State::before;
   bool m_usable = true;
   std::vector<YAML::Mark> m_entries;
+  std::vector<std::uint64_t> m_fingerprints;
+  EntryFingerprint m_entry;  // of the entry being read
+  EntryFingerprint m_head;   // of everything else
   std::optional<YAML::Mark> m_after;
 };
 
@@ -346,7 +423,7 @@ ListedDocument YamlReader::load_listed(std::string_view list_key) const {
   for (std::size_t i = 0; i < marks.size(); ++i) {
     const std::size_t begin = static_cast<std::size_t>(marks[i].pos);
     const std::size_t end = i + 1 < marks.size() ? static_cast<std::size_t>(marks[i + 1].pos - marks[i + 1].column) : list_end;
-    out.list.m_parts.push_back({begin, end, marks[i].line, marks[i].column});
+    out.list.m_parts.push_back({begin, end, marks[i].line, marks[i].column, scan.fingerprints().at(i)});
   }
   // The document without its entries: an empty list in their place, and their lines kept, so
   // what follows the list keeps its line numbers.
@@ -358,22 +435,51 @@ ListedDocument YamlReader::load_listed(std::string_view list_key) const {
                                                   text->begin() + static_cast<std::ptrdiff_t>(list_end), '\n')),
               '\n');
   head.append(*text, list_end);
-  out.root = parse_yaml(*this, head, 0);
-  DocumentCheck(*this, head.size()).check(out.root, "", 0);
   out.list.m_text = std::move(text);
+  try {
+    out.root = YAML::Load(head);
+    EntryFingerprint read;
+    read.add(out.root, 0, list_key);
+    if (read.value() == scan.head_fingerprint()) {
+      DocumentCheck(*this, head.size()).check(out.root, "", 0);
+      return out;
+    }
+  } catch (const YAML::Exception&) {
+  }
+  // The rest reads otherwise without the entries (it cannot, but if it did): read whole.
+  out.root = out.list.read_whole();
   return out;
 }
 
+YAML::Node YamlList::read_whole() const {
+  const YamlReader reader(m_file);
+  YAML::Node root = parse_yaml(reader, *m_text, 0);
+  DocumentCheck(reader, m_text->size()).check(root, "", 0);
+  m_whole = std::make_shared<const YAML::Node>(root[m_field]);
+  return root;
+}
+
 YamlList::Entry YamlList::entry(std::size_t index) const {
-  const std::string field = index_field(m_field, index);
-  if (m_whole) return {YamlReader(m_file), (*m_whole)[index]};
-  const Part& part = m_parts.at(index);
-  YamlReader reader(m_file, part.line);
-  std::string text(static_cast<std::size_t>(part.column), ' ');
-  text.append(*m_text, part.begin, part.end - part.begin);
-  YAML::Node node = parse_yaml(reader, text, part.line);
-  DocumentCheck(reader, text.size()).check(node, field, 2);
-  return {std::move(reader), std::move(node)};
+  if (!m_whole) {
+    const Part& part = m_parts.at(index);
+    YamlReader reader(m_file, part.line);
+    std::string text(static_cast<std::size_t>(part.column), ' ');
+    text.append(*m_text, part.begin, part.end - part.begin);
+    try {
+      YAML::Node node = YAML::Load(text);
+      EntryFingerprint read;
+      read.add(node, part.line);
+      if (read.value() == part.fingerprint) {
+        DocumentCheck(reader, text.size()).check(node, index_field(m_field, index), 2);
+        return {std::move(reader), std::move(node)};
+      }
+    } catch (const YAML::Exception&) {
+    }
+    // The entry reads otherwise alone than in its document (YAML reads some text by what
+    // surrounds it): from here on, the entries come from the document read whole.
+    read_whole();
+  }
+  return {YamlReader(m_file), (*m_whole)[index]};
 }
 
 SourceLocation YamlReader::where(const YAML::Node& node) const {

@@ -91,18 +91,26 @@ class YamlList {
   std::size_t size() const { return m_whole ? m_whole->size() : m_parts.size(); }
   // Throws ConfigError when the entry breaks one of load()'s rules.
   Entry entry(std::size_t index) const;
+  // Whether the entries come from the document read whole: it has entries that may depend on
+  // one another, or one read alone read otherwise than in the document (checked entry by entry).
+  bool whole() const { return m_whole != nullptr; }
 
  private:
   friend class YamlReader;
   struct Part {
     std::size_t begin = 0, end = 0;  // bytes of the file's text
     int line = 0, column = 0;        // where `begin` is, 0-based
+    std::uint64_t fingerprint = 0;   // of its nodes as the whole document's parse saw them
   };
+  // Parses the whole text (returning its root), for entries that do not read alone as they do
+  // in the document.
+  YAML::Node read_whole() const;
   std::string m_file;
   std::string m_field;  // "tasks"
   std::shared_ptr<const std::string> m_text;
   std::vector<Part> m_parts;
-  std::shared_ptr<const YAML::Node> m_whole;  // the list, when the document was read whole
+  // The list, when the document was read whole (set on first need: read_whole is const).
+  mutable std::shared_ptr<const YAML::Node> m_whole;
 };
 
 struct ListedDocument {
