@@ -273,6 +273,33 @@ TEST_F(InterruptionTest, ResumeOfASimRunIgnoresTheSimulatorsNewPort) {
   EXPECT_EQ(test::read_json(fs::path(out) / "results.json")["runs"].size(), 12u);
 }
 
+// The fingerprints go to fingerprints.json beside resume.json (saving them must not rewrite a
+// resume.json that lists 10,000 tasks); a resume compares the server's with them.
+TEST_F(InterruptionTest, ResumeRefusesAServerWhoseFingerprintChanged) {
+  const std::string out = path("out");
+  ASSERT_EQ(run("run " + test::quote(test::data_path("tasks/mini.yaml")) + " --sim --sim-profiles " + test::quote(path("profiles.yaml")) +
+                " --model steady-right -o " + test::quote(out))
+                .exit_code,
+            0);
+  EXPECT_FALSE(test::read_json(fs::path(out) / "resume.json").contains("fingerprints"));
+  nlohmann::json fingerprints = test::read_json(fs::path(out) / "fingerprints.json");
+  ASSERT_EQ(fingerprints["steady-right"]["model"], "steady-right");
+  const std::string journal = (fs::path(out) / "journal.jsonl").string();
+  const std::vector<nlohmann::json> lines = test::read_jsonl(journal);
+  ASSERT_GE(lines.size(), 2u);
+  test::write_file(journal, lines[0].dump() + "\n");
+  fingerprints["steady-right"]["model"] = "another-model";
+  test::write_file(fs::path(out) / "fingerprints.json", fingerprints.dump());
+  const auto refused = run("run --resume " + test::quote(out));
+  EXPECT_EQ(refused.exit_code, 2) << refused.output();
+  EXPECT_THAT(refused.err, HasSubstr("model steady-right: model (\"another-model\" -> \"steady-right\")"));
+  // Without the file (stopped before the servers were probed), the resume probes them now.
+  fs::remove(fs::path(out) / "fingerprints.json");
+  const auto resumed = run("run --resume " + test::quote(out));
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.output();
+  EXPECT_EQ(test::read_json(fs::path(out) / "fingerprints.json")["steady-right"]["model"], "steady-right");
+}
+
 TEST_F(InterruptionTest, ResumeRefusesChangedTasksOrModelsSayingWhat) {
   const std::string tasks = write("tasks.yaml", test::read_file(test::data_path("tasks/mini.yaml")));
   const std::string out = path("out");

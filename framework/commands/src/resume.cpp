@@ -25,6 +25,9 @@ constexpr const char* k_resume_kind = "goodput.resume";
 constexpr int k_resume_schema = 1;
 
 fs::path resume_path(const std::string& dir) { return fs::path(dir) / "resume.json"; }
+// Apart from resume.json, so that saving them does not read and rewrite a file that lists
+// every task (10,000 tasks: megabytes of JSON).
+fs::path fingerprints_path(const std::string& dir) { return fs::path(dir) / "fingerprints.json"; }
 std::string journal_path_of(const std::string& dir) { return (fs::path(dir) / "journal.jsonl").string(); }
 
 // Written to a temporary file and renamed, so a kill leaves the old file or the new one.
@@ -270,7 +273,7 @@ void write_resume_file(const std::string& dir, const RunCommandOptions& options,
   std::error_code ec;
   const Json doc = {{"kind", k_resume_kind},       {"schema", k_resume_schema},     {"cwd", fs::current_path(ec).string()},
                     {"command", options.command_line}, {"options", std::move(o)},     {"tasks", tasks_of(tasks)},
-                    {"task_files", task_files_of(tasks)}, {"models", models_of(models)}, {"fingerprints", nullptr}};
+                    {"task_files", task_files_of(tasks)}, {"models", models_of(models)}};
   write_json_atomically(resume_path(dir), doc);
 }
 
@@ -324,16 +327,19 @@ std::vector<PlannedRun> runs_to_do(Resumption& resumption, const std::vector<Pla
 }
 
 void save_fingerprints(const std::string& dir, const Plan& plan) {
-  Json doc = read_resume_file(dir);
   Json fingerprints = Json::object();
   for (const auto& [name, f] : plan.fingerprints) fingerprints[name] = f;
-  doc["fingerprints"] = std::move(fingerprints);
-  write_json_atomically(resume_path(dir), doc);
+  write_json_atomically(fingerprints_path(dir), fingerprints);
 }
 
 void check_fingerprints(const Resumption& resumption, Plan& plan) {
   plan.total_runs += resumption.restored.size();
-  const Json& saved = member(resumption.saved, "fingerprints");
+  Json saved = member(resumption.saved, "fingerprints");  // where run directories of earlier builds keep them
+  if (std::ifstream in(fingerprints_path(resumption.dir), std::ios::binary); in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    saved = Json::parse(text.str(), nullptr, false);
+  }
   if (!saved.is_object()) {
     // Stopped before its servers were probed: what they are now is what the runs measure.
     save_fingerprints(resumption.dir, plan);

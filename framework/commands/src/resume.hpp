@@ -2,7 +2,7 @@
 // `goodput run --resume DIR`: continues a run that was stopped (Ctrl-C, SIGTERM, kill -9, a
 // crash, a reboot). Every run writes DIR/resume.json before its first request: the options it
 // was started with (paths as given, and the directory they are relative to), the tasks and
-// models it loaded, and the servers' fingerprints once probed. A resume loads the same files
+// models it loaded; DIR/fingerprints.json, the servers' fingerprints once probed. A resume loads the same files
 // again and refuses (exit 2, saying what changed) when the tasks, the models or a server's
 // fingerprint differ; else it redoes the runs the journal lacks, and the runs whose last line
 // in the journal is an error (a server that was down may be up now), appending to the journal.
@@ -30,8 +30,8 @@ namespace goodput::detail {
 // when the directory holds no resume.json, or is relative to another working directory.
 RunCommandOptions resumed_options(const RunCommandOptions& given);
 
-// A new run, before its journal is created: DIR/resume.json with everything but the
-// fingerprints. `plan` is the options as resolved (the shard from the environment, the seed
+// A new run, before its journal is created: DIR/resume.json (the fingerprints come later, in
+// DIR/fingerprints.json). `plan` is the options as resolved (the shard from the environment, the seed
 // drawn for --shuffle), so a resume plans the same runs in the same order.
 void write_resume_file(const std::string& dir, const RunCommandOptions& options, const PlanOptions& plan,
                        const std::vector<TaskSpec>& tasks, const std::vector<ModelSpec>& models);
@@ -57,7 +57,7 @@ Resumption prepare_resumption(const std::string& dir, const std::vector<TaskSpec
 std::vector<PlannedRun> runs_to_do(Resumption& resumption, const std::vector<PlannedRun>& runs);
 
 // The runner's plan hook (Runner::set_plan_hook). A new run: saves the fingerprints in
-// resume.json. A resume: refuses fingerprints that differ from the saved ones, and counts the
+// DIR/fingerprints.json. A resume: refuses fingerprints that differ from the saved ones, and counts the
 // runs taken from the journal in plan.total_runs.
 void save_fingerprints(const std::string& dir, const Plan& plan);
 void check_fingerprints(const Resumption& resumption, Plan& plan);
