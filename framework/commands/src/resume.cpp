@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -31,17 +32,21 @@ fs::path fingerprints_path(const std::string& dir) { return fs::path(dir) / "fin
 std::string journal_path_of(const std::string& dir) { return (fs::path(dir) / "journal.jsonl").string(); }
 
 // Written to a temporary file and renamed, so a kill leaves the old file or the new one.
-void write_json_atomically(const fs::path& path, const Json& doc) {
+void write_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write) {
   const fs::path tmp = path.string() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    write(out);
     out.close();
     if (!out) throw ConfigError({tmp.string(), 0, 0}, "--output-dir", "cannot be written");
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) throw ConfigError({path.string(), 0, 0}, "--output-dir", "cannot be written: " + ec.message());
+}
+
+void write_json_atomically(const fs::path& path, const Json& doc) {
+  write_atomically(path, [&](std::ostream& out) { out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n"; });
 }
 
 Json read_resume_file(const std::string& dir) {
@@ -271,10 +276,20 @@ void write_resume_file(const std::string& dir, const RunCommandOptions& options,
             {"warmup", options.warmup},         {"slo", options.slo},                 {"replay", options.replay_dir},
             {"record", options.record_dir}};
   std::error_code ec;
-  const Json doc = {{"kind", k_resume_kind},       {"schema", k_resume_schema},     {"cwd", fs::current_path(ec).string()},
-                    {"command", options.command_line}, {"options", std::move(o)},     {"tasks", tasks_of(tasks)},
-                    {"task_files", task_files_of(tasks)}, {"models", models_of(models)}};
-  write_json_atomically(resume_path(dir), doc);
+  const Json head = {{"kind", k_resume_kind},       {"schema", k_resume_schema},     {"cwd", fs::current_path(ec).string()},
+                     {"command", options.command_line}, {"options", std::move(o)},
+                     {"task_files", task_files_of(tasks)}, {"models", models_of(models)}};
+  // The tasks last, one per line, each built and written in turn: 10,000 tasks are never
+  // one JSON document in memory.
+  write_atomically(resume_path(dir), [&](std::ostream& out) {
+    std::string text = head.dump(2, ' ', false, Json::error_handler_t::replace);
+    text.pop_back();  // the closing brace: the tasks come before it
+    while (text.back() == '\n' || text.back() == ' ') text.pop_back();
+    out << text << ",\n  \"tasks\": [";
+    for (std::size_t i = 0; i < tasks.size(); ++i)
+      out << (i == 0 ? "\n    " : ",\n    ") << to_line(task_to_json(tasks[i]));
+    out << (tasks.empty() ? "]\n}\n" : "\n  ]\n}\n");
+  });
 }
 
 Resumption prepare_resumption(const std::string& dir, const std::vector<TaskSpec>& tasks, const std::vector<ModelSpec>& models,
