@@ -200,6 +200,7 @@ std::string YamlReader::text() const {
   if (!in) throw ConfigError({m_file, 0, 0}, "", "cannot read the file");
   // Read in chunks up to one byte beyond the limit, so that no file can fill memory.
   std::string text;
+  if (const auto size = std::filesystem::file_size(m_file, ec); !ec) text.reserve(std::min<std::uintmax_t>(size, k_max_file_bytes + 1));
   char chunk[1 << 16];
   while (text.size() <= k_max_file_bytes && in.read(chunk, sizeof chunk).gcount() > 0)
     text.append(chunk, static_cast<std::size_t>(in.gcount()));
@@ -388,9 +389,24 @@ YAML::Node YamlReader::load() const {
   return root;
 }
 
+void YamlReader::read_whole_document(ListedDocument& out, std::string_view list_key) const {
+  out.root = load();
+  if (out.root.IsMap())
+    if (const YAML::Node list = out.root[std::string(list_key)]; list.IsSequence())
+      out.list.m_whole = std::make_shared<const YAML::Node>(list);
+}
+
 ListedDocument YamlReader::load_listed(std::string_view list_key) const {
   auto text = std::make_shared<std::string>(this->text());
-  // A UTF-8 byte order mark is not counted in yaml-cpp's positions; other encodings are read whole.
+  ListedDocument out;
+  out.list.m_file = m_file;
+  out.list.m_field = std::string(list_key);
+  // Zero bytes make yaml-cpp read the text as UTF-16 or UTF-32 (or are an error): read whole.
+  if (text->find('\0') != std::string::npos) {
+    read_whole_document(out, list_key);
+    return out;
+  }
+  // A UTF-8 byte order mark is not counted in yaml-cpp's positions.
   if (text->compare(0, 3, "\xEF\xBB\xBF") == 0) text->erase(0, 3);
   ListEntryScan scan(list_key);
   {
@@ -405,17 +421,11 @@ ListedDocument YamlReader::load_listed(std::string_view list_key) const {
     }
   }
   const auto& marks = scan.entries();
-  bool usable = scan.usable() && !marks.empty() && text->find('\0') == std::string::npos;
+  bool usable = scan.usable() && !marks.empty();
   for (std::size_t i = 0; usable && i < marks.size(); ++i)
     usable = dash_line_prefix(*text, static_cast<std::size_t>(marks[i].pos), static_cast<std::size_t>(marks[i].column));
-  ListedDocument out;
-  out.list.m_file = m_file;
-  out.list.m_field = std::string(list_key);
   if (!usable) {
-    out.root = load();
-    if (out.root.IsMap())
-      if (const YAML::Node list = out.root[std::string(list_key)]; list.IsSequence())
-        out.list.m_whole = std::make_shared<const YAML::Node>(list);
+    read_whole_document(out, list_key);
     return out;
   }
   const std::size_t list_end =

@@ -76,6 +76,8 @@ class YamlReader {
   // A reader of nodes parsed from a part of the file that starts at 0-based line `first_line`.
   YamlReader(std::string file, int first_line) : m_file(std::move(file)), m_first_line(first_line) {}
   std::string text() const;  // the file's content, within k_max_file_bytes
+  // load_listed's answer when the list's entries cannot be read apart: the document read whole.
+  void read_whole_document(ListedDocument& out, std::string_view list_key) const;
 
   std::string m_file;
   int m_first_line = 0;
