@@ -32,7 +32,7 @@ endif()
 # Moved after installing: nothing may depend on the prefix it was installed to.
 file(RENAME "${installed}" "${prefix}")
 foreach(data share/goodput/tasks/seed/r0_vaccination.yaml share/goodput/tasks/seed/fixtures/json_to_csv
-             share/goodput/sim/seed-profiles.yaml)
+             share/goodput/sim/seed-profiles.yaml share/goodput/dataset/capitals.jsonl)
   if(NOT EXISTS "${prefix}/${data}")
     fail("cmake --install did not install ${data}")
   endif()
@@ -77,6 +77,7 @@ run() { name=$1; shift; \"$@\" >\"$name.out\" 2>\"$name.err\" </dev/null; echo $
 run default_tasks prefix/bin/goodput run --sim --model sim-swift-4b --filter '${default_filter}' -o default_tasks --color never
 run seed_tasks prefix/bin/goodput run prefix/share/goodput/tasks/seed --sim --model sim-swift-4b --filter '${seed_filter}' -o seed_tasks --color never
 run models prefix/bin/goodput models --sim
+run dataset prefix/bin/goodput run prefix/share/goodput/dataset --sim-profiles prefix/share/goodput/sim/dataset-profiles.yaml --model sim-atlas --filter 'capitals.capital_jp:capitals.greeting' -o dataset --color never
 run bare bare/bin/goodput run --sim -o bare_out
 ")
 execute_process(COMMAND ${unshare} sh "${moved}/hidden.sh" RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -138,6 +139,14 @@ list(SORT tasks)
 list(SORT seed_expected)
 if(NOT tasks STREQUAL seed_expected)
   fail("goodput run share/goodput/tasks/seed --filter '${seed_filter}' ran ${tasks}")
+endif()
+
+# The dataset example, installed beside the demo: its rows, its Python judge and its judge model.
+expect_exit(dataset "0;1")
+expect_runs(dataset 2)
+list(SORT tasks)
+if(NOT tasks STREQUAL "capitals.capital_jp;capitals.greeting")
+  fail("goodput run share/goodput/dataset ran ${tasks}")
 endif()
 
 expect_exit(models "0")
