@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <stdexcept>
 
 #include "goodput/error.hpp"
 #include "goodput/journal_file.hpp"
+#include "goodput/json_text.hpp"
 
 namespace goodput {
 
@@ -377,53 +377,8 @@ std::pair<RunKey, std::vector<RecordedTurn>> recorded_run(const Json& line, int 
 
 namespace results_layout {
 
-constexpr auto k_replace_invalid_utf8 = Json::error_handler_t::replace;
-
-std::string indent_of(int depth) { return std::string(2 * static_cast<std::size_t>(depth), ' '); }
-
-// `value` as dump(2) lays it out `depth` containers deep. A JSON text breaks lines only
-// between tokens (a string's line breaks are escaped), so each break takes the deeper indent.
-void write_value(std::ostream& out, const Json& value, int depth) {
-  const std::string text = value.dump(2, ' ', false, k_replace_invalid_utf8);
-  const std::string indent = indent_of(depth);
-  std::size_t start = 0;
-  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1)
-    out.write(text.data() + start, static_cast<std::streamsize>(end + 1 - start)) << indent;
-  out.write(text.data() + start, static_cast<std::streamsize>(text.size() - start));
-}
-
-// An object or array `depth` containers deep, opened when made and written one member at a
-// time: "{}" or "[]" when it has none, as dump(2) writes an empty one.
-class Container {
- public:
-  Container(std::ostream& out, int depth, char close)
-      : m_out(out), m_depth(depth), m_close(close), m_indent(indent_of(depth + 1)) {
-    m_out << (close == '}' ? '{' : '[');
-  }
-  // Starts the next member of an object, its key written; returns its value's depth.
-  int member(const std::string& key) {
-    element();
-    m_out << Json(key).dump(-1, ' ', false, k_replace_invalid_utf8) << ": ";
-    return m_depth + 1;
-  }
-  // Starts the next element of an array; returns its value's depth.
-  int element() {
-    m_out << (m_empty ? "\n" : ",\n") << m_indent;
-    m_empty = false;
-    return m_depth + 1;
-  }
-  void close() {
-    if (!m_empty) m_out << '\n' << indent_of(m_depth);
-    m_out << m_close;
-  }
-
- private:
-  std::ostream& m_out;
-  int m_depth;
-  char m_close;
-  std::string m_indent;  // of its members
-  bool m_empty = true;
-};
+using detail::write_json_text;
+using Container = detail::JsonTextContainer;
 
 // A member whose value is written by `write`, at the depth it is given, rather than held.
 struct StreamedMember {
@@ -437,28 +392,28 @@ void write_members(std::ostream& out, Container& object, const Json& fixed, cons
   auto next = streamed.begin();
   for (auto it = fixed.begin(); it != fixed.end(); ++it) {
     for (; next != streamed.end() && next->key < it.key(); ++next) next->write(object.member(next->key));
-    write_value(out, *it, object.member(it.key()));
+    write_json_text(out, *it, object.member(it.key()));
   }
   for (; next != streamed.end(); ++next) next->write(object.member(next->key));
 }
 
 void write_object_members(std::ostream& out, const MemberSource& next, int depth) {
-  Container object(out, depth, '}');
+  Container object(out, depth, true);
   std::string key;
   Json value;
   while (next && next(key, value)) {
-    write_value(out, value, object.member(key));
+    write_json_text(out, value, object.member(key));
     value = nullptr;  // let go before the next one is built
   }
   object.close();
 }
 
 void write_summary(std::ostream& out, const SummaryModelSource& next, int depth) {
-  Container summary(out, depth, '}');
+  Container summary(out, depth, true);
   for (SummaryModel model; next && next(model); model = SummaryModel{}) {
     if (!model.figures.is_object() || model.figures.contains("tasks"))
       throw std::invalid_argument("the summary of model '" + model.name + "' must be an object without its \"tasks\"");
-    Container entry(out, summary.member(model.name), '}');
+    Container entry(out, summary.member(model.name), true);
     write_members(out, entry, model.figures, {{"tasks", [&](int at) { write_object_members(out, model.tasks, at); }}});
     entry.close();
   }
@@ -466,8 +421,8 @@ void write_summary(std::ostream& out, const SummaryModelSource& next, int depth)
 }
 
 void write_task_entries(std::ostream& out, const TaskEntrySource& next, int depth) {
-  Container tasks(out, depth, ']');
-  for (Json task; next && next(task); task = nullptr) write_value(out, task, tasks.element());
+  Container tasks(out, depth, false);
+  for (Json task; next && next(task); task = nullptr) write_json_text(out, task, tasks.element());
   tasks.close();
 }
 
@@ -630,11 +585,10 @@ std::vector<StoredRun> ResultsFile::stored_runs() const {
 ResultsFile read_results_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError({path, 0, 0}, "", "cannot be read");
-  std::stringstream content;
-  content << in.rdbuf();
   ResultsFile file{path, nullptr};
   try {
-    file.doc = Json::parse(content.str());
+    // Parsed from the stream: a results file of many runs is not held a second (and third) time as text.
+    file.doc = Json::parse(in);
   } catch (const Json::parse_error& e) {
     throw ConfigError({path, 0, 0}, "", std::string("is not valid JSON: ") + e.what());
   }
@@ -670,12 +624,12 @@ void write_results_file(const std::string& path, const ResultsContent& content) 
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     try {
-      Container doc(out, 0, '}');
+      Container doc(out, 0, true);
       write_members(out, doc, content.head,
                     {{"summary", [&](int depth) { write_summary(out, content.summary, depth); }},
                      {"tasks", [&](int depth) { write_task_entries(out, content.tasks, depth); }}});
       // The runs last, one per line, whatever their key's place.
-      Container runs(out, doc.member("runs"), ']');
+      Container runs(out, doc.member("runs"), false);
       for (std::string line; content.runs && content.runs(line);) {
         runs.element();
         out << line;
