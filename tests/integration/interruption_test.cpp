@@ -326,6 +326,14 @@ TEST_F(InterruptionTest, ResumeRefusesChangedTasksOrModelsSayingWhat) {
   r = run("run --resume " + test::quote(out));
   EXPECT_EQ(r.exit_code, 2) << r.output();
   EXPECT_THAT(r.err, HasSubstr("model steady-right: params ({} -> {\"temperature\":0.5})"));
+
+  // A judge of model-graded assertions is compared as the models are: another judge would
+  // grade the runs still to do otherwise.
+  write("models.yaml", test::models_yaml(m_sim->base_url(), {"steady-right", "steady-wrong"}) + "judges:\n  - {name: grader, base_url: '" +
+                           m_sim->base_url() + "', model: steady-right}\n");
+  r = run("run --resume " + test::quote(out));
+  EXPECT_EQ(r.exit_code, 2) << r.output();
+  EXPECT_THAT(r.err, HasSubstr("judge grader"));
   EXPECT_EQ(test::read_file(fs::path(out) / "journal.jsonl"), journal_before);  // nothing ran
 }
 

@@ -267,7 +267,8 @@ RunCommandOptions resumed_options(const RunCommandOptions& given) {
 }
 
 void write_resume_file(const std::string& dir, const RunCommandOptions& options, const PlanOptions& plan,
-                       const std::vector<TaskSpec>& tasks, const std::vector<ModelSpec>& models) {
+                       const std::vector<TaskSpec>& tasks, const std::vector<ModelSpec>& models,
+                       const std::vector<ModelSpec>& judges) {
   Json o = {{"tasks", options.task_paths},     {"models_file", options.models_file}, {"sim_profiles", options.sim_profiles},
             {"model_names", options.model_names}, {"repeat", options.repeat},        {"filter", options.filter},
             {"shard", plan.shard ? std::to_string(plan.shard->index) + "/" + std::to_string(plan.shard->total) : ""},
@@ -277,7 +278,7 @@ void write_resume_file(const std::string& dir, const RunCommandOptions& options,
   std::error_code ec;
   const Json head = {{"kind", k_resume_kind},       {"schema", k_resume_schema},     {"cwd", fs::current_path(ec).string()},
                      {"command", options.command_line}, {"options", std::move(o)},
-                     {"task_files", task_files_of(tasks)}, {"models", models_of(models)}};
+                     {"task_files", task_files_of(tasks)}, {"models", models_of(models)}, {"judges", models_of(judges)}};
   // The tasks last, one per line, each built and written in turn: 10,000 tasks are never
   // one JSON document in memory.
   write_atomically(resume_path(dir), [&](std::ostream& out) {
@@ -292,7 +293,7 @@ void write_resume_file(const std::string& dir, const RunCommandOptions& options,
 }
 
 Resumption prepare_resumption(const std::string& dir, const std::vector<TaskSpec>& tasks, const std::vector<ModelSpec>& models,
-                              bool in_process_sim) {
+                              const std::vector<ModelSpec>& judges, bool in_process_sim) {
   Resumption r;
   r.dir = dir;
   r.saved = read_resume_file(dir);
@@ -301,6 +302,10 @@ Resumption prepare_resumption(const std::string& dir, const std::vector<TaskSpec
   std::vector<std::string> changes;
   compare_entries("task", "id", member(r.saved, "tasks"), tasks_of(tasks), {}, changes);
   compare_entries("model", "name", member(r.saved, "models"), models_of(models), model_comparison(in_process_sim, "base_url"), changes);
+  // Another judge would grade the runs still to do otherwise than the ones in the journal.
+  // (Run directories of earlier builds did not keep their judges.)
+  if (r.saved.contains("judges"))
+    compare_entries("judge", "name", member(r.saved, "judges"), models_of(judges), model_comparison(in_process_sim, "base_url"), changes);
   if (changes.empty()) {
     // Same tasks as far as task_to_json sees; an assertion's parameters are only in the file.
     const Json& saved_files = member(r.saved, "task_files");
@@ -308,7 +313,7 @@ Resumption prepare_resumption(const std::string& dir, const std::vector<TaskSpec
     for (const auto& [file, digest] : files.items())
       if (member(saved_files, file.c_str()) != digest) changes.push_back("task file " + file + " was edited");
   }
-  if (!changes.empty()) refuse(dir, changes, "the tasks or models");
+  if (!changes.empty()) refuse(dir, changes, "the tasks, models or judges");
 
   const std::string journal = journal_path_of(dir);
   const JournalIndex index = index_journal(journal);

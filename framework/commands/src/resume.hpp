@@ -34,7 +34,8 @@ RunCommandOptions resumed_options(const RunCommandOptions& given);
 // DIR/fingerprints.json). `plan` is the options as resolved (the shard from the environment, the seed
 // drawn for --shuffle), so a resume plans the same runs in the same order.
 void write_resume_file(const std::string& dir, const RunCommandOptions& options, const PlanOptions& plan,
-                       const std::vector<TaskSpec>& tasks, const std::vector<ModelSpec>& models);
+                       const std::vector<TaskSpec>& tasks, const std::vector<ModelSpec>& models,
+                       const std::vector<ModelSpec>& judges);
 
 // What a resume takes from the journal.
 struct Resumption {
@@ -46,11 +47,11 @@ struct Resumption {
   bool in_process_sim = false;  // --sim: the simulator's port is new each time
 };
 
-// A resume, before any request: the tasks and models loaded now against resume.json (throws
+// A resume, before any request: the tasks, models and judges loaded now against resume.json (throws
 // ConfigError listing every difference), and the journal read: a last line cut by a kill is
 // cut off (with a warning) so that the lines appended after it stay whole.
 Resumption prepare_resumption(const std::string& dir, const std::vector<TaskSpec>& tasks, const std::vector<ModelSpec>& models,
-                              bool in_process_sim);
+                              const std::vector<ModelSpec>& judges, bool in_process_sim);
 
 // The planned runs the journal lacks (or holds as errors), in plan order; the others are
 // noted in resumption.restored.

@@ -488,9 +488,10 @@ int run_command(const RunCommandOptions& given) {
     create_output_dirs(options, outputs);
     std::optional<detail::Resumption> resumption;
     if (!options.resume_dir.empty())
-      resumption = detail::prepare_resumption(outputs.dir, evaluation.selected, evaluation.models, !options.sim_profiles.empty());
+      resumption = detail::prepare_resumption(outputs.dir, evaluation.selected, evaluation.models, evaluation.judges,
+                                              !options.sim_profiles.empty());
     else
-      detail::write_resume_file(outputs.dir, options, evaluation.plan, evaluation.selected, evaluation.models);
+      detail::write_resume_file(outputs.dir, options, evaluation.plan, evaluation.selected, evaluation.models, evaluation.judges);
     const int exit_code = evaluate(options, evaluation, outputs, resumption ? &*resumption : nullptr);
     if (simulator) simulator->stop();
     std::cout << "\njournal: " << outputs.journal << "\nresults: " << outputs.results << "\n";
