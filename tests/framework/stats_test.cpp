@@ -1,5 +1,6 @@
 // Aggregates against hand-computed values.
 #include <cmath>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,37 @@ TEST(Samples, PercentilesInterpolateLinearlyLikeNumpy) {
   s.add(std::nullopt);  // a missing measurement is not a zero
   EXPECT_EQ(s.size(), 4u);
   EXPECT_FALSE(Samples{}.median().has_value());
+}
+
+// One value is kept apart from many (Samples in stats.hpp): none, one, two and more read alike, and a
+// copy, or what it was copied from, grows on its own.
+TEST(Samples, NoneOneAndManyValuesAndCopiesOfThem) {
+  Samples s;
+  EXPECT_EQ(s.size(), 0u);
+  EXPECT_EQ(s.values(), std::vector<double>{});
+  EXPECT_FALSE(s.mean().has_value());
+  EXPECT_EQ(s.sum(), 0.0);
+  s.add(2.0);
+  EXPECT_EQ(s.values(), std::vector<double>{2.0});
+  EXPECT_EQ(*s.median(), 2.0);
+  EXPECT_EQ(*s.mean(), 2.0);
+  Samples one = s;
+  s.add(4.0);
+  EXPECT_EQ(s.values(), (std::vector<double>{2.0, 4.0}));
+  EXPECT_EQ(one.values(), std::vector<double>{2.0});
+  Samples many = s;
+  many.add(9.0);
+  s.add(6.0);
+  EXPECT_EQ(many.values(), (std::vector<double>{2.0, 4.0, 9.0}));
+  EXPECT_EQ(s.values(), (std::vector<double>{2.0, 4.0, 6.0}));
+  EXPECT_EQ(s.size(), 3u);
+  EXPECT_EQ(s.sum(), 12.0);
+  EXPECT_EQ(*s.median(), 4.0);
+  one = many;
+  EXPECT_EQ(one.values(), many.values());
+  many = Samples{};
+  EXPECT_EQ(many.size(), 0u);
+  EXPECT_EQ(one.size(), 3u);
 }
 
 struct Fixture {

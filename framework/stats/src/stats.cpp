@@ -9,12 +9,40 @@
 
 namespace goodput {
 
-std::optional<double> Samples::mean() const {
-  if (m_values.empty()) return std::nullopt;
-  return std::accumulate(m_values.begin(), m_values.end(), 0.0) / static_cast<double>(m_values.size());
+Samples& Samples::operator=(const Samples& other) {
+  if (this == &other) return *this;
+  m_one = other.m_one;
+  m_has_one = other.m_has_one;
+  m_many = other.m_many ? std::make_unique<std::vector<double>>(*other.m_many) : nullptr;
+  return *this;
 }
 
-double Samples::sum() const { return std::accumulate(m_values.begin(), m_values.end(), 0.0); }
+void Samples::add(std::optional<double> value) {
+  if (!value) return;
+  if (m_many) {
+    m_many->push_back(*value);
+  } else if (!m_has_one) {
+    m_one = *value;
+    m_has_one = true;
+  } else {
+    m_many = std::make_unique<std::vector<double>>(std::vector<double>{m_one, *value});
+  }
+}
+
+std::vector<double> Samples::values() const {
+  if (m_many) return *m_many;
+  return m_has_one ? std::vector<double>{m_one} : std::vector<double>{};
+}
+
+std::optional<double> Samples::mean() const {
+  if (size() == 0) return std::nullopt;
+  return sum() / static_cast<double>(size());
+}
+
+double Samples::sum() const {
+  if (m_many) return std::accumulate(m_many->begin(), m_many->end(), 0.0);
+  return m_has_one ? m_one : 0.0;
+}
 
 void RunStats::add(const RunFigures& run) {
   ++runs;
