@@ -53,6 +53,18 @@ TEST_F(ModelsCommandTest, ServerUpExitsZeroAndListsModels) {
   EXPECT_THAT(m_out.str(), Not(HasSubstr("PROBLEM")));
 }
 
+// The judges of model-graded assertions (the models file's judges:) are checked like the models.
+TEST_F(ModelsCommandTest, JudgesAreCheckedLikeTheModels) {
+  const std::string url = start_sim();
+  const std::string models = "models:\n  - {name: fast, base_url: '" + url + "', model: sim-fast}\n";
+  EXPECT_EQ(check(models + "judges:\n  - {name: grader, base_url: '" + url + "', model: sim-wrong}\n"), 0) << m_out.str();
+  EXPECT_THAT(m_out.str(), HasSubstr("judge grader: 'sim-wrong' at"));
+  EXPECT_THAT(m_out.str(), HasSubstr("all 2 models are ready (1 judge among them)"));
+  EXPECT_EQ(check(models + "judges:\n  - {name: grader, base_url: '" + url + "', model: sim-fsat}\n"), 1) << m_out.str();
+  EXPECT_THAT(m_out.str(), HasSubstr("model 'sim-fsat' not found"));
+  EXPECT_THAT(m_out.str(), HasSubstr("1 problem found (1 of 2 models, 1 judge among them)"));
+}
+
 TEST_F(ModelsCommandTest, UnknownModelNamesTheAvailableOnes) {
   const std::string url = start_sim();
   EXPECT_EQ(check("models:\n  - {name: typo, base_url: '" + url + "', model: sim-fsat}\n"), 1) << m_out.str();

@@ -34,13 +34,14 @@ std::string join(const std::vector<std::string>& items) {
 // dialect's check shares (requests, the report's lines, the usual diagnoses) is here.
 class ModelCheck final : public detail::ServerCheck {
  public:
-  ModelCheck(const ModelSpec& model, double timeout_s, std::ostream& out)
-      : m_model(model), m_timeout_s(timeout_s), m_out(out), m_root(detail::server_root(model.base_url)),
+  // `role`: "model", or "judge" for a judge of model-graded assertions.
+  ModelCheck(const ModelSpec& model, const char* role, double timeout_s, std::ostream& out)
+      : m_model(model), m_role(role), m_timeout_s(timeout_s), m_out(out), m_root(detail::server_root(model.base_url)),
         m_headers(detail::auth_headers(model)) {}
 
   // Returns the number of problems found.
   int run() {
-    m_out << "model " << detail::terminal_text(m_model.name) << ": '" << detail::terminal_text(m_model.model) << "' at "
+    m_out << m_role << " " << detail::terminal_text(m_model.name) << ": '" << detail::terminal_text(m_model.model) << "' at "
           << detail::terminal_text(m_model.base_url) << " (" << detail::terminal_text(m_model.dialect)
           << (m_model.simulated ? ", SIMULATED" : "") << ")\n";
     if (!m_model.api_key_env.empty() && m_headers.empty())
@@ -162,6 +163,7 @@ class ModelCheck final : public detail::ServerCheck {
   }
 
   const ModelSpec& m_model;
+  const char* m_role;
   double m_timeout_s;
   std::ostream& m_out;
   std::string m_root;
@@ -175,12 +177,15 @@ class ModelCheck final : public detail::ServerCheck {
 
 int models_command(const ModelsCommandOptions& options, std::ostream& out) {
   std::vector<ModelSpec> models;
+  std::vector<ModelSpec> judges;  // asked only by model-graded assertions, checked alike
   std::unique_ptr<sim::SimServer> simulator;
   try {
     if (options.models_file.empty() == options.sim_profiles.empty())
       throw ConfigError({"goodput models", 0, 0}, "", "name the models to check: --models FILE, or --sim [PROFILES]");
     if (!options.models_file.empty()) {
-      models = load_models_file(options.models_file);
+      ModelsFile file = load_models_document(options.models_file);
+      models = std::move(file.models);
+      judges = std::move(file.judges);
     } else {
       sim::SimConfig config;
       for (const auto& file : options.sim_profiles)
@@ -193,17 +198,19 @@ int models_command(const ModelsCommandOptions& options, std::ostream& out) {
         m.base_url = simulator->base_url();
         m.simulated = true;
         m.where = profile.where;
-        models.push_back(std::move(m));
+        (profile.judge ? judges : models).push_back(std::move(m));
       }
     }
     if (!options.model_names.empty()) {
-      std::vector<ModelSpec> chosen;
+      std::vector<ModelSpec> chosen, chosen_judges;
       for (const auto& name : options.model_names) {
-        auto it = std::find_if(models.begin(), models.end(), [&](const ModelSpec& m) { return m.name == name; });
-        if (it == models.end()) throw ConfigError({"--model", 0, 0}, "", "no model named '" + name + "'");
-        chosen.push_back(*it);
+        const auto named = [&](const ModelSpec& m) { return m.name == name; };
+        if (auto it = std::find_if(models.begin(), models.end(), named); it != models.end()) chosen.push_back(*it);
+        else if (auto j = std::find_if(judges.begin(), judges.end(), named); j != judges.end()) chosen_judges.push_back(*j);
+        else throw ConfigError({"--model", 0, 0}, "", "no model or judge named '" + name + "'");
       }
       models = std::move(chosen);
+      judges = std::move(chosen_judges);
     }
   } catch (const ConfigError& e) {
     std::cerr << "goodput: " << detail::terminal_text(e.what()) << "\n";
@@ -212,18 +219,26 @@ int models_command(const ModelsCommandOptions& options, std::ostream& out) {
 
   int problems = 0;
   int models_with_problems = 0;
-  for (const auto& model : models) {
-    const int found = ModelCheck(model, options.timeout_s, out).run();
-    problems += found;
-    models_with_problems += found > 0;
-  }
+  const auto check_each = [&](const std::vector<ModelSpec>& list, const char* role) {
+    for (const auto& model : list) {
+      const int found = ModelCheck(model, role, options.timeout_s, out).run();
+      problems += found;
+      models_with_problems += found > 0;
+    }
+  };
+  check_each(models, "model");
+  check_each(judges, "judge");
   if (simulator) simulator->stop();
+  const std::size_t checked = models.size() + judges.size();
+  const std::string judges_among = judges.empty() ? "" : std::to_string(judges.size()) + (judges.size() == 1 ? " judge" : " judges") + " among them";
   if (problems == 0) {
-    out << "all " << models.size() << (models.size() == 1 ? " model is" : " models are") << " ready\n" << std::flush;
+    out << "all " << checked << (checked == 1 ? " model is" : " models are") << " ready"
+        << (judges_among.empty() ? "" : " (" + judges_among + ")") << "\n"
+        << std::flush;
     return k_exit_all_passed;
   }
-  out << problems << (problems == 1 ? " problem" : " problems") << " found (" << models_with_problems << " of " << models.size()
-      << " models)\n"
+  out << problems << (problems == 1 ? " problem" : " problems") << " found (" << models_with_problems << " of " << checked
+      << " models" << (judges_among.empty() ? "" : ", " + judges_among) << ")\n"
       << std::flush;
   return k_exit_failed;
 }
