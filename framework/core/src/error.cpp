@@ -4,7 +4,7 @@
 namespace goodput {
 
 std::string SourceLocation::str() const {
-  std::string s = file.empty() ? "<input>" : file;
+  std::string s = file.empty() ? "<input>" : file.str();
   if (line > 0) {
     s += ":" + std::to_string(line);
     if (column > 0) s += ":" + std::to_string(column);

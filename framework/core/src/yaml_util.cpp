@@ -194,13 +194,13 @@ const std::string* closest_match(std::string_view word, const std::vector<std::s
 
 std::string YamlReader::text() const {
   std::error_code ec;
-  if (!std::filesystem::exists(m_file, ec)) throw ConfigError({m_file, 0, 0}, "", "file not found");
-  if (std::filesystem::is_directory(m_file, ec)) throw ConfigError({m_file, 0, 0}, "", "is a directory, not a YAML file");
-  std::ifstream in(m_file, std::ios::binary);
+  if (!std::filesystem::exists(file(), ec)) throw ConfigError({m_file, 0, 0}, "", "file not found");
+  if (std::filesystem::is_directory(file(), ec)) throw ConfigError({m_file, 0, 0}, "", "is a directory, not a YAML file");
+  std::ifstream in(file(), std::ios::binary);
   if (!in) throw ConfigError({m_file, 0, 0}, "", "cannot read the file");
   // Read in chunks up to one byte beyond the limit, so that no file can fill memory.
   std::string text;
-  if (const auto size = std::filesystem::file_size(m_file, ec); !ec) text.reserve(std::min<std::uintmax_t>(size, k_max_file_bytes + 1));
+  if (const auto size = std::filesystem::file_size(file(), ec); !ec) text.reserve(std::min<std::uintmax_t>(size, k_max_file_bytes + 1));
   char chunk[1 << 16];
   while (text.size() <= k_max_file_bytes && in.read(chunk, sizeof chunk).gcount() > 0)
     text.append(chunk, static_cast<std::size_t>(in.gcount()));
@@ -462,7 +462,7 @@ ListedDocument YamlReader::load_listed(std::string_view list_key) const {
 }
 
 YAML::Node YamlList::read_whole() const {
-  const YamlReader reader(m_file);
+  const YamlReader reader(m_file, 0);
   YAML::Node root = parse_yaml(reader, *m_text, 0);
   DocumentCheck(reader, m_text->size()).check(root, "", 0);
   m_whole = std::make_shared<const YAML::Node>(root[m_field]);
@@ -489,7 +489,7 @@ YamlList::Entry YamlList::entry(std::size_t index) const {
     // surrounds it): from here on, the entries come from the document read whole.
     read_whole();
   }
-  return {YamlReader(m_file), (*m_whole)[index]};
+  return {YamlReader(m_file, 0), (*m_whole)[index]};
 }
 
 SourceLocation YamlReader::where(const YAML::Node& node) const {

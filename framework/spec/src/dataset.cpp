@@ -48,7 +48,7 @@ std::string scalar_text(const nlohmann::ordered_json& value) {
   return value.dump();
 }
 
-std::vector<ParsedRow> parse_jsonl(const std::string& path, const std::string& text) {
+std::vector<ParsedRow> parse_jsonl(const FileName& path, const std::string& text) {
   std::vector<ParsedRow> rows;
   std::size_t start = 0;
   int line_no = 0;
@@ -169,7 +169,7 @@ class CsvReader {
   int m_line = 1;
 };
 
-std::vector<ParsedRow> parse_csv(const std::string& path, const std::string& text) {
+std::vector<ParsedRow> parse_csv(const FileName& path, const std::string& text) {
   CsvReader reader(path, text);
   std::vector<std::string> header, fields;
   std::vector<int> columns;
@@ -219,7 +219,8 @@ std::vector<DataRow> read_dataset(const std::string& path, const std::string& id
   if (extension != ".jsonl" && extension != ".csv")
     throw ConfigError({path, 0, 0}, "dataset", "unknown dataset format '" + extension + "': name a .jsonl or a .csv file");
   const std::string text = read_whole_file(path);
-  std::vector<ParsedRow> parsed = extension == ".csv" ? parse_csv(path, text) : parse_jsonl(path, text);
+  const FileName file(path);  // one copy for every row's place
+  std::vector<ParsedRow> parsed = extension == ".csv" ? parse_csv(file, text) : parse_jsonl(file, text);
   if (parsed.empty())
     throw ConfigError({path, 0, 0}, "dataset", extension == ".csv" ? "has no rows below its header" : "has no rows (one JSON object per line)");
   std::vector<DataRow> rows;

@@ -69,17 +69,17 @@ class YamlReader {
   // Any YAML value as JSON (scalars typed as YAML 1.2 core schema: int, float, bool, null, string).
   nlohmann::json to_json(const YAML::Node& node, const std::string& field) const;
 
-  const std::string& file() const { return m_file; }
+  const std::string& file() const { return m_file.str(); }
 
  private:
   friend class YamlList;
   // A reader of nodes parsed from a part of the file that starts at 0-based line `first_line`.
-  YamlReader(std::string file, int first_line) : m_file(std::move(file)), m_first_line(first_line) {}
+  YamlReader(FileName file, int first_line) : m_file(std::move(file)), m_first_line(first_line) {}
   std::string text() const;  // the file's content, within k_max_file_bytes
   // load_listed's answer when the list's entries cannot be read apart: the document read whole.
   void read_whole_document(ListedDocument& out, std::string_view list_key) const;
 
-  std::string m_file;
+  FileName m_file;  // one copy, shared by every SourceLocation this reader makes
   int m_first_line = 0;
 };
 
@@ -107,7 +107,7 @@ class YamlList {
   // Parses the whole text (returning its root), for entries that do not read alone as they do
   // in the document.
   YAML::Node read_whole() const;
-  std::string m_file;
+  FileName m_file;
   std::string m_field;  // "tasks"
   std::shared_ptr<const std::string> m_text;
   std::vector<Part> m_parts;
