@@ -321,6 +321,12 @@ TEST_F(SpecLoaderTest, TaskFilesAreReadTaskByTaskWhenTheirTasksStandAlone) {
   EXPECT_FALSE(doc.list.whole());
   EXPECT_EQ(doc.root["other"].as<int>(), 1);
   EXPECT_EQ(detail::YamlReader("l.yaml").where(doc.root["other"]).line, 10);
+  // A UTF-8 byte order mark (yaml-cpp's positions start after it): still read apart.
+  doc = listed("\xEF\xBB\xBFsuite: s\ntasks:\n  - " + task + "\n  - id: b\n");
+  ASSERT_EQ(doc.list.size(), 2u);
+  EXPECT_EQ(doc.list.entry(1).node["id"].Scalar(), "b");
+  EXPECT_EQ(doc.list.entry(1).reader.where(doc.list.entry(1).node["id"]).column, 9);  // the value b
+  EXPECT_FALSE(doc.list.whole());
   // A plain scalar that YAML continues on a line at the list's own indentation reads otherwise
   // alone: from that entry on, the entries come from the document read whole, as load() reads it.
   doc = listed("suite: s\ntasks:\n- a\n- 1\n%\n");

@@ -372,8 +372,9 @@ class ListEntryScan final : public YAML::EventHandler {
 bool only_spaces(std::string_view text) { return text.find_first_not_of(' ') == std::string_view::npos; }
 
 // `column` bytes before `pos` are the entry's line up to it: spaces, its dash, spaces.
-bool dash_line_prefix(const std::string& text, std::size_t pos, std::size_t column) {
-  if (column > pos || (pos > column && text[pos - column - 1] != '\n')) return false;
+// `text_begin`: where yaml-cpp's positions start (after a byte order mark).
+bool dash_line_prefix(const std::string& text, std::size_t text_begin, std::size_t pos, std::size_t column) {
+  if (column > pos - text_begin || (pos - column > text_begin && text[pos - column - 1] != '\n')) return false;
   const std::string_view prefix(text.data() + pos - column, column);
   const std::size_t dash = prefix.find('-');
   return dash != std::string_view::npos && dash + 1 < prefix.size() && only_spaces(prefix.substr(0, dash)) &&
@@ -406,8 +407,11 @@ ListedDocument YamlReader::load_listed(std::string_view list_key) const {
     read_whole_document(out, list_key);
     return out;
   }
-  // A UTF-8 byte order mark is not counted in yaml-cpp's positions.
-  if (text->compare(0, 3, "\xEF\xBB\xBF") == 0) text->erase(0, 3);
+  // A UTF-8 byte order mark is not counted in yaml-cpp's positions: they start after it. (The
+  // text itself is parsed as load() parses it, mark and all: yaml-cpp reads what follows a mark
+  // by what it is.)
+  const std::size_t bom = text->compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  const auto at = [bom](const YAML::Mark& mark) { return static_cast<std::size_t>(mark.pos) + bom; };
   ListEntryScan scan(list_key);
   {
     std::istringstream in(*text);
@@ -423,21 +427,29 @@ ListedDocument YamlReader::load_listed(std::string_view list_key) const {
   const auto& marks = scan.entries();
   bool usable = scan.usable() && !marks.empty();
   for (std::size_t i = 0; usable && i < marks.size(); ++i)
-    usable = dash_line_prefix(*text, static_cast<std::size_t>(marks[i].pos), static_cast<std::size_t>(marks[i].column));
+    usable = at(marks[i]) <= text->size() && dash_line_prefix(*text, bom, at(marks[i]), static_cast<std::size_t>(marks[i].column));
   if (!usable) {
     read_whole_document(out, list_key);
     return out;
   }
-  const std::size_t list_end =
-      scan.after() ? static_cast<std::size_t>(scan.after()->pos - scan.after()->column) : text->size();
+  const std::size_t list_end = scan.after() ? at(*scan.after()) - static_cast<std::size_t>(scan.after()->column) : text->size();
+  if (list_end > text->size()) {
+    read_whole_document(out, list_key);
+    return out;
+  }
   for (std::size_t i = 0; i < marks.size(); ++i) {
-    const std::size_t begin = static_cast<std::size_t>(marks[i].pos);
-    const std::size_t end = i + 1 < marks.size() ? static_cast<std::size_t>(marks[i + 1].pos - marks[i + 1].column) : list_end;
+    const std::size_t begin = at(marks[i]);
+    const std::size_t end = i + 1 < marks.size() ? at(marks[i + 1]) - static_cast<std::size_t>(marks[i + 1].column) : list_end;
+    if (end < begin || end > text->size()) {  // positions that do not map onto the text
+      out.list.m_parts.clear();
+      read_whole_document(out, list_key);
+      return out;
+    }
     out.list.m_parts.push_back({begin, end, marks[i].line, marks[i].column, scan.fingerprints().at(i)});
   }
   // The document without its entries: an empty list in their place, and their lines kept, so
   // what follows the list keeps its line numbers.
-  const std::size_t first_line_begin = static_cast<std::size_t>(marks[0].pos - marks[0].column);
+  const std::size_t first_line_begin = at(marks[0]) - static_cast<std::size_t>(marks[0].column);
   std::string head = text->substr(0, first_line_begin);
   head.append(static_cast<std::size_t>(marks[0].column), ' ');
   head += "[]";
