@@ -89,7 +89,7 @@ def measure_case(goodput, profile, tasks, out_dir, label, runs):
     base = [goodput, "run", tasks, "--sim-profiles", profile]
     lw, lm, _ = measure(base + ["--list-tasks"])
     rw, rm, _ = measure(base + ["-o", out_dir])
-    print(f"| {label} | {runs:,} | {rw:.1f} | {rm:.0f} | {lw:.2f} | {lm:.0f} |", flush=True)
+    print(f"| {label} | {runs:,} | {rw:.1f} | {rm:.1f} | {lw:.2f} | {lm:.1f} |", flush=True)
 
 
 def main():
@@ -127,7 +127,7 @@ def main():
                 measure_case(args.goodput, profile, tasks, os.path.join(data_dir, "out"), f"{rows:,} (dataset)", rows)
             else:
                 w, m, _ = measure([args.goodput, "run", tasks, "--sim-profiles", profile, "--list-tasks"])
-                print(f"\ndataset of {rows:,} rows: --list-tasks {w:.2f} s, peak {m:.0f} MB")
+                print(f"\ndataset of {rows:,} rows: --list-tasks {w:.2f} s, peak {m:.1f} MB")
 
 
 if __name__ == "__main__":
