@@ -88,12 +88,6 @@ Json task_files_of(const std::vector<TaskSpec>& tasks) {
   return files;
 }
 
-Json tasks_of(const std::vector<TaskSpec>& tasks) {
-  Json out = Json::array();
-  for (const auto& t : tasks) out.push_back(task_to_json(t));
-  return out;
-}
-
 Json models_of(const std::vector<ModelSpec>& models) {
   Json out = Json::array();
   for (const auto& m : models) out.push_back(model_to_json(m));
@@ -127,14 +121,25 @@ std::string changed_fields(const Json& before, const Json& now, const Comparison
   return out;
 }
 
-// Entries of two arrays matched by `key`: what was added, removed or changed.
-void compare_entries(const char* what, const char* key, const Json& before, const Json& now, const Comparison& how,
+// The entries of now, one at a time: the i-th of `count`.
+struct EntrySource {
+  std::size_t count = 0;
+  std::function<Json(std::size_t)> at;
+};
+EntrySource entries_of(const Json& array) {
+  return {array.is_array() ? array.size() : 0, [&array](std::size_t i) { return array[i]; }};
+}
+
+// Entries of two arrays matched by `key`: what was added, removed or changed. `now`'s entries
+// are built one at a time (10,000 tasks are not a second JSON document beside resume.json's).
+void compare_entries(const char* what, const char* key, const Json& before, const EntrySource& now, const Comparison& how,
                      std::vector<std::string>& changes) {
   std::map<std::string, const Json*> old_entries;
   if (before.is_array())
     for (const auto& e : before) old_entries[e.value(key, "")] = &e;
   std::set<std::string> seen;
-  for (const auto& e : now) {
+  for (std::size_t i = 0; i < now.count; ++i) {
+    const Json e = now.at(i);
     const std::string name = e.value(key, "");
     seen.insert(name);
     const auto it = old_entries.find(name);
@@ -300,12 +305,18 @@ Resumption prepare_resumption(const std::string& dir, const std::vector<TaskSpec
   r.in_process_sim = in_process_sim;
 
   std::vector<std::string> changes;
-  compare_entries("task", "id", member(r.saved, "tasks"), tasks_of(tasks), {}, changes);
-  compare_entries("model", "name", member(r.saved, "models"), models_of(models), model_comparison(in_process_sim, "base_url"), changes);
+  compare_entries("task", "id", member(r.saved, "tasks"), {tasks.size(), [&](std::size_t i) { return task_to_json(tasks[i]); }}, {},
+                  changes);
+  r.saved.erase("tasks");  // compared: not held through the run
+  const Json models_now = models_of(models);
+  compare_entries("model", "name", member(r.saved, "models"), entries_of(models_now), model_comparison(in_process_sim, "base_url"),
+                  changes);
   // Another judge would grade the runs still to do otherwise than the ones in the journal.
   // (Run directories of earlier builds did not keep their judges.)
+  const Json judges_now = models_of(judges);
   if (r.saved.contains("judges"))
-    compare_entries("judge", "name", member(r.saved, "judges"), models_of(judges), model_comparison(in_process_sim, "base_url"), changes);
+    compare_entries("judge", "name", member(r.saved, "judges"), entries_of(judges_now), model_comparison(in_process_sim, "base_url"),
+                    changes);
   if (changes.empty()) {
     // Same tasks as far as task_to_json sees; an assertion's parameters are only in the file.
     const Json& saved_files = member(r.saved, "task_files");
@@ -386,7 +397,7 @@ void check_fingerprints(const Resumption& resumption, Plan& plan) {
   Comparison how = model_comparison(resumption.in_process_sim, "endpoint");
   how.null_is_unknown = true;
   std::vector<std::string> changes;
-  compare_entries("model", "name", before, now, how, changes);
+  compare_entries("model", "name", before, entries_of(now), how, changes);
   if (!changes.empty()) refuse(resumption.dir, changes, "what the servers report (their fingerprints)");
 }
 
