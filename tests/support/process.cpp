@@ -18,6 +18,13 @@ namespace goodput::test {
 
 std::string goodput_binary() { return GOODPUT_BINARY; }
 
+std::vector<char*> exec_array(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
 std::vector<std::string> child_environment() {
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
@@ -52,14 +59,10 @@ BackgroundProcess::BackgroundProcess(const std::string& binary, const std::vecto
                                      const std::filesystem::path& scratch_dir, const std::string& name)
     : m_out(scratch_dir / (name + ".out")), m_err(scratch_dir / (name + ".err")) {
   std::vector<std::string> env = child_environment();
-  std::vector<char*> envp;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  std::vector<char*> envp = exec_array(env);
   std::vector<std::string> argv_text{binary};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  std::vector<char*> argv = exec_array(argv_text);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

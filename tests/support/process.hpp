@@ -23,6 +23,9 @@ std::string goodput_binary();
 // not leak into a goodput that shards by them when the test binary itself runs sharded.
 std::vector<std::string> child_environment();
 
+// `strings` as execve wants them: pointers into each, then a null. `strings` must outlive the result.
+std::vector<char*> exec_array(std::vector<std::string>& strings);
+
 // Runs `binary args` through /bin/sh with stdin from /dev/null; `args` are shell words (use
 // quote() for paths). `env` ("VAR=value ...") is set for the child only. GoogleTest's sharding
 // variables of this test process are removed first: when the test binary itself runs

@@ -39,14 +39,10 @@ ProcessResult run_in_terminal(const std::string& binary, const std::vector<std::
                               const TerminalEnv& env, int timeout_s) {
   // Everything the child needs is made before the fork: after it, only async-signal-safe calls.
   std::vector<std::string> env_text = terminal_environment(env);
-  std::vector<char*> envp;
-  for (auto& e : env_text) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  std::vector<char*> envp = exec_array(env_text);
   std::vector<std::string> argv_text{binary};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  std::vector<char*> argv = exec_array(argv_text);
   const std::string dir = cwd.string();
 
   winsize size{};
