@@ -390,21 +390,15 @@ YAML::Node YamlReader::load() const {
   return root;
 }
 
-void YamlReader::read_whole_document(ListedDocument& out, std::string_view list_key) const {
-  out.root = load();
-  if (out.root.IsMap())
-    if (const YAML::Node list = out.root[std::string(list_key)]; list.IsSequence())
-      out.list.m_whole = std::make_shared<const YAML::Node>(list);
-}
-
 ListedDocument YamlReader::load_listed(std::string_view list_key) const {
-  auto text = std::make_shared<std::string>(this->text());
+  auto text = std::make_shared<const std::string>(this->text());
   ListedDocument out;
   out.list.m_file = m_file;
   out.list.m_field = std::string(list_key);
+  out.list.m_text = text;
   // Zero bytes make yaml-cpp read the text as UTF-16 or UTF-32 (or are an error): read whole.
   if (text->find('\0') != std::string::npos) {
-    read_whole_document(out, list_key);
+    out.root = out.list.read_whole();
     return out;
   }
   // A UTF-8 byte order mark is not counted in yaml-cpp's positions: they start after it. (The
@@ -429,12 +423,12 @@ ListedDocument YamlReader::load_listed(std::string_view list_key) const {
   for (std::size_t i = 0; usable && i < marks.size(); ++i)
     usable = at(marks[i]) <= text->size() && dash_line_prefix(*text, bom, at(marks[i]), static_cast<std::size_t>(marks[i].column));
   if (!usable) {
-    read_whole_document(out, list_key);
+    out.root = out.list.read_whole();
     return out;
   }
   const std::size_t list_end = scan.after() ? at(*scan.after()) - static_cast<std::size_t>(scan.after()->column) : text->size();
   if (list_end > text->size()) {
-    read_whole_document(out, list_key);
+    out.root = out.list.read_whole();
     return out;
   }
   for (std::size_t i = 0; i < marks.size(); ++i) {
@@ -442,7 +436,7 @@ ListedDocument YamlReader::load_listed(std::string_view list_key) const {
     const std::size_t end = i + 1 < marks.size() ? at(marks[i + 1]) - static_cast<std::size_t>(marks[i + 1].column) : list_end;
     if (end < begin || end > text->size()) {  // positions that do not map onto the text
       out.list.m_parts.clear();
-      read_whole_document(out, list_key);
+      out.root = out.list.read_whole();
       return out;
     }
     out.list.m_parts.push_back({begin, end, marks[i].line, marks[i].column, scan.fingerprints().at(i)});
@@ -457,7 +451,6 @@ ListedDocument YamlReader::load_listed(std::string_view list_key) const {
                                                   text->begin() + static_cast<std::ptrdiff_t>(list_end), '\n')),
               '\n');
   head.append(*text, list_end);
-  out.list.m_text = std::move(text);
   try {
     out.root = YAML::Load(head);
     EntryFingerprint read;
@@ -477,7 +470,8 @@ YAML::Node YamlList::read_whole() const {
   const YamlReader reader(m_file, 0);
   YAML::Node root = parse_yaml(reader, *m_text, 0);
   DocumentCheck(reader, m_text->size()).check(root, "", 0);
-  m_whole = std::make_shared<const YAML::Node>(root[m_field]);
+  if (root.IsMap())
+    if (const YAML::Node list = root[m_field]; list.IsSequence()) m_whole = std::make_shared<const YAML::Node>(list);
   return root;
 }
 

@@ -76,8 +76,6 @@ class YamlReader {
   // A reader of nodes parsed from a part of the file that starts at 0-based line `first_line`.
   YamlReader(FileName file, int first_line) : m_file(std::move(file)), m_first_line(first_line) {}
   std::string text() const;  // the file's content, within k_max_file_bytes
-  // load_listed's answer when the list's entries cannot be read apart: the document read whole.
-  void read_whole_document(ListedDocument& out, std::string_view list_key) const;
 
   FileName m_file;  // one copy, shared by every SourceLocation this reader makes
   int m_first_line = 0;
@@ -104,12 +102,12 @@ class YamlList {
     int line = 0, column = 0;        // where `begin` is, 0-based
     std::uint64_t fingerprint = 0;   // of its nodes as the whole document's parse saw them
   };
-  // Parses the whole text (returning its root), for entries that do not read alone as they do
-  // in the document.
+  // Parses the whole text as load() does (returning its root; the list, when it is one, becomes
+  // the entries' source), for a document or entries that cannot be read apart.
   YAML::Node read_whole() const;
   FileName m_file;
   std::string m_field;  // "tasks"
-  std::shared_ptr<const std::string> m_text;
+  std::shared_ptr<const std::string> m_text;  // the file as read
   std::vector<Part> m_parts;
   // The list, when the document was read whole (set on first need: read_whole is const).
   mutable std::shared_ptr<const YAML::Node> m_whole;
